@@ -1,0 +1,63 @@
+package dev.tally.ledger.domain;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.Scope;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A budget and its spend in the current window. The window rolls lazily, when an event from a later window touches
+ * it, so no reset job can race a reservation.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+final class Budget {
+
+    Scope scope;
+    BudgetPeriod period;
+    long limit;
+    List<Integer> thresholds;
+    boolean autoDisable;
+    LocalDate windowStart;
+    long charged;
+    long reserved;
+    TreeSet<Integer> crossed = new TreeSet<>();
+    boolean exhausted;
+
+    Budget() {
+    }
+
+    Budget(Scope scope, BudgetPeriod period, long limit, List<Integer> thresholds, boolean autoDisable,
+            Instant definedAt) {
+        this.scope = scope;
+        this.period = period;
+        this.limit = limit;
+        this.thresholds = thresholds;
+        this.autoDisable = autoDisable;
+        this.windowStart = BudgetWindows.start(period, definedAt);
+    }
+
+    /** Spend as the budget sees it at {@code at}: nothing yet when {@code at} lies in a later window. */
+    long spentAt(Instant at) {
+        return isCurrent(BudgetWindows.start(period, at)) ? charged + reserved : 0;
+    }
+
+    boolean isCurrent(LocalDate window) {
+        return window.equals(windowStart);
+    }
+
+    void rollTo(Instant at) {
+        LocalDate window = BudgetWindows.start(period, at);
+        if (window.isAfter(windowStart)) {
+            windowStart = window;
+            charged = 0;
+            reserved = 0;
+            crossed.clear();
+            exhausted = false;
+        }
+    }
+}

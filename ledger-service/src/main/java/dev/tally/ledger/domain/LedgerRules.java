@@ -1,0 +1,397 @@
+package dev.tally.ledger.domain;
+
+import dev.tally.events.ledger.AccountOpenedEvent;
+import dev.tally.events.ledger.AdjustBalanceCommand;
+import dev.tally.events.ledger.BalanceAdjustedEvent;
+import dev.tally.events.ledger.BudgetDefinedEvent;
+import dev.tally.events.ledger.BudgetExhaustedEvent;
+import dev.tally.events.ledger.BudgetHold;
+import dev.tally.events.ledger.BudgetRemovedEvent;
+import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditReservationRejectedEvent;
+import dev.tally.events.ledger.CreditReservedEvent;
+import dev.tally.events.ledger.CreditsPurchasedEvent;
+import dev.tally.events.ledger.CreditsRefundedEvent;
+import dev.tally.events.ledger.CreditsTransferredEvent;
+import dev.tally.events.ledger.DefineBudgetCommand;
+import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerEvent;
+import dev.tally.events.ledger.LedgerOpenedEvent;
+import dev.tally.events.ledger.Leg;
+import dev.tally.events.ledger.OpenAccountCommand;
+import dev.tally.events.ledger.OpenLedgerCommand;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.PurchaseCreditsCommand;
+import dev.tally.events.ledger.RecordUsageCommand;
+import dev.tally.events.ledger.RefundCreditsCommand;
+import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.RemoveBudgetCommand;
+import dev.tally.events.ledger.ReservationExpiredEvent;
+import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReserveCreditCommand;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.TransferCreditsCommand;
+import dev.tally.events.ledger.TransferRefusedEvent;
+import dev.tally.events.ledger.UsageRecordedEvent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static dev.tally.events.ledger.RejectionReason.ACCOUNT_ALREADY_OPEN;
+import static dev.tally.events.ledger.RejectionReason.BUDGET_EXCEEDED;
+import static dev.tally.events.ledger.RejectionReason.DUPLICATE_RESERVATION;
+import static dev.tally.events.ledger.RejectionReason.INSUFFICIENT_CREDITS;
+import static dev.tally.events.ledger.RejectionReason.INVALID_AMOUNT;
+import static dev.tally.events.ledger.RejectionReason.INVALID_COMMAND;
+import static dev.tally.events.ledger.RejectionReason.LEDGER_ALREADY_OPEN;
+import static dev.tally.events.ledger.RejectionReason.RESERVATION_NOT_DUE;
+import static dev.tally.events.ledger.RejectionReason.UNKNOWN_ACCOUNT;
+import static dev.tally.events.ledger.RejectionReason.UNKNOWN_BUDGET;
+import static dev.tally.events.ledger.RejectionReason.UNKNOWN_LEDGER;
+import static dev.tally.events.ledger.RejectionReason.UNKNOWN_RESERVATION;
+
+/**
+ * Decides what each command does to a ledger. Pure: the state is only read, time comes in as {@code now}, and the
+ * result is the events to apply plus the caller's reply. The invariants live here:
+ * an account's available balance never drops below zero except by critical reservations within the ledger's
+ * overdraft limit, and a budget's charged plus reserved spend in its window never exceeds its limit.
+ */
+public final class LedgerRules {
+
+    public static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 75, 90, 100);
+
+    private LedgerRules() {
+    }
+
+    public static Decision decide(LedgerState state, LedgerCommand command, Instant now) {
+        if (!state.isOpen() && !(command instanceof OpenLedgerCommand)) {
+            return Decision.invalid(command, UNKNOWN_LEDGER, "no ledger " + command.ledgerId());
+        }
+        if (command instanceof OpenLedgerCommand c) {
+            return openLedger(state, c, now);
+        } else if (command instanceof OpenAccountCommand c) {
+            return openAccount(state, c, now);
+        } else if (command instanceof PurchaseCreditsCommand c) {
+            return purchase(state, c, now);
+        } else if (command instanceof TransferCreditsCommand c) {
+            return transfer(state, c, now);
+        } else if (command instanceof DefineBudgetCommand c) {
+            return defineBudget(state, c, now);
+        } else if (command instanceof RemoveBudgetCommand c) {
+            return removeBudget(state, c, now);
+        } else if (command instanceof ReserveCreditCommand c) {
+            return reserve(state, c, now);
+        } else if (command instanceof RecordUsageCommand c) {
+            return recordUsage(state, c, now);
+        } else if (command instanceof ReleaseReservationCommand c) {
+            return release(state, c, now);
+        } else if (command instanceof ExpireReservationCommand c) {
+            return expire(state, c, now);
+        } else if (command instanceof AdjustBalanceCommand c) {
+            return adjust(state, c, now);
+        } else if (command instanceof RefundCreditsCommand c) {
+            return refund(state, c, now);
+        }
+        // Java 17 has no pattern switch; the sealed interface keeps this list complete.
+        throw new IllegalArgumentException("unknown ledger command " + command.getClass().getName());
+    }
+
+    private static Decision openLedger(LedgerState state, OpenLedgerCommand c, Instant now) {
+        if (state.isOpen()) {
+            return Decision.invalid(c, LEDGER_ALREADY_OPEN, "ledger " + c.ledgerId() + " is already open");
+        }
+        if (blank(c.ledgerId()) || blank(c.orgAccountId())) {
+            return Decision.invalid(c, INVALID_COMMAND, "ledger_id and org_account_id are required");
+        }
+        if (c.criticalOverdraftLimit() < 0) {
+            return Decision.invalid(c, INVALID_AMOUNT, "critical_overdraft_limit must not be negative");
+        }
+        return Decision.accept(c, 0, new LedgerOpenedEvent(c.ledgerId(), c.commandId(), now, c.orgAccountId(),
+                c.criticalOverdraftLimit(), c.actor()));
+    }
+
+    private static Decision openAccount(LedgerState state, OpenAccountCommand c, Instant now) {
+        if (blank(c.accountId()) || c.kind() == null) {
+            return Decision.invalid(c, INVALID_COMMAND, "account_id and kind are required");
+        }
+        if (state.accounts.containsKey(c.accountId())) {
+            return Decision.invalid(c, ACCOUNT_ALREADY_OPEN, "account " + c.accountId() + " is already open");
+        }
+        return Decision.accept(c, 0, new AccountOpenedEvent(c.ledgerId(), c.commandId(), now, c.accountId(), c.kind(),
+                c.actor()));
+    }
+
+    private static Decision purchase(LedgerState state, PurchaseCreditsCommand c, Instant now) {
+        Decision invalid = requirePositive(c, c.credits(), "credits");
+        if (invalid == null) {
+            invalid = requireAccount(state, c, c.accountId());
+        }
+        if (invalid != null) {
+            return invalid;
+        }
+        return Decision.accept(c, c.credits(), new CreditsPurchasedEvent(c.ledgerId(), c.commandId(), now,
+                c.accountId(), c.credits(), c.actor(), c.reference()));
+    }
+
+    private static Decision transfer(LedgerState state, TransferCreditsCommand c, Instant now) {
+        Decision invalid = requirePositive(c, c.credits(), "credits");
+        if (invalid == null) {
+            invalid = requireAccount(state, c, c.fromAccountId());
+        }
+        if (invalid == null) {
+            invalid = requireAccount(state, c, c.toAccountId());
+        }
+        if (invalid != null) {
+            return invalid;
+        }
+        if (c.fromAccountId().equals(c.toAccountId())) {
+            return Decision.invalid(c, INVALID_COMMAND, "from_account_id and to_account_id must differ");
+        }
+        long available = state.accounts.get(c.fromAccountId()).available();
+        if (available < c.credits()) {
+            String detail = "account " + c.fromAccountId() + " has " + available + " credits available, "
+                    + c.credits() + " requested";
+            return Decision.refuse(c, INSUFFICIENT_CREDITS, detail, null, new TransferRefusedEvent(c.ledgerId(),
+                    c.commandId(), now, c.fromAccountId(), c.toAccountId(), c.credits(), INSUFFICIENT_CREDITS, detail));
+        }
+        return Decision.accept(c, c.credits(), new CreditsTransferredEvent(c.ledgerId(), c.commandId(), now,
+                c.fromAccountId(), c.toAccountId(), c.credits(), c.actor(), c.reason()));
+    }
+
+    private static Decision defineBudget(LedgerState state, DefineBudgetCommand c, Instant now) {
+        if (blank(c.budgetId()) || c.scope() == null || c.scope().level() == null || blank(c.scope().id())
+                || c.period() == null) {
+            return Decision.invalid(c, INVALID_COMMAND, "budget_id, scope (level and id) and period are required");
+        }
+        Decision invalid = requirePositive(c, c.limitCredits(), "limit_credits");
+        if (invalid != null) {
+            return invalid;
+        }
+        List<Integer> thresholds = c.thresholdsPercent() == null || c.thresholdsPercent().isEmpty()
+                ? DEFAULT_THRESHOLDS
+                : c.thresholdsPercent().stream().distinct().sorted().toList();
+        if (thresholds.stream().anyMatch(t -> t == null || t < 1 || t > 100)) {
+            return Decision.invalid(c, INVALID_COMMAND, "thresholds_percent must lie between 1 and 100");
+        }
+        return Decision.accept(c, c.limitCredits(), new BudgetDefinedEvent(c.ledgerId(), c.commandId(), now,
+                c.budgetId(), c.scope(), c.period(), c.limitCredits(), thresholds, c.autoDisable(), c.actor()));
+    }
+
+    private static Decision removeBudget(LedgerState state, RemoveBudgetCommand c, Instant now) {
+        if (c.budgetId() == null || !state.budgets.containsKey(c.budgetId())) {
+            return Decision.invalid(c, UNKNOWN_BUDGET, "no budget " + c.budgetId() + " in ledger " + c.ledgerId());
+        }
+        return Decision.accept(c, 0, new BudgetRemovedEvent(c.ledgerId(), c.commandId(), now, c.budgetId(),
+                c.actor()));
+    }
+
+    private static Decision reserve(LedgerState state, ReserveCreditCommand c, Instant now) {
+        if (blank(c.reservationId()) || c.accountIds() == null || c.accountIds().isEmpty() || c.ttlSeconds() <= 0) {
+            return Decision.invalid(c, INVALID_COMMAND,
+                    "reservation_id, at least one of account_ids and a positive ttl_seconds are required");
+        }
+        Decision invalid = requirePositive(c, c.credits(), "credits");
+        for (int i = 0; invalid == null && i < c.accountIds().size(); i++) {
+            invalid = requireAccount(state, c, c.accountIds().get(i));
+        }
+        if (invalid != null) {
+            return invalid;
+        }
+        if (state.reservations.containsKey(c.reservationId())) {
+            return Decision.invalid(c, DUPLICATE_RESERVATION, "reservation " + c.reservationId() + " is already open");
+        }
+        List<Scope> chain = c.scopeChain() == null ? List.of() : c.scopeChain();
+        Priority priority = c.priority() == null ? Priority.NORMAL : c.priority();
+
+        List<BudgetHold> holds = new ArrayList<>();
+        for (Map.Entry<String, Budget> entry : budgetsOn(state, chain)) {
+            Budget budget = entry.getValue();
+            long spent = budget.spentAt(now);
+            if (spent + c.credits() > budget.limit) {
+                return budgetExceeded(c, now, chain, entry.getKey(), budget, spent);
+            }
+            holds.add(new BudgetHold(entry.getKey(), BudgetWindows.start(budget.period, now)));
+        }
+
+        List<Leg> legs = drawLegs(state, c.accountIds(), c.credits(), priority);
+        if (legs == null) {
+            String detail = "accounts " + c.accountIds() + " cannot cover " + c.credits() + " credits";
+            return Decision.refuse(c, INSUFFICIENT_CREDITS, detail, null, new CreditReservationRejectedEvent(
+                    c.ledgerId(), c.commandId(), now, c.reservationId(), c.credits(), chain, INSUFFICIENT_CREDITS,
+                    null, detail));
+        }
+        return Decision.accept(c, c.credits(), new CreditReservedEvent(c.ledgerId(), c.commandId(), now,
+                c.reservationId(), c.credits(), legs, List.copyOf(holds), chain, priority,
+                now.plusSeconds(c.ttlSeconds())));
+    }
+
+    private static Decision budgetExceeded(ReserveCreditCommand c, Instant now, List<Scope> chain, String budgetId,
+            Budget budget, long spent) {
+        String detail = "budget " + budgetId + " (" + budget.period + " on " + budget.scope.level() + " "
+                + budget.scope.id() + ") has " + Math.max(0, budget.limit - spent) + " of " + budget.limit
+                + " credits left, " + c.credits() + " requested";
+        List<LedgerEvent> events = new ArrayList<>();
+        events.add(new CreditReservationRejectedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(),
+                c.credits(), chain, BUDGET_EXCEEDED, budgetId, detail));
+        boolean newWindow = !budget.isCurrent(BudgetWindows.start(budget.period, now));
+        if (newWindow || !budget.exhausted) {
+            events.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, budgetId, budget.scope,
+                    budget.period, BudgetWindows.start(budget.period, now), spent, budget.limit, budget.autoDisable));
+        }
+        return Decision.refuse(c, BUDGET_EXCEEDED, detail, budgetId, events.toArray(LedgerEvent[]::new));
+    }
+
+    /**
+     * Takes what each account has available, in order. A critical reservation may put the shortfall on the last
+     * account, as long as the whole ledger stays within its overdraft limit. Null when the accounts cannot cover it.
+     */
+    private static List<Leg> drawLegs(LedgerState state, List<String> accountIds, long credits, Priority priority) {
+        List<String> distinct = accountIds.stream().distinct().toList();
+        long[] take = new long[distinct.size()];
+        long remaining = credits;
+        for (int i = 0; i < distinct.size() && remaining > 0; i++) {
+            take[i] = Math.min(Math.max(0, state.accounts.get(distinct.get(i)).available()), remaining);
+            remaining -= take[i];
+        }
+        if (remaining > 0) {
+            long headroom = state.overdraftLimit - state.totalOverdraft();
+            if (priority != Priority.CRITICAL || remaining > headroom) {
+                return null;
+            }
+            take[distinct.size() - 1] += remaining;
+        }
+        List<Leg> legs = new ArrayList<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            if (take[i] > 0) {
+                legs.add(new Leg(distinct.get(i), take[i]));
+            }
+        }
+        return List.copyOf(legs);
+    }
+
+    private static Decision recordUsage(LedgerState state, RecordUsageCommand c, Instant now) {
+        Reservation reservation = state.reservations.get(c.reservationId());
+        if (reservation == null) {
+            return Decision.invalid(c, UNKNOWN_RESERVATION,
+                    "reservation " + c.reservationId() + " is not open: never made, already settled, released or expired");
+        }
+        if (c.actualCredits() < 0 || c.tokensIn() < 0 || c.tokensOut() < 0) {
+            return Decision.invalid(c, INVALID_AMOUNT, "actual_credits and token counts must not be negative");
+        }
+        // Never charge beyond the hold: charging more could break the balance and budget invariants after the fact.
+        long charged = Math.min(c.actualCredits(), reservation.credits());
+        List<Leg> charges = new ArrayList<>();
+        long toCharge = charged;
+        for (Leg leg : reservation.legs()) {
+            long part = Math.min(leg.credits(), toCharge);
+            if (part > 0) {
+                charges.add(new Leg(leg.accountId(), part));
+                toCharge -= part;
+            }
+        }
+        List<LedgerEvent> events = new ArrayList<>();
+        events.add(new UsageRecordedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), reservation.credits(),
+                c.actualCredits(), charged, c.actualCredits() - charged, reservation.credits() - charged,
+                List.copyOf(charges), reservation.scopeChain(), c.tokensIn(), c.tokensOut(), c.model(), c.provider()));
+        events.addAll(alertsAfterCharge(state, c, reservation, charged, now));
+        return Decision.accept(c, charged, events.toArray(LedgerEvent[]::new));
+    }
+
+    /** Threshold crossings and exhaustion, once per threshold per window, measured on charged spend. */
+    private static List<LedgerEvent> alertsAfterCharge(LedgerState state, LedgerCommand c, Reservation reservation,
+            long charged, Instant now) {
+        List<LedgerEvent> alerts = new ArrayList<>();
+        for (BudgetHold hold : reservation.budgets()) {
+            Budget budget = state.budgets.get(hold.budgetId());
+            if (budget == null || !budget.isCurrent(hold.windowStart())
+                    || !hold.windowStart().equals(BudgetWindows.start(budget.period, now))) {
+                continue;
+            }
+            long spent = budget.charged + charged;
+            for (int threshold : budget.thresholds) {
+                if (!budget.crossed.contains(threshold) && spent * 100 >= (long) threshold * budget.limit) {
+                    alerts.add(new BudgetThresholdCrossedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(),
+                            budget.scope, budget.period, hold.windowStart(), threshold, spent, budget.limit));
+                }
+            }
+            if (!budget.exhausted && spent >= budget.limit) {
+                alerts.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(), budget.scope,
+                        budget.period, hold.windowStart(), spent, budget.limit, budget.autoDisable));
+            }
+        }
+        return alerts;
+    }
+
+    private static Decision release(LedgerState state, ReleaseReservationCommand c, Instant now) {
+        Reservation reservation = state.reservations.get(c.reservationId());
+        if (reservation == null) {
+            return Decision.invalid(c, UNKNOWN_RESERVATION, "reservation " + c.reservationId() + " is not open");
+        }
+        return Decision.accept(c, reservation.credits(), new ReservationReleasedEvent(c.ledgerId(), c.commandId(),
+                now, c.reservationId(), reservation.credits(), c.reason()));
+    }
+
+    private static Decision expire(LedgerState state, ExpireReservationCommand c, Instant now) {
+        Reservation reservation = state.reservations.get(c.reservationId());
+        if (reservation == null) {
+            return Decision.invalid(c, UNKNOWN_RESERVATION, "reservation " + c.reservationId() + " is not open");
+        }
+        if (now.isBefore(reservation.expiresAt())) {
+            return Decision.invalid(c, RESERVATION_NOT_DUE,
+                    "reservation " + c.reservationId() + " expires at " + reservation.expiresAt());
+        }
+        return Decision.accept(c, reservation.credits(), new ReservationExpiredEvent(c.ledgerId(), c.commandId(), now,
+                c.reservationId(), reservation.credits(), reservation.expiresAt()));
+    }
+
+    private static Decision adjust(LedgerState state, AdjustBalanceCommand c, Instant now) {
+        Decision invalid = requireAccount(state, c, c.accountId());
+        if (invalid != null) {
+            return invalid;
+        }
+        if (c.deltaCredits() == 0) {
+            return Decision.invalid(c, INVALID_AMOUNT, "delta_credits must not be zero");
+        }
+        long available = state.accounts.get(c.accountId()).available();
+        if (c.deltaCredits() < 0 && available + c.deltaCredits() < 0) {
+            return Decision.invalid(c, INSUFFICIENT_CREDITS, "account " + c.accountId() + " has " + available
+                    + " credits available, cannot adjust by " + c.deltaCredits());
+        }
+        return Decision.accept(c, Math.abs(c.deltaCredits()), new BalanceAdjustedEvent(c.ledgerId(), c.commandId(),
+                now, c.accountId(), c.deltaCredits(), c.actor(), c.reason()));
+    }
+
+    private static Decision refund(LedgerState state, RefundCreditsCommand c, Instant now) {
+        Decision invalid = requirePositive(c, c.credits(), "credits");
+        if (invalid == null) {
+            invalid = requireAccount(state, c, c.accountId());
+        }
+        if (invalid != null) {
+            return invalid;
+        }
+        return Decision.accept(c, c.credits(), new CreditsRefundedEvent(c.ledgerId(), c.commandId(), now,
+                c.accountId(), c.credits(), c.reservationId(), c.actor(), c.reason()));
+    }
+
+    private static List<Map.Entry<String, Budget>> budgetsOn(LedgerState state, List<Scope> chain) {
+        var scopes = new HashSet<>(chain);
+        return state.budgets.entrySet().stream().filter(b -> scopes.contains(b.getValue().scope)).toList();
+    }
+
+    private static Decision requirePositive(LedgerCommand c, long amount, String field) {
+        return amount > 0 ? null : Decision.invalid(c, INVALID_AMOUNT, field + " must be positive, was " + amount);
+    }
+
+    private static Decision requireAccount(LedgerState state, LedgerCommand c, String accountId) {
+        return accountId != null && state.accounts.containsKey(accountId) ? null
+                : Decision.invalid(c, UNKNOWN_ACCOUNT, "no account " + accountId + " in ledger " + c.ledgerId());
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.tally.ledger.domain;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.tally.events.ledger.AccountOpenedEvent;
+import dev.tally.events.ledger.BalanceAdjustedEvent;
+import dev.tally.events.ledger.BudgetDefinedEvent;
+import dev.tally.events.ledger.BudgetExhaustedEvent;
+import dev.tally.events.ledger.BudgetHold;
+import dev.tally.events.ledger.BudgetRemovedEvent;
+import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditReservationRejectedEvent;
+import dev.tally.events.ledger.CreditReservedEvent;
+import dev.tally.events.ledger.CreditsPurchasedEvent;
+import dev.tally.events.ledger.CreditsRefundedEvent;
+import dev.tally.events.ledger.CreditsTransferredEvent;
+import dev.tally.events.ledger.LedgerEvent;
+import dev.tally.events.ledger.LedgerOpenedEvent;
+import dev.tally.events.ledger.Leg;
+import dev.tally.events.ledger.ReservationExpiredEvent;
+import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.TransferRefusedEvent;
+import dev.tally.events.ledger.UsageRecordedEvent;
+import dev.tally.ledger.domain.LedgerSnapshot.AccountBalance;
+import dev.tally.ledger.domain.LedgerSnapshot.BudgetWindow;
+import dev.tally.ledger.domain.LedgerSnapshot.OpenReservation;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The state a ledger's decisions need, and nothing more. It changes only by {@link #apply(LedgerEvent)}, so folding
+ * a ledger's events from the start always rebuilds it exactly.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public final class LedgerState {
+
+    String ledgerId;
+    String orgAccountId;
+    long overdraftLimit;
+    Map<String, Account> accounts = new LinkedHashMap<>();
+    Map<String, Budget> budgets = new LinkedHashMap<>();
+    Map<String, Reservation> reservations = new LinkedHashMap<>();
+
+    public static LedgerState replay(Iterable<? extends LedgerEvent> events) {
+        LedgerState state = new LedgerState();
+        events.forEach(state::apply);
+        return state;
+    }
+
+    public boolean isOpen() {
+        return ledgerId != null;
+    }
+
+    public void apply(LedgerEvent event) {
+        if (event instanceof LedgerOpenedEvent e) {
+            ledgerId = e.ledgerId();
+            orgAccountId = e.orgAccountId();
+            overdraftLimit = e.criticalOverdraftLimit();
+            accounts.put(e.orgAccountId(), new Account(dev.tally.events.ledger.AccountKind.ORG));
+        } else if (event instanceof AccountOpenedEvent e) {
+            accounts.put(e.accountId(), new Account(e.kind()));
+        } else if (event instanceof CreditsPurchasedEvent e) {
+            accounts.get(e.accountId()).balance += e.credits();
+        } else if (event instanceof CreditsTransferredEvent e) {
+            accounts.get(e.fromAccountId()).balance -= e.credits();
+            accounts.get(e.toAccountId()).balance += e.credits();
+        } else if (event instanceof TransferRefusedEvent e) {
+            // Recorded for audit; nothing moved.
+        } else if (event instanceof BudgetDefinedEvent e) {
+            defineBudget(e);
+        } else if (event instanceof BudgetRemovedEvent e) {
+            budgets.remove(e.budgetId());
+        } else if (event instanceof CreditReservedEvent e) {
+            reserve(e);
+        } else if (event instanceof CreditReservationRejectedEvent e) {
+            // Recorded for audit and alerts; nothing moved.
+        } else if (event instanceof UsageRecordedEvent e) {
+            settle(e);
+        } else if (event instanceof ReservationReleasedEvent e) {
+            release(e.reservationId());
+        } else if (event instanceof ReservationExpiredEvent e) {
+            release(e.reservationId());
+        } else if (event instanceof BalanceAdjustedEvent e) {
+            accounts.get(e.accountId()).balance += e.deltaCredits();
+        } else if (event instanceof CreditsRefundedEvent e) {
+            accounts.get(e.accountId()).balance += e.credits();
+        } else if (event instanceof BudgetThresholdCrossedEvent e) {
+            Budget budget = budgetInWindow(e.budgetId(), e.occurredAt(), e.windowStart());
+            if (budget != null) {
+                budget.crossed.add(e.thresholdPercent());
+            }
+        } else if (event instanceof BudgetExhaustedEvent e) {
+            Budget budget = budgetInWindow(e.budgetId(), e.occurredAt(), e.windowStart());
+            if (budget != null) {
+                budget.exhausted = true;
+            }
+        } else {
+            throw new IllegalArgumentException("unknown ledger event " + event.getClass().getName());
+        }
+    }
+
+    private void defineBudget(BudgetDefinedEvent e) {
+        Budget existing = budgets.get(e.budgetId());
+        if (existing == null) {
+            budgets.put(e.budgetId(), new Budget(e.scope(), e.period(), e.limitCredits(), e.thresholdsPercent(),
+                    e.autoDisable(), e.occurredAt()));
+            return;
+        }
+        // A redefinition keeps the current window's spend: raising a limit mid-month must not forgive what was spent.
+        existing.rollTo(e.occurredAt());
+        existing.scope = e.scope();
+        existing.limit = e.limitCredits();
+        existing.thresholds = e.thresholdsPercent();
+        existing.autoDisable = e.autoDisable();
+        if (existing.period != e.period()) {
+            existing.period = e.period();
+            existing.windowStart = BudgetWindows.start(e.period(), e.occurredAt());
+        }
+    }
+
+    private void reserve(CreditReservedEvent e) {
+        e.legs().forEach(leg -> accounts.get(leg.accountId()).reserved += leg.credits());
+        for (BudgetHold hold : e.budgets()) {
+            Budget budget = budgetAt(hold.budgetId(), e.occurredAt());
+            budget.reserved += e.credits();
+        }
+        reservations.put(e.reservationId(), new Reservation(e.reservationId(), e.credits(), e.legs(), e.budgets(),
+                e.scopeChain(), e.priority(), e.expiresAt()));
+    }
+
+    private void settle(UsageRecordedEvent e) {
+        Reservation reservation = release(e.reservationId());
+        for (Leg charge : e.charges()) {
+            accounts.get(charge.accountId()).balance -= charge.credits();
+        }
+        for (BudgetHold hold : reservation.budgets()) {
+            Budget budget = budgets.get(hold.budgetId());
+            if (budget != null && budget.isCurrent(hold.windowStart())) {
+                budget.charged += e.chargedCredits();
+            }
+        }
+    }
+
+    private Reservation release(String reservationId) {
+        Reservation reservation = reservations.remove(reservationId);
+        reservation.legs().forEach(leg -> accounts.get(leg.accountId()).reserved -= leg.credits());
+        for (BudgetHold hold : reservation.budgets()) {
+            Budget budget = budgets.get(hold.budgetId());
+            // A hold from a window that has since rolled over no longer counts anywhere.
+            if (budget != null && budget.isCurrent(hold.windowStart())) {
+                budget.reserved -= reservation.credits();
+            }
+        }
+        return reservation;
+    }
+
+    private Budget budgetAt(String budgetId, Instant at) {
+        Budget budget = budgets.get(budgetId);
+        budget.rollTo(at);
+        return budget;
+    }
+
+    /** The budget if it is still in {@code window} at {@code at}; alerts for a window that has ended change nothing. */
+    private Budget budgetInWindow(String budgetId, Instant at, java.time.LocalDate window) {
+        Budget budget = budgets.get(budgetId);
+        if (budget == null) {
+            return null;
+        }
+        budget.rollTo(at);
+        return budget.isCurrent(window) ? budget : null;
+    }
+
+    long totalOverdraft() {
+        return accounts.values().stream().mapToLong(Account::overdraft).sum();
+    }
+
+    /** A comparable picture of balances, reservations and budget windows: what the projection must agree with. */
+    public LedgerSnapshot snapshot() {
+        var accountRows = accounts.entrySet().stream()
+                .map(a -> new AccountBalance(a.getKey(), a.getValue().kind, a.getValue().balance, a.getValue().reserved))
+                .sorted(Comparator.comparing(AccountBalance::accountId)).toList();
+        var reservationRows = reservations.values().stream()
+                .map(r -> new OpenReservation(r.id(), r.credits(), r.priority(), r.expiresAt()))
+                .sorted(Comparator.comparing(OpenReservation::reservationId)).toList();
+        var budgetRows = budgets.entrySet().stream()
+                .map(b -> new BudgetWindow(b.getKey(), b.getValue().scope, b.getValue().period, b.getValue().limit,
+                        b.getValue().windowStart, b.getValue().charged, b.getValue().reserved))
+                .sorted(Comparator.comparing(BudgetWindow::budgetId)).toList();
+        return new LedgerSnapshot(ledgerId, overdraftLimit, accountRows, reservationRows, budgetRows);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tally.ledger.intake;
+
+import dev.tally.events.envelope.MessageType;
+import dev.tally.events.json.TallyJson;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerMessageTypes;
+import dev.tally.events.ledger.LedgerReply;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The first outcome of every command id. Written inside the command's transaction, next to its events, so a
+ * command either changed the ledger and is remembered, or did neither.
+ */
+@Repository
+public class CommandOutcomeStore {
+
+    private final JdbcTemplate jdbc;
+
+    public CommandOutcomeStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<LedgerReply> find(String commandId) {
+        List<LedgerReply> replies = jdbc.query("SELECT reply_type, reply FROM command_outcome WHERE command_id = ?",
+                (rs, row) -> read(rs.getString(1), rs.getBytes(2)), commandId);
+        return replies.stream().findFirst();
+    }
+
+    public void remember(LedgerCommand command, LedgerReply reply) {
+        jdbc.update("INSERT INTO command_outcome (command_id, ledger_id, reply_type, reply) VALUES (?, ?, ?, ?)",
+                command.commandId(), command.ledgerId(), LedgerMessageTypes.of(reply.getClass()).ceType(),
+                TallyJson.write(reply));
+    }
+
+    private static LedgerReply read(String ceType, byte[] json) {
+        MessageType<?> type = LedgerMessageTypes.ofCeType(ceType);
+        return (LedgerReply) TallyJson.read(json, type.javaType());
+    }
+}

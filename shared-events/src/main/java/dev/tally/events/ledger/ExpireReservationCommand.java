@@ -1,0 +1,6 @@
+package dev.tally.events.ledger;
+
+/** Sent by the ledger itself when a reservation's time to live has passed. */
+public record ExpireReservationCommand(String commandId, String ledgerId, String reservationId)
+        implements LedgerCommand {
+}

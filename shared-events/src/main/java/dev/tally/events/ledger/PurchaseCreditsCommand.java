@@ -1,0 +1,5 @@
+package dev.tally.events.ledger;
+
+public record PurchaseCreditsCommand(String commandId, String ledgerId, String accountId, long credits, String actor,
+        String reference) implements LedgerCommand {
+}

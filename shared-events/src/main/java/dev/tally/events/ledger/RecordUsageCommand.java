@@ -1,0 +1,6 @@
+package dev.tally.events.ledger;
+
+/** The second phase: charges the actual cost of a reserved request and releases the rest. */
+public record RecordUsageCommand(String commandId, String ledgerId, String reservationId, long actualCredits,
+        long tokensIn, long tokensOut, String model, String provider) implements LedgerCommand {
+}

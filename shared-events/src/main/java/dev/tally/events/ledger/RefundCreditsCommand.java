@@ -1,0 +1,6 @@
+package dev.tally.events.ledger;
+
+/** Gives credits back to an account, e.g. for a reversed charge; {@code reservationId} references it when known. */
+public record RefundCreditsCommand(String commandId, String ledgerId, String accountId, long credits,
+        String reservationId, String actor, String reason) implements LedgerCommand {
+}

@@ -1,0 +1,5 @@
+package dev.tally.events.ledger;
+
+public record ReleaseReservationCommand(String commandId, String ledgerId, String reservationId, String reason)
+        implements LedgerCommand {
+}

@@ -1,0 +1,5 @@
+package dev.tally.events.ledger;
+
+public record RemoveBudgetCommand(String commandId, String ledgerId, String budgetId, String actor)
+        implements LedgerCommand {
+}

@@ -1,0 +1,6 @@
+package dev.tally.events.topic;
+
+public enum Cleanup {
+    DELETE,
+    COMPACT
+}

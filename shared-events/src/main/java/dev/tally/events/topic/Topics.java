@@ -1,0 +1,33 @@
+package dev.tally.events.topic;
+
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerEvent;
+import dev.tally.events.ledger.LedgerReply;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Every topic Tally owns. Topics of services still to come are added with their message types. */
+public final class Topics {
+
+    private static final long WEEK = Duration.ofDays(7).toMillis();
+
+    /** Key: ledger id, so one ledger's commands are ordered by one partition. */
+    public static final Topic<String, LedgerCommand> LEDGER_COMMANDS =
+            new Topic<>("tally.ledger.commands", String.class, LedgerCommand.class, Cleanup.DELETE, WEEK);
+
+    /** Key: command id. The asking instance names its reply topic and partition in the command's headers. */
+    public static final Topic<String, LedgerReply> LEDGER_REPLIES =
+            new Topic<>("tally.ledger.replies", String.class, LedgerReply.class, Cleanup.DELETE, Duration.ofDays(1).toMillis());
+
+    /** Key: ledger id. The audit trail and the BI feed: kept forever. */
+    public static final Topic<String, LedgerEvent> LEDGER_EVENTS =
+            new Topic<>("tally.ledger.events", String.class, LedgerEvent.class, Cleanup.DELETE, -1);
+
+    private Topics() {
+    }
+
+    public static List<Topic<?, ?>> all() {
+        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS);
+    }
+}
