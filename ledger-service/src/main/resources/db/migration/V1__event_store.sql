@@ -38,10 +38,12 @@ CREATE TABLE token_entry (
 );
 
 -- The first outcome of every command id: the idempotency record, written in the same transaction as the events.
+-- Scoped by ledger, so one organisation's ids can never collide with, or reveal, another's.
 CREATE TABLE command_outcome (
-    command_id  VARCHAR(255) NOT NULL PRIMARY KEY,
     ledger_id   VARCHAR(255) NOT NULL,
+    command_id  VARCHAR(255) NOT NULL,
     reply_type  VARCHAR(100) NOT NULL,
     reply       BYTEA        NOT NULL,
-    recorded_at TIMESTAMPTZ  NOT NULL DEFAULT now()
+    recorded_at TIMESTAMPTZ  NOT NULL DEFAULT now(),
+    PRIMARY KEY (ledger_id, command_id)
 );

@@ -29,7 +29,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * One organisation's credit ledger. Every command of one organisation goes through this aggregate, so balance and
  * budget checks are atomic however many gateways ask at once. The rules live in {@link LedgerRules}.
  */
-@Aggregate(snapshotTriggerDefinition = "ledgerSnapshotTrigger", cache = "ledgerCache")
+@Aggregate(snapshotTriggerDefinition = "ledgerSnapshotTrigger", cache = "ledgerCache",
+        commandTargetResolver = "ledgerTargetResolver")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class CreditLedger {

@@ -171,12 +171,12 @@ public final class LedgerRules {
         if (invalid != null) {
             return invalid;
         }
+        if (c.thresholdsPercent() != null && c.thresholdsPercent().stream().anyMatch(t -> t == null || t < 1 || t > 100)) {
+            return Decision.invalid(c, INVALID_COMMAND, "thresholds_percent must lie between 1 and 100");
+        }
         List<Integer> thresholds = c.thresholdsPercent() == null || c.thresholdsPercent().isEmpty()
                 ? DEFAULT_THRESHOLDS
                 : c.thresholdsPercent().stream().distinct().sorted().toList();
-        if (thresholds.stream().anyMatch(t -> t == null || t < 1 || t > 100)) {
-            return Decision.invalid(c, INVALID_COMMAND, "thresholds_percent must lie between 1 and 100");
-        }
         return Decision.accept(c, c.limitCredits(), new BudgetDefinedEvent(c.ledgerId(), c.commandId(), now,
                 c.budgetId(), c.scope(), c.period(), c.limitCredits(), thresholds, c.autoDisable(), c.actor()));
     }

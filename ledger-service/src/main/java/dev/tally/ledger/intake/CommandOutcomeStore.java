@@ -24,9 +24,10 @@ public class CommandOutcomeStore {
         this.jdbc = jdbc;
     }
 
-    public Optional<LedgerReply> find(String commandId) {
-        List<LedgerReply> replies = jdbc.query("SELECT reply_type, reply FROM command_outcome WHERE command_id = ?",
-                (rs, row) -> read(rs.getString(1), rs.getBytes(2)), commandId);
+    public Optional<LedgerReply> find(LedgerCommand command) {
+        List<LedgerReply> replies = jdbc.query(
+                "SELECT reply_type, reply FROM command_outcome WHERE ledger_id = ? AND command_id = ?",
+                (rs, row) -> read(rs.getString(1), rs.getBytes(2)), command.ledgerId(), command.commandId());
         return replies.stream().findFirst();
     }
 

@@ -9,12 +9,16 @@ import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import org.springframework.stereotype.Component;
+
 import java.util.Optional;
 
 /**
  * Makes every ledger command exactly-once: a command id seen before gets its first reply back and reaches no
  * aggregate. Runs inside the unit of work's transaction, so the remembered outcome commits with the events.
+ * Axon's Spring configuration registers every handler-interceptor bean with the command bus.
  */
+@Component
 public class IdempotencyInterceptor implements MessageHandlerInterceptor<CommandMessage<?>> {
 
     private final CommandOutcomeStore outcomes;
@@ -29,7 +33,7 @@ public class IdempotencyInterceptor implements MessageHandlerInterceptor<Command
         if (!(unitOfWork.getMessage().getPayload() instanceof LedgerCommand command)) {
             return chain.proceed();
         }
-        Optional<LedgerReply> first = outcomes.find(command.commandId());
+        Optional<LedgerReply> first = outcomes.find(command);
         if (first.isPresent()) {
             return first.get();
         }

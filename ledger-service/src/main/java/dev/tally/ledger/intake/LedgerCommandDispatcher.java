@@ -57,7 +57,7 @@ public class LedgerCommandDispatcher {
                     continue;
                 }
                 if (raced) {
-                    return outcomes.find(command.commandId()).orElseThrow(() -> e);
+                    return outcomes.find(command).orElseThrow(() -> e);
                 }
                 throw e;
             }

@@ -2,6 +2,8 @@ package dev.tally.ledger.intake;
 
 import dev.tally.events.ledger.LedgerCommand;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -12,6 +14,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LedgerCommandListener {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerCommandListener.class);
 
     private final LedgerCommandDispatcher dispatcher;
     private final ReplyPublisher replies;
@@ -25,6 +29,12 @@ public class LedgerCommandListener {
             concurrency = "${tally.ledger.command-consumers:4}")
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         LedgerCommand command = LedgerRecords.readCommand(record);
-        replies.reply(record, dispatcher.dispatch(command));
+        try {
+            replies.reply(record, dispatcher.dispatch(command));
+        } catch (RuntimeException e) {
+            log.warn("command {} of ledger {} failed; the error handler retries it, then dead-letters it",
+                    command.commandId(), command.ledgerId(), e);
+            throw e;
+        }
     }
 }

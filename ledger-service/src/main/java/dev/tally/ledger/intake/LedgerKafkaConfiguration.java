@@ -4,8 +4,8 @@ import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.topic.Topic;
 import dev.tally.events.topic.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.axonframework.commandhandling.CommandBus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +26,10 @@ public class LedgerKafkaConfiguration {
      */
     @Bean
     public CommonErrorHandler ledgerErrorHandler(KafkaTemplate<String, byte[]> kafka) {
-        DefaultErrorHandler handler = new DefaultErrorHandler(new DeadLetterPublishingRecoverer(kafka),
-                new FixedBackOff(200, 3));
+        // <topic>.DLT, same partition: the naming ARCHITECTURE.md promises (spring-kafka 4 defaults to -dlt).
+        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
+                (record, failure) -> new TopicPartition(record.topic() + ".DLT", record.partition()));
+        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, new FixedBackOff(200, 3));
         handler.addNotRetryableExceptions(InvalidEnvelopeException.class);
         return handler;
     }
@@ -40,13 +42,6 @@ public class LedgerKafkaConfiguration {
                 TopicBuilder.name(Topics.LEDGER_COMMANDS.deadLetterName()).partitions(partitions).build(),
                 topic(Topics.LEDGER_REPLIES, partitions),
                 topic(Topics.LEDGER_EVENTS, partitions));
-    }
-
-    @Bean
-    public IdempotencyInterceptor idempotencyInterceptor(CommandBus commandBus, CommandOutcomeStore outcomes) {
-        IdempotencyInterceptor interceptor = new IdempotencyInterceptor(outcomes);
-        commandBus.registerHandlerInterceptor(interceptor);
-        return interceptor;
     }
 
     private static NewTopic topic(Topic<?, ?> topic, int partitions) {

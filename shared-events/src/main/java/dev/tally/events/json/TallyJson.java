@@ -4,6 +4,9 @@ import dev.tally.events.envelope.InvalidEnvelopeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +37,12 @@ public final class TallyJson {
                 .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 // Tolerant reader: a newer producer may add fields; missing ones are validated by the receiver.
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // Credits are exact: 1.5 or "12" is a malformed message, not 1 or 12.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .withCoercionConfig(LogicalType.Integer, config -> config
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail));
     }
 
     public static byte[] write(Object message) {
@@ -43,7 +51,11 @@ public final class TallyJson {
 
     public static <T> T read(byte[] json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                throw new InvalidEnvelopeException("cannot read " + type.getSimpleName() + ": the value is null");
+            }
+            return value;
         } catch (JacksonException e) {
             throw new InvalidEnvelopeException("cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }

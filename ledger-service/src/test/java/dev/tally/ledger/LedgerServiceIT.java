@@ -1,0 +1,231 @@
+package dev.tally.ledger;
+
+import dev.tally.events.envelope.CloudEventHeaders;
+import dev.tally.events.ledger.AccountKind;
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.PurchaseCreditsCommand;
+import dev.tally.events.ledger.RejectionReason;
+import dev.tally.events.ledger.TransferCreditsCommand;
+import dev.tally.events.topic.Topics;
+import dev.tally.ledger.support.LedgerServiceTestBase;
+import dev.tally.ledger.support.TopicReader;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static dev.tally.ledger.support.Commands.id;
+import static dev.tally.ledger.support.Commands.openAccount;
+import static dev.tally.ledger.support.Commands.openLedger;
+import static dev.tally.ledger.support.Commands.purchase;
+import static dev.tally.ledger.support.Commands.reserve;
+import static dev.tally.ledger.support.Commands.usage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LedgerServiceIT extends LedgerServiceTestBase {
+
+    @LocalServerPort
+    int port;
+
+    private WebTestClient http() {
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    private JsonNode ledgerView(String ledgerId) {
+        return http().get().uri("/ledgers/{id}", ledgerId).exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+
+    private long orgBalance(String ledgerId) {
+        JsonNode view = ledgerView(ledgerId);
+        for (JsonNode account : view.get("accounts")) {
+            if (account.get("account_id").asString().equals("org-pool")) {
+                return account.get("balance").asLong();
+            }
+        }
+        throw new AssertionError("no org pool in " + view);
+    }
+
+    private static void accepted(LedgerReply reply) {
+        assertThat(reply).isInstanceOf(CommandAcceptedReply.class);
+    }
+
+    @Test
+    void commands_on_kafka_produce_replies_events_on_the_topic_and_an_updated_projection() {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        accepted(ledger.sendAndWait(purchase(ledgerId, 1_000)));
+        LedgerReply reserved = ledger.sendAndWait(reserve(ledgerId, "res-1", 100, 60));
+        assertThat(reserved).isEqualTo(new CommandAcceptedReply("res-1", ledgerId, "CreditReserved", 100));
+        LedgerReply used = ledger.sendAndWait(usage(ledgerId, "res-1", 40));
+        assertThat(used).isEqualTo(new CommandAcceptedReply("usage-res-1", ledgerId, "UsageRecorded", 40));
+
+        try (TopicReader events = new TopicReader(INFRA.kafkaBootstrapServers(), Topics.LEDGER_EVENTS.name(),
+                r -> ledgerId.equals(r.key()))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.poll().size() >= 4);
+            var records = events.poll();
+            assertThat(records).extracting(r -> TopicReader.header(r, CloudEventHeaders.TYPE)).containsExactly(
+                    "tally.ledger.LedgerOpened.v1", "tally.ledger.CreditsPurchased.v1",
+                    "tally.ledger.CreditReserved.v1", "tally.ledger.UsageRecorded.v1");
+            assertThat(records).allSatisfy(r -> {
+                assertThat(TopicReader.header(r, CloudEventHeaders.SUBJECT)).isEqualTo(ledgerId);
+                assertThat(TopicReader.header(r, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+                assertThat(TopicReader.header(r, CloudEventHeaders.SOURCE)).isEqualTo("tally/ledger-service");
+            });
+            assertThat(new HashSet<>(records.stream().map(r -> TopicReader.header(r, CloudEventHeaders.ID)).toList()))
+                    .hasSize(4);
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(orgBalance(ledgerId)).isEqualTo(960));
+        JsonNode view = ledgerView(ledgerId);
+        assertThat(view.get("reservations")).isEmpty();
+        assertThat(view.get("accounts").get(0).get("available").asLong()).isEqualTo(960);
+    }
+
+    @Test
+    void a_repeated_command_id_returns_the_first_outcome_and_changes_nothing() {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        PurchaseCreditsCommand topUp = purchase(ledgerId, 500);
+        LedgerReply first = ledger.sendAndWait(topUp);
+        LedgerReply second = ledger.sendAndWait(topUp);
+        assertThat(second).isEqualTo(first);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(orgBalance(ledgerId)).isEqualTo(500));
+        String export = http().get().uri("/ledgers/{id}/events", ledgerId).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(export.lines()).hasSize(2);
+        assertThat(export.lines().toList().get(1)).contains("\"type\":\"tally.ledger.CreditsPurchased.v1\"")
+                .contains("\"credits\":500");
+    }
+
+    @Test
+    void a_thousand_one_credit_reservations_from_eight_threads_reserve_exactly_what_the_ledger_holds()
+            throws Exception {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        accepted(ledger.sendAndWait(purchase(ledgerId, 300)));
+
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<CompletableFuture<LedgerReply>> replies = new ArrayList<>();
+        try {
+            List<CompletableFuture<CompletableFuture<LedgerReply>>> sends = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                String reservationId = "res-" + i;
+                sends.add(CompletableFuture.supplyAsync(
+                        () -> ledger.send(reserve(ledgerId, reservationId, 1, 600)), threads));
+            }
+            for (var send : sends) {
+                replies.add(send.get());
+            }
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            threads.shutdown();
+        }
+        long accepted = replies.stream().map(CompletableFuture::join).filter(CommandAcceptedReply.class::isInstance)
+                .count();
+        List<RejectionReason> reasons = replies.stream().map(CompletableFuture::join)
+                .filter(CommandRejectedReply.class::isInstance).map(r -> ((CommandRejectedReply) r).reason())
+                .distinct().toList();
+        assertThat(accepted).isEqualTo(300);
+        assertThat(reasons).containsExactly(RejectionReason.INSUFFICIENT_CREDITS);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode account = ledgerView(ledgerId).get("accounts").get(0);
+            assertThat(account.get("reserved").asLong()).isEqualTo(300);
+            assertThat(account.get("available").asLong()).isZero();
+        });
+    }
+
+    @Test
+    void zero_amounts_and_unknown_accounts_are_refused_with_a_reason() {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        LedgerReply zero = ledger.sendAndWait(purchase(ledgerId, 0));
+        assertThat(zero).isInstanceOfSatisfying(CommandRejectedReply.class, r -> {
+            assertThat(r.reason()).isEqualTo(RejectionReason.INVALID_AMOUNT);
+            assertThat(r.detail()).contains("credits must be positive");
+        });
+        LedgerReply unknown = ledger.sendAndWait(new TransferCreditsCommand(id(), ledgerId, "org-pool", "nobody", 5,
+                "admin", "test"));
+        assertThat(unknown).isInstanceOfSatisfying(CommandRejectedReply.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_ACCOUNT));
+        LedgerReply noLedger = ledger.sendAndWait(purchase("org-missing-" + id(), 10));
+        assertThat(noLedger).isInstanceOfSatisfying(CommandRejectedReply.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_LEDGER));
+    }
+
+    @Test
+    void malformed_and_unknown_records_go_to_the_dead_letter_topic_and_the_consumer_carries_on() {
+        String ledgerId = "org-" + id();
+        Map<String, byte[]> unknownType = new dev.tally.events.envelope.Envelope(id(), "tally.ledger.Nonsense.v1",
+                "tally/test", java.time.Instant.now(), ledgerId).toHeaders();
+        ledger.sendRaw(ledgerId, "{}".getBytes(), unknownType);
+        Map<String, byte[]> purchaseType = new dev.tally.events.envelope.Envelope(id(),
+                "tally.ledger.PurchaseCredits.v1", "tally/test", java.time.Instant.now(), ledgerId).toHeaders();
+        ledger.sendRaw(ledgerId, "{not json".getBytes(), purchaseType);
+
+        try (TopicReader dlt = new TopicReader(INFRA.kafkaBootstrapServers(),
+                Topics.LEDGER_COMMANDS.deadLetterName(), r -> ledgerId.equals(r.key()))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> dlt.poll().size() >= 2);
+            assertThat(dlt.poll()).extracting(r -> TopicReader.header(r, "kafka_dlt-exception-message"))
+                    .anySatisfy(m -> assertThat(m).contains("unknown message type tally.ledger.Nonsense.v1"))
+                    .anySatisfy(m -> assertThat(m).contains("cannot read PurchaseCreditsCommand"));
+        }
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+    }
+
+    @Test
+    void a_reservation_past_its_time_to_live_is_expired_by_the_ledger_itself() {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        accepted(ledger.sendAndWait(purchase(ledgerId, 50)));
+        accepted(ledger.sendAndWait(reserve(ledgerId, "res-short", 50, 1)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode view = ledgerView(ledgerId);
+            assertThat(view.get("reservations")).isEmpty();
+            assertThat(view.get("accounts").get(0).get("available").asLong()).isEqualTo(50);
+        });
+        String export = http().get().uri("/ledgers/{id}/events", ledgerId).exchange()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(export).contains("tally.ledger.ReservationExpired.v1");
+        assertThat(ledger.sendAndWait(usage(ledgerId, "res-short", 10))).isInstanceOfSatisfying(
+                CommandRejectedReply.class, r -> assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_RESERVATION));
+    }
+
+    @Test
+    void verify_replays_the_ledger_and_finds_the_projection_consistent() {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        accepted(ledger.sendAndWait(openAccount(ledgerId, "team-a", AccountKind.GROUP)));
+        accepted(ledger.sendAndWait(purchase(ledgerId, 1_000)));
+        accepted(ledger.sendAndWait(new TransferCreditsCommand(id(), ledgerId, "org-pool", "team-a", 300, "admin",
+                "allocation")));
+        accepted(ledger.sendAndWait(reserve(ledgerId, "res-v", 200, 600)));
+        accepted(ledger.sendAndWait(usage(ledgerId, "res-v", 150)));
+        accepted(ledger.sendAndWait(reserve(ledgerId, "res-open", 100, 600)));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                http().post().uri("/ledgers/{id}/verify", ledgerId).exchange().expectStatus().isOk()
+                        .expectBody()
+                        .jsonPath("$.consistent").isEqualTo(true)
+                        .jsonPath("$.events_replayed").isEqualTo(7)
+                        .jsonPath("$.projection_events_applied").isEqualTo(7)
+                        .jsonPath("$.differences").isEmpty());
+        http().post().uri("/ledgers/{id}/verify", "org-never-" + id()).exchange().expectStatus().isNotFound();
+        http().get().uri("/ledgers/{id}/events?from=yesterday", ledgerId).exchange().expectStatus().isBadRequest();
+    }
+}

@@ -1,0 +1,647 @@
+package dev.tally.ledger.domain;
+
+import dev.tally.events.json.TallyJson;
+import dev.tally.events.ledger.AccountKind;
+import dev.tally.events.ledger.AdjustBalanceCommand;
+import dev.tally.events.ledger.BalanceAdjustedEvent;
+import dev.tally.events.ledger.BudgetExhaustedEvent;
+import dev.tally.events.ledger.BudgetHold;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.BudgetRemovedEvent;
+import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.CreditReservationRejectedEvent;
+import dev.tally.events.ledger.CreditReservedEvent;
+import dev.tally.events.ledger.CreditsPurchasedEvent;
+import dev.tally.events.ledger.CreditsRefundedEvent;
+import dev.tally.events.ledger.DefineBudgetCommand;
+import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerEvent;
+import dev.tally.events.ledger.LedgerMessageTypes;
+import dev.tally.events.ledger.Leg;
+import dev.tally.events.ledger.OpenAccountCommand;
+import dev.tally.events.ledger.OpenLedgerCommand;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.PurchaseCreditsCommand;
+import dev.tally.events.ledger.RecordUsageCommand;
+import dev.tally.events.ledger.RefundCreditsCommand;
+import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.RemoveBudgetCommand;
+import dev.tally.events.ledger.ReservationExpiredEvent;
+import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReserveCreditCommand;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.events.ledger.TransferCreditsCommand;
+import dev.tally.events.ledger.TransferRefusedEvent;
+import dev.tally.events.ledger.UsageRecordedEvent;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Property-based checks of the ledger's invariants: random command sequences against one ledger, with time moving
+ * on far enough that daily and monthly budget windows roll, checked after every step.
+ *
+ * <p>Sequences are generated as abstract {@link Action}s that become concrete commands only against the state of
+ * the moment, so usage, release and expiry mostly name reservations that are open. A failure message carries the
+ * failing step and the whole trace of concrete commands with their outcomes; jqwik shrinks the action list.
+ */
+class LedgerInvariantsProperties {
+
+    static final String LEDGER = "ledger-1";
+    static final String ORG = "org";
+    static final String GHOST = "ghost";
+    /** The accounts a sequence can open, with their kinds; the org account comes with the ledger. */
+    static final Map<String, AccountKind> ACCOUNTS = orderedMap(
+            ORG, AccountKind.ORG, "g1", AccountKind.GROUP, "g2", AccountKind.GROUP, "m1", AccountKind.MEMBER,
+            "m2", AccountKind.MEMBER, "p1", AccountKind.PROJECT);
+    static final List<String> ACCOUNT_IDS = List.copyOf(ACCOUNTS.keySet());
+
+    static final Scope S_ORG = new Scope(ScopeLevel.ORG, "acme");
+    static final Scope S_WS = new Scope(ScopeLevel.WORKSPACE, "ws");
+    static final Scope S_G1 = new Scope(ScopeLevel.GROUP, "g1");
+    static final Scope S_G2 = new Scope(ScopeLevel.GROUP, "g2");
+    static final Scope S_M1 = new Scope(ScopeLevel.MEMBER, "m1");
+    static final Scope S_M2 = new Scope(ScopeLevel.MEMBER, "m2");
+    /** Two principals' hierarchies, org first; a reservation uses a prefix of one of them. */
+    static final List<List<Scope>> CHAINS = List.of(List.of(S_ORG, S_WS, S_G1, S_M1), List.of(S_ORG, S_WS, S_G2, S_M2));
+    static final List<Scope> BUDGET_SCOPES = List.of(S_ORG, S_WS, S_G1, S_G2, S_M1, S_M2);
+    static final List<String> BUDGET_IDS = List.of("b1", "b2", "b3", "b4");
+
+    // ------------------------------------------------------------------------------------------------ properties
+
+    /** Properties 1a-1f: balances, overdraft, budgets, reservations, purity of decide, conservation, replay. */
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void everyStepKeepsTheLedgerInvariants(@ForAll("scenarios") Scenario scenario) {
+        Run run = new Run(scenario);
+        run.execute(true, false, false);
+        run.checkReplayEqualsProjection();
+        run.collectStatistics();
+    }
+
+    /** Property 2: per budget (a removed and redefined budget is a new one) and window, each alert fires once. */
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void thresholdAndExhaustionAlertsFireAtMostOncePerBudgetWindow(@ForAll("scenarios") Scenario scenario) {
+        Run run = new Run(scenario);
+        run.execute(false, true, false);
+        run.collectStatistics();
+    }
+
+    /**
+     * Property 3: a budget's {@code reserved} is exactly the credits of the open reservations that hold it in its
+     * current window (and so never negative), so {@code charged + reserved <= limit} is a statement about real holds.
+     */
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void budgetReservedIsTheSumOfItsOpenHolds(@ForAll("scenarios") Scenario scenario) {
+        Run run = new Run(scenario);
+        run.execute(false, false, true);
+        run.collectStatistics();
+    }
+
+    // ------------------------------------------------------------------------------------------------ generators
+
+    /** One ledger's life: when it starts, its overdraft limit, and the steps after {@code OpenLedger}. */
+    record Scenario(Instant start, long overdraftLimit, List<Step> steps) {
+    }
+
+    /** Time moves on by {@code advanceSeconds}, then {@code action} becomes a command. */
+    record Step(long advanceSeconds, Action action) {
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        // Start within the last four days of a month, so month (and day) windows roll inside a sequence.
+        Arbitrary<Instant> start = Combinators.combine(Arbitraries.integers().between(0, 23), uniform(0, 4 * 86_400L))
+                .as((month, secondsBefore) -> LocalDate.of(2024, 1, 1).plusMonths(month)
+                        .atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(secondsBefore));
+        Arbitrary<Long> advance = Arbitraries.frequencyOf(
+                Tuple.of(55, uniform(0, 600)), Tuple.of(30, uniform(0, 7_200)), Tuple.of(15, uniform(0, 2 * 86_400L)));
+        Arbitrary<Step> step = Combinators.combine(advance, actions()).as(Step::new);
+        return Combinators.combine(start, uniform(0, 50),
+                        step.list().ofMinSize(1).ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform()))
+                .as(Scenario::new);
+    }
+
+    static Arbitrary<Action> actions() {
+        Arbitrary<Boolean> rarely = Arbitraries.frequencyOf(
+                Tuple.of(25, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true)));
+        Arbitrary<AccountRef> account = Combinators.combine(Arbitraries.integers().between(0, 11), rarely)
+                .as(AccountRef::new);
+        Arbitrary<String> openable = Arbitraries.of(ACCOUNT_IDS);
+        Arbitrary<Pick> pick = Combinators.combine(Arbitraries.integers().between(0, 20), rarely).as(Pick::new);
+        Arbitrary<String> budgetId = Arbitraries.of(BUDGET_IDS);
+
+        Arbitrary<Action> openAccount = openable.map(OpenAccount::new);
+        Arbitrary<Action> purchase = Combinators.combine(account, amount(500)).as(Purchase::new);
+        Arbitrary<Action> transfer = Combinators.combine(account, account, amount(300)).as(Transfer::new);
+        Arbitrary<List<Integer>> thresholds = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(List.<Integer>of())),
+                Tuple.of(4, Arbitraries.integers().between(1, 100).list().ofMinSize(1).ofMaxSize(4)),
+                Tuple.of(1, Arbitraries.integers().between(0, 101).list().ofMinSize(1).ofMaxSize(3)));
+        Arbitrary<Action> defineBudget = Combinators.combine(budgetId, Arbitraries.of(BUDGET_SCOPES),
+                        Arbitraries.of(BudgetPeriod.class), amount(500), thresholds, Arbitraries.of(true, false))
+                .as(DefineBudget::new);
+        Arbitrary<Action> removeBudget = budgetId.map(RemoveBudget::new);
+        Arbitrary<Action> reserve = Combinators.combine(account.list().ofMinSize(1).ofMaxSize(3),
+                        amount(200), Arbitraries.of(Priority.class),
+                        Arbitraries.integers().between(0, CHAINS.size() - 1), Arbitraries.integers().between(0, 4),
+                        Arbitraries.longs().between(1, 600), rarely)
+                .as(Reserve::new);
+        Arbitrary<Action> usage = Combinators.combine(pick, uniform(0, 300)).as(RecordUsage::new);
+        Arbitrary<Action> release = pick.map(Release::new);
+        Arbitrary<Action> expire = pick.map(Expire::new);
+        Arbitrary<Action> adjust = Combinators.combine(account, uniform(-200, 200))
+                .as(Adjust::new);
+        Arbitrary<Action> refund = Combinators.combine(account, amount(200), pick)
+                .as(Refund::new);
+        Arbitrary<Action> reopen = Arbitraries.just(new OpenLedgerAgain());
+
+        return Arbitraries.frequencyOf(
+                Tuple.of(8, openAccount), Tuple.of(12, purchase), Tuple.of(6, transfer), Tuple.of(8, defineBudget),
+                Tuple.of(2, removeBudget), Tuple.of(25, reserve), Tuple.of(12, usage), Tuple.of(5, release),
+                Tuple.of(5, expire), Tuple.of(5, adjust), Tuple.of(3, refund), Tuple.of(1, reopen));
+    }
+
+    /** A positive amount up to {@code max}, now and then zero (an invalid amount). */
+    static Arbitrary<Long> amount(long max) {
+        return Arbitraries.frequencyOf(Tuple.of(30, uniform(1, max)), Tuple.of(1, Arbitraries.just(0L)));
+    }
+
+    static Arbitrary<Long> uniform(long min, long max) {
+        return Arbitraries.longs().between(min, max).withDistribution(RandomDistribution.uniform());
+    }
+
+    // ------------------------------------------------------------------------------------------------ actions
+
+    /** An abstract step; {@link #command} makes it concrete against the current state. */
+    interface Action {
+        LedgerCommand command(String commandId, int stepIndex, LedgerState state);
+    }
+
+    /** Picks an open account (by index into the accounts in the order they were opened), or an unknown one. */
+    record AccountRef(int index, boolean unknown) {
+        String accountId(LedgerState state) {
+            List<String> open = List.copyOf(state.accounts.keySet());
+            return unknown || open.isEmpty() ? GHOST : open.get(index % open.size());
+        }
+
+        static List<String> accountIds(List<AccountRef> refs, LedgerState state) {
+            return refs.stream().map(r -> r.accountId(state)).toList();
+        }
+    }
+
+    /** Picks an open reservation (by index into the sorted open ids), or names one that does not exist. */
+    record Pick(int index, boolean unknown) {
+        String reservationId(LedgerState state) {
+            List<String> open = state.reservations.keySet().stream().sorted().toList();
+            return unknown || open.isEmpty() ? "r-unknown" : open.get(index % open.size());
+        }
+    }
+
+    record OpenAccount(String accountId) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new OpenAccountCommand(commandId, LEDGER, accountId, ACCOUNTS.get(accountId), "test");
+        }
+    }
+
+    record Purchase(AccountRef account, long credits) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new PurchaseCreditsCommand(commandId, LEDGER, account.accountId(state), credits, "test", "ref-" + commandId);
+        }
+    }
+
+    record Transfer(AccountRef from, AccountRef to, long credits) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new TransferCreditsCommand(commandId, LEDGER, from.accountId(state), to.accountId(state), credits, "test", "move");
+        }
+    }
+
+    record DefineBudget(String budgetId, Scope scope, BudgetPeriod period, long limit, List<Integer> thresholds,
+            boolean autoDisable) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new DefineBudgetCommand(commandId, LEDGER, budgetId, scope, period, limit, thresholds, autoDisable,
+                    "test");
+        }
+    }
+
+    record RemoveBudget(String budgetId) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new RemoveBudgetCommand(commandId, LEDGER, budgetId, "test");
+        }
+    }
+
+    record Reserve(List<AccountRef> accounts, long credits, Priority priority, int chain, int prefix, long ttlSeconds,
+            boolean reuseOpenId) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            String id = reuseOpenId && !state.reservations.isEmpty()
+                    ? state.reservations.keySet().iterator().next() : "r" + stepIndex;
+            return new ReserveCreditCommand(commandId, LEDGER, id, CHAINS.get(chain).subList(0, prefix),
+                    AccountRef.accountIds(accounts, state),
+                    credits, priority, ttlSeconds);
+        }
+    }
+
+    record RecordUsage(Pick pick, long actualCredits) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new RecordUsageCommand(commandId, LEDGER, pick.reservationId(state), actualCredits, 10, 5,
+                    "model", "provider");
+        }
+    }
+
+    record Release(Pick pick) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new ReleaseReservationCommand(commandId, LEDGER, pick.reservationId(state), "cancelled");
+        }
+    }
+
+    record Expire(Pick pick) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new ExpireReservationCommand(commandId, LEDGER, pick.reservationId(state));
+        }
+    }
+
+    record Adjust(AccountRef account, long delta) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new AdjustBalanceCommand(commandId, LEDGER, account.accountId(state), delta, "admin", "correction");
+        }
+    }
+
+    record Refund(AccountRef account, long credits, Pick pick) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new RefundCreditsCommand(commandId, LEDGER, account.accountId(state), credits, pick.reservationId(state), "admin",
+                    "refund");
+        }
+    }
+
+    record OpenLedgerAgain() implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            return new OpenLedgerCommand(commandId, LEDGER, ORG, 10, "test");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the run
+
+    /** Drives one scenario through {@link LedgerRules#decide} and {@link LedgerState#apply}, checking as it goes. */
+    static final class Run {
+
+        final Scenario scenario;
+        final LedgerState state = new LedgerState();
+        final List<LedgerEvent> events = new ArrayList<>();
+        /** Every step as executed: index, time, command and decision, formatted only when a check fails. */
+        final List<Object[]> trace = new ArrayList<>();
+        Instant now;
+
+        // What the events say happened, to compare the state with.
+        long purchased;
+        long refunded;
+        long adjusted;
+        long charged;
+        boolean criticalAccepted;
+        boolean everOverdrawn;
+        boolean budgetRefused;
+        boolean windowRolled;
+        int thresholdAlerts;
+        int reservationsAccepted;
+        int usagesOnBudgets;
+        /** Budget id to its incarnation: a removed budget that is defined again is a new budget. */
+        final Map<String, Integer> generation = new HashMap<>();
+        /** Reservation id to the incarnation of each budget it holds, at the time it was made. */
+        final Map<String, Map<String, Integer>> holdGenerations = new HashMap<>();
+        final Set<List<Object>> thresholdsSeen = new HashSet<>();
+        final Set<List<Object>> exhaustionsSeen = new HashSet<>();
+
+        // The step being checked.
+        int stepIndex;
+        LedgerCommand command;
+        Decision decision;
+
+        Run(Scenario scenario) {
+            this.scenario = scenario;
+            this.now = scenario.start();
+        }
+
+        void execute(boolean invariants, boolean alerts, boolean budgetHolds) {
+            LedgerCommand open = new OpenLedgerCommand("c0", LEDGER, ORG, scenario.overdraftLimit(), "test");
+            step(0, open, invariants, alerts, budgetHolds);
+            check(state.isOpen(), () -> "the ledger did not open");
+            List<Step> steps = scenario.steps();
+            for (int i = 0; i < steps.size(); i++) {
+                Step s = steps.get(i);
+                now = now.plusSeconds(s.advanceSeconds());
+                int index = i + 1;
+                step(index, s.action().command("c" + index, index, state), invariants, alerts, budgetHolds);
+            }
+        }
+
+        private void step(int index, LedgerCommand cmd, boolean invariants, boolean alerts, boolean budgetHolds) {
+            stepIndex = index;
+            command = cmd;
+            decision = null;
+            LedgerSnapshot before = state.snapshot();
+            String jsonBefore = json(state);
+            Map<String, Integer> generationsBefore = new HashMap<>(generation);
+
+            decision = LedgerRules.decide(state, cmd, now);
+            trace.add(new Object[] {index, now, cmd, decision});
+
+            if (invariants) {
+                checkDecisionIsPure(jsonBefore);
+            }
+            for (LedgerEvent event : decision.events()) {
+                track(event, alerts);
+                state.apply(event);
+            }
+            everOverdrawn |= state.totalOverdraft() > 0;
+            if (invariants) {
+                checkReply(before);
+                checkOverdraft();
+                checkBudgetLimits(before, generationsBefore);
+                checkAccountReservations();
+                checkConservation();
+            }
+            if (budgetHolds) {
+                checkBudgetHolds();
+            }
+        }
+
+        /** Updates the event-derived bookkeeping, and checks alert uniqueness before the event is applied. */
+        private void track(LedgerEvent event, boolean alerts) {
+            events.add(event);
+            if (event instanceof CreditsPurchasedEvent e) {
+                purchased += e.credits();
+            } else if (event instanceof CreditsRefundedEvent e) {
+                refunded += e.credits();
+            } else if (event instanceof BalanceAdjustedEvent e) {
+                adjusted += e.deltaCredits();
+            } else if (event instanceof UsageRecordedEvent e) {
+                charged += e.chargedCredits();
+                Reservation settled = state.reservations.get(e.reservationId());
+                usagesOnBudgets += settled != null && !settled.budgets().isEmpty() ? 1 : 0;
+                long legs = e.charges().stream().mapToLong(Leg::credits).sum();
+                check(legs == e.chargedCredits() && e.chargedCredits() == Math.min(e.actualCredits(),
+                                e.reservedCredits()) && e.uncollectedCredits() == e.actualCredits() - e.chargedCredits()
+                                && e.releasedCredits() == e.reservedCredits() - e.chargedCredits(),
+                        () -> "usage amounts do not add up: " + e);
+                holdGenerations.remove(e.reservationId());
+            } else if (event instanceof CreditReservedEvent e) {
+                criticalAccepted |= e.priority() == Priority.CRITICAL;
+                reservationsAccepted++;
+                check(e.legs().stream().mapToLong(Leg::credits).sum() == e.credits()
+                                && e.legs().stream().allMatch(l -> l.credits() > 0),
+                        () -> "reservation legs do not add up to its credits: " + e);
+                Map<String, Integer> gens = new HashMap<>();
+                e.budgets().forEach(h -> gens.put(h.budgetId(), generation.getOrDefault(h.budgetId(), 0)));
+                holdGenerations.put(e.reservationId(), gens);
+                state.budgets.forEach((id, b) -> windowRolled |= e.budgets().stream()
+                        .anyMatch(h -> h.budgetId().equals(id) && !b.isCurrent(h.windowStart())));
+            } else if (event instanceof BudgetRemovedEvent e) {
+                generation.merge(e.budgetId(), 1, Integer::sum);
+            } else if (event instanceof CreditReservationRejectedEvent e) {
+                budgetRefused |= e.budgetId() != null;
+            } else if (event instanceof BudgetThresholdCrossedEvent e) {
+                thresholdAlerts++;
+                List<Object> key = List.of(e.budgetId(), generation.getOrDefault(e.budgetId(), 0), e.period(),
+                        e.windowStart(), e.thresholdPercent());
+                boolean first = thresholdsSeen.add(key);
+                if (alerts) {
+                    check(first, () -> "threshold " + e.thresholdPercent() + "% of budget " + e.budgetId()
+                            + " crossed a second time in its " + e.period() + " window from " + e.windowStart()
+                            + ": " + e);
+                    check(e.spentCredits() * 100 >= (long) e.thresholdPercent() * e.limitCredits(),
+                            () -> "threshold alert below its threshold: " + e);
+                }
+            } else if (event instanceof BudgetExhaustedEvent e) {
+                List<Object> key = List.of(e.budgetId(), generation.getOrDefault(e.budgetId(), 0), e.period(),
+                        e.windowStart());
+                boolean first = exhaustionsSeen.add(key);
+                if (alerts) {
+                    check(first, () -> "budget " + e.budgetId() + " exhausted a second time in its " + e.period()
+                            + " window from " + e.windowStart() + ": " + e);
+                }
+            } else if (event instanceof ReservationReleasedEvent e) {
+                holdGenerations.remove(e.reservationId());
+            } else if (event instanceof ReservationExpiredEvent e) {
+                holdGenerations.remove(e.reservationId());
+            }
+        }
+
+        /** 1d: deciding reads the state and nothing else; a JSON-restored state decides the same. */
+        private void checkDecisionIsPure(String jsonBefore) {
+            String jsonAfter = json(state);
+            check(jsonAfter.equals(jsonBefore), () -> "decide changed the state:\n before " + jsonBefore
+                    + "\n after  " + jsonAfter);
+            LedgerState restored = LedgerStateJson.read(jsonBefore.getBytes(StandardCharsets.UTF_8));
+            Decision again = LedgerRules.decide(restored, command, now);
+            check(again.equals(decision), () -> "a state restored from JSON decides differently: " + again);
+        }
+
+        /** 1d: a reply matches its events, and a refusal changes no balance, reservation or budget definition. */
+        private void checkReply(LedgerSnapshot before) {
+            List<LedgerEvent> produced = decision.events();
+            if (decision.reply() instanceof CommandAcceptedReply accepted) {
+                check(!produced.isEmpty() && accepted.outcome().equals(LedgerMessageTypes.nameOf(produced.get(0))),
+                        () -> "accepted without the event it names");
+                return;
+            }
+            check(decision.reply() instanceof CommandRejectedReply, () -> "unknown reply");
+            check(produced.stream().allMatch(e -> e instanceof TransferRefusedEvent
+                            || e instanceof CreditReservationRejectedEvent || e instanceof BudgetExhaustedEvent),
+                    () -> "a refusal recorded events that move credits");
+            LedgerSnapshot after = state.snapshot();
+            if (produced.isEmpty()) {
+                check(after.equals(before), () -> "a rejected command changed the state:\n before " + before
+                        + "\n after  " + after);
+            } else {
+                check(after.accounts().equals(before.accounts())
+                                && after.reservations().equals(before.reservations())
+                                && limits(after).equals(limits(before)),
+                        () -> "a refusal changed balances, reservations or budgets:\n before " + before
+                                + "\n after  " + after);
+            }
+        }
+
+        /** 1a: only critical reservations overdraw, and all of them together by at most the ledger's limit. */
+        private void checkOverdraft() {
+            long total = state.accounts.values().stream().mapToLong(a -> Math.max(0, -(a.balance - a.reserved))).sum();
+            check(total <= state.overdraftLimit, () -> "accounts are overdrawn by " + total
+                    + " in total, beyond the overdraft limit " + state.overdraftLimit + ": " + accounts());
+            if (!criticalAccepted) {
+                check(total == 0, () -> "an account is overdrawn without any critical reservation: " + accounts());
+            }
+        }
+
+        /**
+         * 1b: a budget's charged plus reserved spend in its window stays within its limit. Only a redefinition
+         * that lowers the limit below what is already spent may leave it above; after that the spend must not grow.
+         */
+        private void checkBudgetLimits(LedgerSnapshot before, Map<String, Integer> generationsBefore) {
+            Map<String, LedgerSnapshot.BudgetWindow> previous = before.budgets().stream()
+                    .collect(Collectors.toMap(LedgerSnapshot.BudgetWindow::budgetId, b -> b));
+            boolean redefinition = command instanceof DefineBudgetCommand
+                    && decision.reply() instanceof CommandAcceptedReply;
+            for (LedgerSnapshot.BudgetWindow b : state.snapshot().budgets()) {
+                long spent = b.chargedCredits() + b.reservedCredits();
+                if (spent <= b.limitCredits()) {
+                    continue;
+                }
+                if (redefinition && ((DefineBudgetCommand) command).budgetId().equals(b.budgetId())) {
+                    continue;
+                }
+                LedgerSnapshot.BudgetWindow was = previous.get(b.budgetId());
+                boolean sameWindow = was != null && was.windowStart().equals(b.windowStart())
+                        && was.period() == b.period()
+                        && Objects.equals(generationsBefore.get(b.budgetId()), generation.get(b.budgetId()));
+                long spentBefore = was == null ? 0 : was.chargedCredits() + was.reservedCredits();
+                check(sameWindow && spent <= spentBefore, () -> "budget " + b.budgetId() + " spends " + spent
+                        + " of its limit " + b.limitCredits() + " in the window from " + b.windowStart()
+                        + " (before this step: " + was + ")");
+            }
+        }
+
+        /** 1c: an account's reserved credits are exactly the legs of its open reservations. */
+        private void checkAccountReservations() {
+            Map<String, Long> legs = new HashMap<>();
+            state.reservations.values().forEach(r -> r.legs()
+                    .forEach(l -> legs.merge(l.accountId(), l.credits(), Long::sum)));
+            state.accounts.forEach((id, a) -> {
+                long expected = legs.getOrDefault(id, 0L);
+                check(a.reserved == expected && a.reserved >= 0, () -> "account " + id + " has " + a.reserved
+                        + " reserved, but its open reservations hold " + expected);
+            });
+        }
+
+        /** 1e: credits come in by purchases, refunds and adjustments and leave only as charged usage. */
+        private void checkConservation() {
+            long balances = state.accounts.values().stream().mapToLong(a -> a.balance).sum();
+            long expected = purchased + refunded + adjusted - charged;
+            check(balances == expected, () -> "balances sum to " + balances + ", but purchases " + purchased
+                    + " + refunds " + refunded + " + adjustments " + adjusted + " - charges " + charged + " = "
+                    + expected);
+        }
+
+        /** Property 3: budget reserved equals the open holds of this incarnation in the budget's current window. */
+        private void checkBudgetHolds() {
+            state.budgets.forEach((id, b) -> {
+                int gen = generation.getOrDefault(id, 0);
+                long expected = 0;
+                for (Reservation r : state.reservations.values()) {
+                    for (BudgetHold h : r.budgets()) {
+                        if (h.budgetId().equals(id) && h.windowStart().equals(b.windowStart)
+                                && Objects.equals(holdGenerations.getOrDefault(r.id(), Map.of()).get(id), gen)) {
+                            expected += r.credits();
+                        }
+                    }
+                }
+                long holds = expected;
+                check(b.reserved == holds, () -> "budget " + id + " (" + b.period + ", window from "
+                        + b.windowStart + ") has " + b.reserved + " reserved, but its open holds in that window are "
+                        + holds + "; open reservations " + state.reservations.values());
+            });
+        }
+
+        /** 1f: folding the recorded events again, through their JSON form and in resumed batches, gives this state. */
+        void checkReplayEqualsProjection() {
+            stepIndex = -1;
+            command = null;
+            decision = null;
+            String live = json(state);
+            LedgerState replayed = LedgerState.replay(events);
+            check(replayed.snapshot().equals(state.snapshot()) && json(replayed).equals(live),
+                    () -> "replay differs from the live state:\n replay " + json(replayed) + "\n live   " + live);
+
+            List<LedgerEvent> stored = events.stream().map(Run::roundTrip).toList();
+            check(stored.equals(events), () -> "events change through JSON: " + stored);
+            LedgerState projection = new LedgerState();
+            int batch = 1 + (int) (scenario.overdraftLimit() % 7);
+            for (int i = 0; i < stored.size(); i++) {
+                if (i % batch == 0) {
+                    // The projection resumes from its stored JSON state between batches.
+                    projection = LedgerStateJson.read(LedgerStateJson.write(projection));
+                }
+                projection.apply(stored.get(i));
+            }
+            LedgerState projected = projection;
+            check(projected.snapshot().equals(state.snapshot()) && json(projected).equals(live),
+                    () -> "the resumed projection differs from the live state:\n projection " + json(projected)
+                            + "\n live       " + live);
+        }
+
+        void collectStatistics() {
+            Statistics.label("critical overdraft used").collect(everOverdrawn);
+            Statistics.label("budget refused a reservation").collect(budgetRefused);
+            Statistics.label("hold in a rolled window").collect(windowRolled);
+            Statistics.label("steps").collect(bucket(scenario.steps().size()));
+            Statistics.label("reservations accepted").collect(bucket(reservationsAccepted));
+            Statistics.label("usage on budgeted reservations").collect(bucket(usagesOnBudgets));
+            Statistics.label("threshold alerts").collect(thresholdAlerts == 0 ? "0" : thresholdAlerts < 4 ? "1-3" : "4+");
+        }
+
+        private static String bucket(int n) {
+            return n == 0 ? "0" : n < 4 ? "1-3" : n < 10 ? "4-9" : "10+";
+        }
+
+        private static Map<String, Long> limits(LedgerSnapshot snapshot) {
+            Map<String, Long> limits = new LinkedHashMap<>();
+            snapshot.budgets().forEach(b -> limits.put(b.budgetId(), b.limitCredits()));
+            return limits;
+        }
+
+        private String accounts() {
+            return state.snapshot().accounts().toString();
+        }
+
+        private void check(boolean condition, Supplier<String> message) {
+            if (!condition) {
+                String where = stepIndex < 0 ? "after the last step" : "at step " + stepIndex + " " + command
+                        + "\n  decided " + (decision == null ? "-" : decision.reply() + " " + decision.events());
+                throw new AssertionError(message.get() + "\n  " + where + "\n  overdraft limit "
+                        + scenario.overdraftLimit() + ", state " + state.snapshot() + "\n  trace:\n    "
+                        + trace.stream().map(t -> String.format("#%d @%s %s%n      -> %s %s", t[0], t[1], t[2],
+                                ((Decision) t[3]).reply(), ((Decision) t[3]).events()))
+                        .collect(Collectors.joining("\n    ")));
+            }
+        }
+
+        private static String json(LedgerState state) {
+            return new String(LedgerStateJson.write(state), StandardCharsets.UTF_8);
+        }
+
+        private static LedgerEvent roundTrip(LedgerEvent event) {
+            return TallyJson.read(TallyJson.write(event), event.getClass());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> Map<K, V> orderedMap(Object... keysAndValues) {
+        Map<K, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((K) keysAndValues[i], (V) keysAndValues[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.tally.events;
+
+import dev.tally.events.envelope.MessageType;
+import dev.tally.events.ledger.AccountKind;
+import dev.tally.events.ledger.AccountOpenedEvent;
+import dev.tally.events.ledger.AdjustBalanceCommand;
+import dev.tally.events.ledger.BalanceAdjustedEvent;
+import dev.tally.events.ledger.BudgetDefinedEvent;
+import dev.tally.events.ledger.BudgetExhaustedEvent;
+import dev.tally.events.ledger.BudgetHold;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.BudgetRemovedEvent;
+import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.CreditReservationRejectedEvent;
+import dev.tally.events.ledger.CreditReservedEvent;
+import dev.tally.events.ledger.CreditsPurchasedEvent;
+import dev.tally.events.ledger.CreditsRefundedEvent;
+import dev.tally.events.ledger.CreditsTransferredEvent;
+import dev.tally.events.ledger.DefineBudgetCommand;
+import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LedgerMessageTypes;
+import dev.tally.events.ledger.LedgerOpenedEvent;
+import dev.tally.events.ledger.Leg;
+import dev.tally.events.ledger.OpenAccountCommand;
+import dev.tally.events.ledger.OpenLedgerCommand;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.PurchaseCreditsCommand;
+import dev.tally.events.ledger.RecordUsageCommand;
+import dev.tally.events.ledger.RefundCreditsCommand;
+import dev.tally.events.ledger.RejectionReason;
+import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.RemoveBudgetCommand;
+import dev.tally.events.ledger.ReservationExpiredEvent;
+import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReserveCreditCommand;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.events.ledger.TransferCreditsCommand;
+import dev.tally.events.ledger.TransferRefusedEvent;
+import dev.tally.events.ledger.UsageRecordedEvent;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One realistic instance of every ledger message, with fixed values, telling one story: the ACME org's ledger, its
+ * support-bots group and a member of it, a monthly group budget, and reservation res-0001 of one chat completion.
+ */
+public final class SampleMessages {
+
+    public static final String LEDGER = "org-acme";
+    public static final String ORG_ACCOUNT = "acct-org-acme";
+    public static final String GROUP_ACCOUNT = "acct-grp-support-bots";
+    public static final String MEMBER_ACCOUNT = "acct-mbr-jdoe";
+    public static final String BUDGET = "bgt-support-bots-monthly";
+    public static final String RESERVATION = "res-0001";
+    public static final String ADMIN = "admin@acme.example";
+
+    public static final Instant AT = Instant.parse("2026-11-23T10:15:30Z");
+    public static final Instant EXPIRES_AT = Instant.parse("2026-11-23T10:20:30Z");
+    public static final LocalDate WINDOW_START = LocalDate.parse("2026-11-01");
+
+    public static final Scope ORG = new Scope(ScopeLevel.ORG, LEDGER);
+    public static final Scope GROUP = new Scope(ScopeLevel.GROUP, "support-bots");
+    public static final Scope MEMBER = new Scope(ScopeLevel.MEMBER, "jdoe");
+    public static final List<Scope> SCOPE_CHAIN = List.of(ORG, GROUP, MEMBER);
+
+    private static final Map<Class<?>, Object> SAMPLES = samples();
+
+    private SampleMessages() {
+    }
+
+    /** The sample of a message class; fails when a registered type has none, so a new type needs a sample. */
+    @SuppressWarnings("unchecked")
+    public static <T> T of(Class<T> javaType) {
+        Object sample = SAMPLES.get(javaType);
+        if (sample == null) {
+            throw new IllegalStateException("no sample message for " + javaType.getName() + ": add one to SampleMessages");
+        }
+        return (T) sample;
+    }
+
+    public static Object of(MessageType<?> type) {
+        return of(type.javaType());
+    }
+
+    /** Every registered ledger message type, named by its wire name, for parameterized tests. */
+    public static Stream<Arguments> types() {
+        return LedgerMessageTypes.all().stream().map(type -> Arguments.of(Named.of(type.name(), type)));
+    }
+
+    private static Map<Class<?>, Object> samples() {
+        Map<Class<?>, Object> samples = new LinkedHashMap<>();
+        List.of(
+                // commands
+                new OpenLedgerCommand("cmd-0001", LEDGER, ORG_ACCOUNT, 500L, ADMIN),
+                new OpenAccountCommand("cmd-0002", LEDGER, GROUP_ACCOUNT, AccountKind.GROUP, ADMIN),
+                new PurchaseCreditsCommand("cmd-0003", LEDGER, ORG_ACCOUNT, 100_000L, "billing-service",
+                        "inv-2026-11-0042"),
+                new TransferCreditsCommand("cmd-0004", LEDGER, ORG_ACCOUNT, GROUP_ACCOUNT, 20_000L, ADMIN,
+                        "monthly allocation"),
+                new DefineBudgetCommand("cmd-0005", LEDGER, BUDGET, GROUP, BudgetPeriod.MONTHLY, 15_000L,
+                        List.of(50, 80, 100), true, ADMIN),
+                new RemoveBudgetCommand("cmd-0006", LEDGER, BUDGET, ADMIN),
+                new ReserveCreditCommand("cmd-0007", LEDGER, RESERVATION, SCOPE_CHAIN,
+                        List.of(MEMBER_ACCOUNT, GROUP_ACCOUNT), 1_200L, Priority.NORMAL, 300L),
+                new RecordUsageCommand("cmd-0008", LEDGER, RESERVATION, 950L, 1_830L, 412L, "gpt-4o-mini", "openai"),
+                new ReleaseReservationCommand("cmd-0009", LEDGER, RESERVATION, "client closed the stream"),
+                new ExpireReservationCommand("cmd-0010", LEDGER, RESERVATION),
+                new AdjustBalanceCommand("cmd-0011", LEDGER, MEMBER_ACCOUNT, -250L, ADMIN,
+                        "correct double-counted usage"),
+                new RefundCreditsCommand("cmd-0012", LEDGER, MEMBER_ACCOUNT, 950L, RESERVATION, ADMIN,
+                        "provider outage"),
+                // events
+                new LedgerOpenedEvent(LEDGER, "cmd-0001", AT, ORG_ACCOUNT, 500L, ADMIN),
+                new AccountOpenedEvent(LEDGER, "cmd-0002", AT, GROUP_ACCOUNT, AccountKind.GROUP, ADMIN),
+                new CreditsPurchasedEvent(LEDGER, "cmd-0003", AT, ORG_ACCOUNT, 100_000L, "billing-service",
+                        "inv-2026-11-0042"),
+                new CreditsTransferredEvent(LEDGER, "cmd-0004", AT, ORG_ACCOUNT, GROUP_ACCOUNT, 20_000L, ADMIN,
+                        "monthly allocation"),
+                new TransferRefusedEvent(LEDGER, "cmd-0013", AT, GROUP_ACCOUNT, MEMBER_ACCOUNT, 50_000L,
+                        RejectionReason.INSUFFICIENT_CREDITS,
+                        "account acct-grp-support-bots has 20000 credits available, 50000 requested"),
+                new BudgetDefinedEvent(LEDGER, "cmd-0005", AT, BUDGET, GROUP, BudgetPeriod.MONTHLY, 15_000L,
+                        List.of(50, 80, 100), true, ADMIN),
+                new BudgetRemovedEvent(LEDGER, "cmd-0006", AT, BUDGET, ADMIN),
+                new CreditReservedEvent(LEDGER, "cmd-0007", AT, RESERVATION, 1_200L,
+                        List.of(new Leg(MEMBER_ACCOUNT, 800L), new Leg(GROUP_ACCOUNT, 400L)),
+                        List.of(new BudgetHold(BUDGET, WINDOW_START)), SCOPE_CHAIN, Priority.NORMAL, EXPIRES_AT),
+                new CreditReservationRejectedEvent(LEDGER, "cmd-0014", AT, "res-0002", 4_000L, SCOPE_CHAIN,
+                        RejectionReason.BUDGET_EXCEEDED, BUDGET,
+                        "budget bgt-support-bots-monthly (MONTHLY on GROUP support-bots) has 2500 of 15000 credits"
+                                + " left, 4000 requested"),
+                new UsageRecordedEvent(LEDGER, "cmd-0008", AT, RESERVATION, 1_200L, 950L, 950L, 0L, 250L,
+                        List.of(new Leg(MEMBER_ACCOUNT, 800L), new Leg(GROUP_ACCOUNT, 150L)), SCOPE_CHAIN,
+                        1_830L, 412L, "gpt-4o-mini", "openai"),
+                new ReservationReleasedEvent(LEDGER, "cmd-0009", AT, RESERVATION, 1_200L,
+                        "client closed the stream"),
+                new ReservationExpiredEvent(LEDGER, "cmd-0010", AT, RESERVATION, 1_200L, EXPIRES_AT),
+                new BalanceAdjustedEvent(LEDGER, "cmd-0011", AT, MEMBER_ACCOUNT, -250L, ADMIN,
+                        "correct double-counted usage"),
+                new CreditsRefundedEvent(LEDGER, "cmd-0012", AT, MEMBER_ACCOUNT, 950L, RESERVATION, ADMIN,
+                        "provider outage"),
+                new BudgetThresholdCrossedEvent(LEDGER, "cmd-0008", AT, BUDGET, GROUP, BudgetPeriod.MONTHLY,
+                        WINDOW_START, 80, 12_350L, 15_000L),
+                new BudgetExhaustedEvent(LEDGER, "cmd-0014", AT, BUDGET, GROUP, BudgetPeriod.MONTHLY, WINDOW_START,
+                        12_500L, 15_000L, true),
+                // replies
+                new CommandAcceptedReply("cmd-0007", LEDGER, "CreditReserved", 1_200L),
+                new CommandRejectedReply("cmd-0013", LEDGER, RejectionReason.INSUFFICIENT_CREDITS,
+                        "account acct-grp-support-bots has 20000 credits available, 50000 requested", null))
+                .forEach(sample -> {
+                    if (samples.put(sample.getClass(), sample) != null) {
+                        throw new IllegalStateException("two samples of " + sample.getClass().getName());
+                    }
+                });
+        return Map.copyOf(samples);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tally.events.json;
+
+import dev.tally.events.SampleMessages;
+import dev.tally.events.envelope.InvalidEnvelopeException;
+import dev.tally.events.envelope.MessageType;
+import dev.tally.events.ledger.CreditReservedEvent;
+import dev.tally.events.ledger.OpenLedgerCommand;
+import dev.tally.events.ledger.ReservationExpiredEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TallyJsonTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "{\"ledger_id\": \"org-acme\",", "[1, 2, 3]", "\"org-acme\"",
+            "{\"ledger_id\": \"org-acme\"} {\"ledger_id\": \"org-acme\"}"})
+    void malformed_json_is_an_invalid_envelope(String json) {
+        assertThatThrownBy(() -> TallyJson.read(bytes(json), CreditReservedEvent.class))
+                .isInstanceOf(InvalidEnvelopeException.class)
+                .hasMessageStartingWith("cannot read CreditReservedEvent: ")
+                .hasCauseInstanceOf(JacksonException.class);
+    }
+
+    @Test
+    void an_unknown_extra_property_is_tolerated_on_read() {
+        CreditReservedEvent sample = SampleMessages.of(CreditReservedEvent.class);
+        ObjectNode json = tree(sample);
+        json.put("added_by_a_newer_producer", "ignored");
+        json.putObject("nested_addition").put("anything", 42);
+        ((ObjectNode) json.path("legs").get(0)).put("currency", "EUR");
+
+        CreditReservedEvent read = TallyJson.read(TallyJson.mapper().writeValueAsBytes(json), CreditReservedEvent.class);
+
+        assertThat(read).isEqualTo(sample);
+    }
+
+    @Test
+    void instants_and_dates_are_written_as_iso_strings_not_numbers() {
+        JsonNode json = tree(SampleMessages.of(CreditReservedEvent.class));
+
+        assertThat(json.path("occurred_at").isString()).as("occurred_at is a string: %s", json.path("occurred_at"))
+                .isTrue();
+        assertThat(json.path("occurred_at").asString()).isEqualTo("2026-11-23T10:15:30Z");
+        assertThat(json.path("expires_at").asString()).isEqualTo("2026-11-23T10:20:30Z");
+        assertThat(json.path("budgets").get(0).path("window_start").isString()).isTrue();
+        assertThat(json.path("budgets").get(0).path("window_start").asString()).isEqualTo("2026-11-01");
+    }
+
+    @Test
+    void sub_second_instants_keep_their_precision() {
+        Instant precise = Instant.parse("2026-11-23T10:15:30.123456789Z");
+        var event = new ReservationExpiredEvent("org-acme", "cmd-0010", precise, "res-0001", 1_200L, precise);
+
+        byte[] json = TallyJson.write(event);
+
+        assertThat(TallyJson.mapper().readTree(json).path("occurred_at").asString())
+                .isEqualTo("2026-11-23T10:15:30.123456789Z");
+        assertThat(TallyJson.read(json, ReservationExpiredEvent.class)).isEqualTo(event);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.tally.events.SampleMessages#types")
+    void property_names_are_snake_case(MessageType<?> type) {
+        assertThat(tree(SampleMessages.of(type)).propertyNames()).allMatch(name -> name.matches("[a-z]+(_[a-z]+)*"));
+    }
+
+    @Test
+    void enums_are_written_by_name_and_an_unknown_constant_is_an_invalid_envelope() {
+        ObjectNode json = tree(SampleMessages.of(CreditReservedEvent.class));
+        assertThat(json.path("priority").asString()).isEqualTo("NORMAL");
+        json.put("priority", "URGENT");
+
+        assertThatThrownBy(() -> TallyJson.read(TallyJson.mapper().writeValueAsBytes(json), CreditReservedEvent.class))
+                .isInstanceOf(InvalidEnvelopeException.class)
+                .hasMessageContaining("URGENT");
+    }
+
+    @Test
+    void a_missing_numeric_field_is_an_invalid_envelope_not_a_zero() {
+        String json = "{\"command_id\":\"cmd-0001\",\"ledger_id\":\"org-acme\",\"org_account_id\":\"acct-org-acme\"}";
+
+        assertThatThrownBy(() -> TallyJson.read(bytes(json), OpenLedgerCommand.class))
+                .isInstanceOf(InvalidEnvelopeException.class)
+                .hasMessageStartingWith("cannot read OpenLedgerCommand: ");
+    }
+
+    @Test
+    void nulls_are_written_explicitly() {
+        var command = new OpenLedgerCommand("cmd-0001", "org-acme", "acct-org-acme", 0L, null);
+
+        JsonNode json = TallyJson.mapper().readTree(TallyJson.write(command));
+
+        assertThat(json.has("actor")).isTrue();
+        assertThat(json.path("actor").isNull()).isTrue();
+        assertThat(TallyJson.read(TallyJson.write(command), OpenLedgerCommand.class)).isEqualTo(command);
+    }
+
+    private static ObjectNode tree(Object message) {
+        return (ObjectNode) TallyJson.mapper().readTree(TallyJson.write(message));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void the_json_literal_null_is_an_invalid_envelope_not_a_null_message() {
+        assertThatThrownBy(() -> TallyJson.read("null".getBytes(StandardCharsets.UTF_8), OpenLedgerCommand.class))
+                .isInstanceOf(InvalidEnvelopeException.class).hasMessageContaining("null");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "\"12\""})
+    void credits_are_never_coerced_from_fractions_or_strings(String overdraft) {
+        String json = "{\"command_id\":\"c\",\"ledger_id\":\"l\",\"org_account_id\":\"org\","
+                + "\"critical_overdraft_limit\":" + overdraft + ",\"actor\":\"a\"}";
+        assertThatThrownBy(() -> TallyJson.read(json.getBytes(StandardCharsets.UTF_8), OpenLedgerCommand.class))
+                .isInstanceOf(InvalidEnvelopeException.class);
+    }
+}
