@@ -27,6 +27,11 @@ final class Budget {
     long reserved;
     TreeSet<Integer> crossed = new TreeSet<>();
     boolean exhausted;
+    /**
+     * The open reservations counted in {@code reserved}. Only these may give their share back or book their charge
+     * here: a reservation from an earlier window, or made under a removed budget of the same id, must not.
+     */
+    java.util.Set<String> holding = new java.util.HashSet<>();
 
     Budget() {
     }
@@ -46,6 +51,15 @@ final class Budget {
         return isCurrent(BudgetWindows.start(period, at)) ? charged + reserved : 0;
     }
 
+    /** Takes a reservation's share out of this budget; true when the budget was holding it. */
+    boolean release(Reservation reservation) {
+        if (holding.remove(reservation.id())) {
+            reserved -= reservation.credits();
+            return true;
+        }
+        return false;
+    }
+
     boolean isCurrent(LocalDate window) {
         return window.equals(windowStart);
     }
@@ -56,6 +70,7 @@ final class Budget {
             windowStart = window;
             charged = 0;
             reserved = 0;
+            holding.clear();
             crossed.clear();
             exhausted = false;
         }

@@ -63,6 +63,8 @@ import static dev.tally.events.ledger.RejectionReason.UNKNOWN_RESERVATION;
 public final class LedgerRules {
 
     public static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 75, 90, 100);
+    /** A hold longer than a week is a bug in the caller, not a request. */
+    public static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
 
     private LedgerRules() {
     }
@@ -190,9 +192,10 @@ public final class LedgerRules {
     }
 
     private static Decision reserve(LedgerState state, ReserveCreditCommand c, Instant now) {
-        if (blank(c.reservationId()) || c.accountIds() == null || c.accountIds().isEmpty() || c.ttlSeconds() <= 0) {
-            return Decision.invalid(c, INVALID_COMMAND,
-                    "reservation_id, at least one of account_ids and a positive ttl_seconds are required");
+        if (blank(c.reservationId()) || c.accountIds() == null || c.accountIds().isEmpty()
+                || c.ttlSeconds() <= 0 || c.ttlSeconds() > MAX_TTL_SECONDS) {
+            return Decision.invalid(c, INVALID_COMMAND, "reservation_id, at least one of account_ids and a "
+                    + "ttl_seconds between 1 and " + MAX_TTL_SECONDS + " are required");
         }
         Decision invalid = requirePositive(c, c.credits(), "credits");
         for (int i = 0; invalid == null && i < c.accountIds().size(); i++) {
@@ -307,8 +310,8 @@ public final class LedgerRules {
         List<LedgerEvent> alerts = new ArrayList<>();
         for (BudgetHold hold : reservation.budgets()) {
             Budget budget = state.budgets.get(hold.budgetId());
-            if (budget == null || !budget.isCurrent(hold.windowStart())
-                    || !hold.windowStart().equals(BudgetWindows.start(budget.period, now))) {
+            if (budget == null || !budget.holding.contains(reservation.id())
+                    || !budget.isCurrent(BudgetWindows.start(budget.period, now))) {
                 continue;
             }
             long spent = budget.charged + charged;

@@ -126,35 +126,40 @@ public final class LedgerState {
         for (BudgetHold hold : e.budgets()) {
             Budget budget = budgetAt(hold.budgetId(), e.occurredAt());
             budget.reserved += e.credits();
+            budget.holding.add(e.reservationId());
         }
         reservations.put(e.reservationId(), new Reservation(e.reservationId(), e.credits(), e.legs(), e.budgets(),
                 e.scopeChain(), e.priority(), e.expiresAt()));
     }
 
     private void settle(UsageRecordedEvent e) {
-        Reservation reservation = release(e.reservationId());
+        Reservation reservation = reservations.remove(e.reservationId());
+        releaseLegs(reservation);
         for (Leg charge : e.charges()) {
             accounts.get(charge.accountId()).balance -= charge.credits();
         }
         for (BudgetHold hold : reservation.budgets()) {
             Budget budget = budgets.get(hold.budgetId());
-            if (budget != null && budget.isCurrent(hold.windowStart())) {
+            // The charge counts where the hold counted; a hold from an ended window counts nowhere any more.
+            if (budget != null && budget.release(reservation)) {
                 budget.charged += e.chargedCredits();
             }
         }
     }
 
-    private Reservation release(String reservationId) {
+    private void release(String reservationId) {
         Reservation reservation = reservations.remove(reservationId);
-        reservation.legs().forEach(leg -> accounts.get(leg.accountId()).reserved -= leg.credits());
+        releaseLegs(reservation);
         for (BudgetHold hold : reservation.budgets()) {
             Budget budget = budgets.get(hold.budgetId());
-            // A hold from a window that has since rolled over no longer counts anywhere.
-            if (budget != null && budget.isCurrent(hold.windowStart())) {
-                budget.reserved -= reservation.credits();
+            if (budget != null) {
+                budget.release(reservation);
             }
         }
-        return reservation;
+    }
+
+    private void releaseLegs(Reservation reservation) {
+        reservation.legs().forEach(leg -> accounts.get(leg.accountId()).reserved -= leg.credits());
     }
 
     private Budget budgetAt(String budgetId, Instant at) {

@@ -211,11 +211,7 @@ class BudgetTest {
                             "thresholds_percent must lie between 1 and 100"));
         }
 
-        /**
-         * Suspected bug: {@code LedgerRules.defineBudget} sorts the thresholds before its null check, so a JSON
-         * {@code "thresholds_percent": [50, null]} throws a NullPointerException out of the aggregate instead of
-         * getting an INVALID_COMMAND reply.
-         */
+        /** A JSON {@code "thresholds_percent": [50, null]} gets a reply, not a NullPointerException from sorting. */
         @Test
         void a_missing_threshold_value_is_rejected_as_invalid() {
             DefineBudgetCommand define = defineBudget(TEAM_BUDGET, TEAM_SCOPE, DAILY, 100, Arrays.asList(50, null),

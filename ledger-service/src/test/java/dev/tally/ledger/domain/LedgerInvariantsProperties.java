@@ -4,6 +4,7 @@ import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.AccountKind;
 import dev.tally.events.ledger.AdjustBalanceCommand;
 import dev.tally.events.ledger.BalanceAdjustedEvent;
+import dev.tally.events.ledger.BudgetDefinedEvent;
 import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetHold;
 import dev.tally.events.ledger.BudgetPeriod;
@@ -104,9 +105,13 @@ class LedgerInvariantsProperties {
         run.collectStatistics();
     }
 
-    /** Property 2: per budget (a removed and redefined budget is a new one) and window, each alert fires once. */
+    /**
+     * Property 2: per budget and window, each threshold alert and the exhaustion alert fire at most once, and a
+     * threshold alert reports spend at or above its threshold. A budget removed and defined again, or redefined
+     * with another period, counts as a new budget.
+     */
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
-    void thresholdAndExhaustionAlertsFireAtMostOncePerBudgetWindow(@ForAll("scenarios") Scenario scenario) {
+    void thresholdAndExhaustionAlertsFireAtMostOncePerBudgetWindow(@ForAll("budgetScenarios") Scenario scenario) {
         Run run = new Run(scenario);
         run.execute(false, true, false);
         run.collectStatistics();
@@ -117,7 +122,7 @@ class LedgerInvariantsProperties {
      * current window (and so never negative), so {@code charged + reserved <= limit} is a statement about real holds.
      */
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
-    void budgetReservedIsTheSumOfItsOpenHolds(@ForAll("scenarios") Scenario scenario) {
+    void budgetReservedIsTheSumOfItsOpenHolds(@ForAll("budgetScenarios") Scenario scenario) {
         Run run = new Run(scenario);
         run.execute(false, false, true);
         run.collectStatistics();
@@ -135,19 +140,29 @@ class LedgerInvariantsProperties {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
+        return scenarios(false);
+    }
+
+    /** More budgets, reservations under them and usage against them: alerts and budget windows get exercised. */
+    @Provide
+    Arbitrary<Scenario> budgetScenarios() {
+        return scenarios(true);
+    }
+
+    static Arbitrary<Scenario> scenarios(boolean budgetHeavy) {
         // Start within the last four days of a month, so month (and day) windows roll inside a sequence.
         Arbitrary<Instant> start = Combinators.combine(Arbitraries.integers().between(0, 23), uniform(0, 4 * 86_400L))
                 .as((month, secondsBefore) -> LocalDate.of(2024, 1, 1).plusMonths(month)
                         .atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(secondsBefore));
         Arbitrary<Long> advance = Arbitraries.frequencyOf(
                 Tuple.of(55, uniform(0, 600)), Tuple.of(30, uniform(0, 7_200)), Tuple.of(15, uniform(0, 2 * 86_400L)));
-        Arbitrary<Step> step = Combinators.combine(advance, actions()).as(Step::new);
+        Arbitrary<Step> step = Combinators.combine(advance, actions(budgetHeavy)).as(Step::new);
         return Combinators.combine(start, uniform(0, 50),
                         step.list().ofMinSize(1).ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform()))
                 .as(Scenario::new);
     }
 
-    static Arbitrary<Action> actions() {
+    static Arbitrary<Action> actions(boolean budgetHeavy) {
         Arbitrary<Boolean> rarely = Arbitraries.frequencyOf(
                 Tuple.of(25, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true)));
         Arbitrary<AccountRef> account = Combinators.combine(Arbitraries.integers().between(0, 11), rarely)
@@ -163,8 +178,10 @@ class LedgerInvariantsProperties {
                 Tuple.of(3, Arbitraries.just(List.<Integer>of())),
                 Tuple.of(4, Arbitraries.integers().between(1, 100).list().ofMinSize(1).ofMaxSize(4)),
                 Tuple.of(1, Arbitraries.integers().between(0, 101).list().ofMinSize(1).ofMaxSize(3)));
+        Arbitrary<Long> limit = Arbitraries.frequencyOf(
+                Tuple.of(20, uniform(1, 150)), Tuple.of(10, uniform(1, 500)), Tuple.of(1, Arbitraries.just(0L)));
         Arbitrary<Action> defineBudget = Combinators.combine(budgetId, Arbitraries.of(BUDGET_SCOPES),
-                        Arbitraries.of(BudgetPeriod.class), amount(500), thresholds, Arbitraries.of(true, false))
+                        Arbitraries.of(BudgetPeriod.class), limit, thresholds, Arbitraries.of(true, false))
                 .as(DefineBudget::new);
         Arbitrary<Action> removeBudget = budgetId.map(RemoveBudget::new);
         Arbitrary<Action> reserve = Combinators.combine(account.list().ofMinSize(1).ofMaxSize(3),
@@ -181,6 +198,12 @@ class LedgerInvariantsProperties {
                 .as(Refund::new);
         Arbitrary<Action> reopen = Arbitraries.just(new OpenLedgerAgain());
 
+        if (budgetHeavy) {
+            return Arbitraries.frequencyOf(
+                    Tuple.of(4, openAccount), Tuple.of(15, purchase), Tuple.of(2, transfer), Tuple.of(10, defineBudget),
+                    Tuple.of(2, removeBudget), Tuple.of(25, reserve), Tuple.of(20, usage), Tuple.of(4, release),
+                    Tuple.of(4, expire), Tuple.of(2, adjust), Tuple.of(2, refund));
+        }
         return Arbitraries.frequencyOf(
                 Tuple.of(8, openAccount), Tuple.of(12, purchase), Tuple.of(6, transfer), Tuple.of(8, defineBudget),
                 Tuple.of(2, removeBudget), Tuple.of(25, reserve), Tuple.of(12, usage), Tuple.of(5, release),
@@ -328,7 +351,10 @@ class LedgerInvariantsProperties {
         int thresholdAlerts;
         int reservationsAccepted;
         int usagesOnBudgets;
-        /** Budget id to its incarnation: a removed budget that is defined again is a new budget. */
+        /**
+         * Budget id to its incarnation: a removed budget that is defined again, or one redefined with another period,
+         * is a new budget as far as windows and alerts go.
+         */
         final Map<String, Integer> generation = new HashMap<>();
         /** Reservation id to the incarnation of each budget it holds, at the time it was made. */
         final Map<String, Map<String, Integer>> holdGenerations = new HashMap<>();
@@ -421,6 +447,12 @@ class LedgerInvariantsProperties {
                         .anyMatch(h -> h.budgetId().equals(id) && !b.isCurrent(h.windowStart())));
             } else if (event instanceof BudgetRemovedEvent e) {
                 generation.merge(e.budgetId(), 1, Integer::sum);
+            } else if (event instanceof BudgetDefinedEvent e) {
+                Budget existing = state.budgets.get(e.budgetId());
+                if (existing != null && existing.period != e.period()) {
+                    // A budget that changes its period counts its windows differently: a new budget for alerts.
+                    generation.merge(e.budgetId(), 1, Integer::sum);
+                }
             } else if (event instanceof CreditReservationRejectedEvent e) {
                 budgetRefused |= e.budgetId() != null;
             } else if (event instanceof BudgetThresholdCrossedEvent e) {
@@ -544,23 +576,35 @@ class LedgerInvariantsProperties {
                     + expected);
         }
 
-        /** Property 3: budget reserved equals the open holds of this incarnation in the budget's current window. */
+        /**
+         * Property 3: a budget's reserved credits are backed by open holds. They include every open hold made under
+         * the budget's present definition in its current window, and never exceed what open reservations hold on
+         * the budget at all, so they cannot go negative nor stay behind after the holds are gone.
+         */
         private void checkBudgetHolds() {
             state.budgets.forEach((id, b) -> {
                 int gen = generation.getOrDefault(id, 0);
-                long expected = 0;
+                long current = 0;
+                long all = 0;
                 for (Reservation r : state.reservations.values()) {
                     for (BudgetHold h : r.budgets()) {
-                        if (h.budgetId().equals(id) && h.windowStart().equals(b.windowStart)
+                        if (!h.budgetId().equals(id)) {
+                            continue;
+                        }
+                        all += r.credits();
+                        if (h.windowStart().equals(b.windowStart)
                                 && Objects.equals(holdGenerations.getOrDefault(r.id(), Map.of()).get(id), gen)) {
-                            expected += r.credits();
+                            current += r.credits();
                         }
                     }
                 }
-                long holds = expected;
-                check(b.reserved == holds, () -> "budget " + id + " (" + b.period + ", window from "
-                        + b.windowStart + ") has " + b.reserved + " reserved, but its open holds in that window are "
-                        + holds + "; open reservations " + state.reservations.values());
+                long inWindow = current;
+                long onBudget = all;
+                check(inWindow <= b.reserved && b.reserved <= onBudget, () -> "budget " + id + " (" + b.period
+                        + ", window from " + b.windowStart + ", limit " + b.limit + ") has " + b.reserved
+                        + " reserved, but open reservations hold " + inWindow + " on it in this window under its"
+                        + " present definition and " + onBudget + " on it in all; open reservations "
+                        + state.reservations.values());
             });
         }
 

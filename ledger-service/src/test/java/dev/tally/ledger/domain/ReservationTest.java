@@ -300,6 +300,24 @@ class ReservationTest {
                     .expectResultMessagePayloadMatching(rejectedFor(reserve, INVALID_COMMAND));
         }
 
+        /**
+         * Suspected bug: {@code expires_at = now + ttl} overflows for an absurd ttl, and the ArithmeticException (a
+         * DateTimeException for ttls just below the long range) escapes the aggregate instead of an INVALID_COMMAND
+         * reply for a malformed command.
+         */
+        @Test
+        void a_reservation_whose_time_to_live_overflows_the_clock_is_rejected_as_invalid() {
+            ReserveCreditCommand reserve = LedgerTestKit.reserve("res-1", CHAIN, List.of(ORG), 10, Priority.NORMAL,
+                    Long.MAX_VALUE);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000))
+                    .when(reserve)
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(rejectedFor(reserve, INVALID_COMMAND));
+        }
+
         @Test
         void a_reservation_without_accounts_is_rejected_as_invalid() {
             ReserveCreditCommand reserve = reserve("res-1", 10, List.of());
@@ -309,7 +327,7 @@ class ReservationTest {
                     .when(reserve)
                     .expectNoEvents()
                     .expectResultMessagePayload(rejected(reserve, INVALID_COMMAND,
-                            "reservation_id, at least one of account_ids and a positive ttl_seconds are required"));
+                            "reservation_id, at least one of account_ids and a ttl_seconds between 1 and 604800 are required"));
         }
 
         @Test
