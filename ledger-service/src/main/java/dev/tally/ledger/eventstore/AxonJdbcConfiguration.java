@@ -1,7 +1,6 @@
 package dev.tally.ledger.eventstore;
 
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
@@ -111,8 +110,8 @@ public class AxonJdbcConfiguration {
     }
 
     @Bean
-    public Cache ledgerCache() {
-        return new WeakReferenceCache();
+    public Cache ledgerCache(@Value("${tally.ledger.cached-ledgers:10000}") int cachedLedgers) {
+        return new LedgerCache(cachedLedgers);
     }
 
     /** Loading a ledger reads at most this many events after its last snapshot. */
