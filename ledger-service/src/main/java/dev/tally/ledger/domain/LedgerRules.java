@@ -36,6 +36,7 @@ import dev.tally.events.ledger.TransferRefusedEvent;
 import dev.tally.events.ledger.UsageRecordedEvent;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -314,16 +315,18 @@ public final class LedgerRules {
                     || !budget.isCurrent(BudgetWindows.start(budget.period, now))) {
                 continue;
             }
+            // The window the budget is in now: a hold made before a period change carries the old window's date.
+            LocalDate window = BudgetWindows.start(budget.period, now);
             long spent = budget.charged + charged;
             for (int threshold : budget.thresholds) {
                 if (!budget.crossed.contains(threshold) && spent * 100 >= (long) threshold * budget.limit) {
                     alerts.add(new BudgetThresholdCrossedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(),
-                            budget.scope, budget.period, hold.windowStart(), threshold, spent, budget.limit));
+                            budget.scope, budget.period, window, threshold, spent, budget.limit));
                 }
             }
             if (!budget.exhausted && spent >= budget.limit) {
                 alerts.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(), budget.scope,
-                        budget.period, hold.windowStart(), spent, budget.limit, budget.autoDisable));
+                        budget.period, window, spent, budget.limit, budget.autoDisable));
             }
         }
         return alerts;
