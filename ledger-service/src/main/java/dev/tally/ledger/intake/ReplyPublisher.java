@@ -4,6 +4,8 @@ import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
@@ -19,6 +21,8 @@ import java.util.UUID;
  */
 @Component
 public class ReplyPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplyPublisher.class);
 
     private final KafkaTemplate<String, byte[]> kafka;
 
@@ -38,6 +42,13 @@ public class ReplyPublisher {
         if (correlation != null) {
             record.headers().add(KafkaHeaders.CORRELATION_ID, correlation);
         }
-        kafka.send(record);
+        // A lost reply loses no credit: the asker times out and retries with the same command id, which the
+        // command-outcome table answers with the first outcome.
+        kafka.send(record).whenComplete((sent, failure) -> {
+            if (failure != null) {
+                log.warn("reply to command {} of ledger {} not sent: {}", reply.commandId(), reply.ledgerId(),
+                        failure.toString());
+            }
+        });
     }
 }
