@@ -110,6 +110,14 @@ class LedgerServiceIT extends LedgerServiceTestBase {
         assertThat(export.lines()).hasSize(2);
         assertThat(export.lines().toList().get(1)).contains("\"type\":\"tally.ledger.CreditsPurchased.v1\"")
                 .contains("\"credits\":500");
+        String later = java.time.Instant.now().plusSeconds(3600).toString();
+        String none = http().get().uri("/ledgers/{id}/events?from={from}", ledgerId, later).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(none).isNullOrEmpty();
+        String all = http().get().uri("/ledgers/{id}/events?from={from}&to={to}", ledgerId,
+                        "2020-01-01T00:00:00Z", later).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(all.lines()).hasSize(2);
     }
 
     @Test
