@@ -236,4 +236,31 @@ class LedgerServiceIT extends LedgerServiceTestBase {
         http().post().uri("/ledgers/{id}/verify", "org-never-" + id()).exchange().expectStatus().isNotFound();
         http().get().uri("/ledgers/{id}/events?from=yesterday", ledgerId).exchange().expectStatus().isBadRequest();
     }
+
+    @Test
+    void commands_sent_back_to_back_with_one_for_an_unknown_ledger_are_each_applied_exactly_once() throws Exception {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        // Sent back to back on one partition, so the listener takes them in one poll; the command for a ledger that
+        // does not exist fails inside Axon and must not disturb the commands around it.
+        List<CompletableFuture<LedgerReply>> replies = List.of(
+                ledger.send(purchase(ledgerId, 100)),
+                ledger.send(reserve(ledgerId, "res-batch-1", 30, 600)),
+                ledger.send(purchase("org-missing-" + id(), 10), ledgerId),
+                ledger.send(reserve(ledgerId, "res-batch-2", 20, 600)),
+                ledger.send(purchase(ledgerId, 5)));
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(replies.stream().map(CompletableFuture::join).map(r -> r.getClass().getSimpleName()).toList())
+                .containsExactly("CommandAcceptedReply", "CommandAcceptedReply", "CommandRejectedReply",
+                        "CommandAcceptedReply", "CommandAcceptedReply");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode account = ledgerView(ledgerId).get("accounts").get(0);
+            assertThat(account.get("balance").asLong()).isEqualTo(105);
+            assertThat(account.get("reserved").asLong()).isEqualTo(50);
+        });
+        http().post().uri("/ledgers/{id}/verify", ledgerId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.events_replayed").isEqualTo(5)
+                .jsonPath("$.consistent").isEqualTo(true);
+    }
 }

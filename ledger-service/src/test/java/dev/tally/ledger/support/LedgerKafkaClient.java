@@ -67,12 +67,17 @@ public final class LedgerKafkaClient implements AutoCloseable {
     }
 
     public CompletableFuture<LedgerReply> send(LedgerCommand command) {
+        return send(command, command.ledgerId());
+    }
+
+    /** Sends under another record key, e.g. to put a command for one ledger into another ledger's partition. */
+    public CompletableFuture<LedgerReply> send(LedgerCommand command, String key) {
         String correlation = UUID.randomUUID().toString();
         CompletableFuture<LedgerReply> reply = new CompletableFuture<>();
         pending.put(correlation, reply);
         sentAtNanos.put(correlation, System.nanoTime());
         MessageType<?> type = LedgerMessageTypes.of(command.getClass());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.LEDGER_COMMANDS.name(), command.ledgerId(),
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.LEDGER_COMMANDS.name(), key,
                 TallyJson.write(command));
         new Envelope(command.commandId(), type.ceType(), "tally/test-client", Instant.now(), command.ledgerId())
                 .toHeaders().forEach(record.headers()::add);
