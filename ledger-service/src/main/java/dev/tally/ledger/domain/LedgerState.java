@@ -38,7 +38,6 @@ import java.util.Map;
 public final class LedgerState {
 
     String ledgerId;
-    String orgAccountId;
     long overdraftLimit;
     Map<String, Account> accounts = new LinkedHashMap<>();
     Map<String, Budget> budgets = new LinkedHashMap<>();
@@ -57,7 +56,6 @@ public final class LedgerState {
     public void apply(LedgerEvent event) {
         if (event instanceof LedgerOpenedEvent e) {
             ledgerId = e.ledgerId();
-            orgAccountId = e.orgAccountId();
             overdraftLimit = e.criticalOverdraftLimit();
             accounts.put(e.orgAccountId(), new Account(dev.tally.events.ledger.AccountKind.ORG));
         } else if (event instanceof AccountOpenedEvent e) {
