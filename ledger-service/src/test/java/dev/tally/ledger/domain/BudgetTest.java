@@ -305,10 +305,8 @@ class BudgetTest {
         }
 
         /**
-         * Suspected bug: when a redefinition changes the period, the budget's window start moves (e.g. from the day
-         * to the 1st of the month) but the spend is kept. Releasing a reservation made under the old period then
-         * no longer matches the window ({@code LedgerState.release} checks {@code isCurrent(hold.windowStart())}), so
-         * its credits stay counted as reserved for the rest of the window, although nothing is held any more.
+         * Regression: a redefinition that changes the period moves the window start but keeps the spend; a hold made
+         * under the old period must still give its share back when released.
          */
         @Test
         void releasing_a_reservation_after_the_budget_period_changed_frees_its_share_of_the_budget() {
@@ -374,10 +372,9 @@ class BudgetTest {
         }
 
         /**
-         * Suspected bug: a budget re-created under the id of a removed one starts with no spend, but releasing a
-         * reservation that held against the old budget subtracts its credits from the new one (the hold only names
-         * the budget id and window). The new budget's reserved spend goes negative, and it then lets through
-         * reservations beyond its own limit.
+         * Regression: a budget re-created under a removed budget's id starts empty; releasing a reservation that held
+         * against the old one must not subtract from the new one, or its reserved spend goes negative and it lets
+         * reservations through beyond its limit.
          */
         @Test
         void a_budget_recreated_under_a_removed_budgets_id_is_not_loosened_by_releasing_old_reservations() {

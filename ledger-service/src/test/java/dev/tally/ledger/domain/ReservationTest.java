@@ -301,9 +301,8 @@ class ReservationTest {
         }
 
         /**
-         * Suspected bug: {@code expires_at = now + ttl} overflows for an absurd ttl, and the ArithmeticException (a
-         * DateTimeException for ttls just below the long range) escapes the aggregate instead of an INVALID_COMMAND
-         * reply for a malformed command.
+         * Regression: {@code expires_at = now + ttl} overflows for an absurd ttl; the command must be refused as
+         * INVALID_COMMAND rather than let an ArithmeticException escape the aggregate.
          */
         @Test
         void a_reservation_whose_time_to_live_overflows_the_clock_is_rejected_as_invalid() {
