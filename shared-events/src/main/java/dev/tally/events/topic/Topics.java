@@ -1,5 +1,6 @@
 package dev.tally.events.topic;
 
+import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerReply;
@@ -24,10 +25,14 @@ public final class Topics {
     public static final Topic<String, LedgerEvent> LEDGER_EVENTS =
             new Topic<>("tally.ledger.events", String.class, LedgerEvent.class, Cleanup.DELETE, -1);
 
+    /** Key: {@link GovernanceState#stateKey()}. Compacted: the latest record per key is the current state. */
+    public static final Topic<String, GovernanceState> GOVERNANCE_STATE =
+            new Topic<>("tally.governance.state", String.class, GovernanceState.class, Cleanup.COMPACT, -1);
+
     private Topics() {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS);
+        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS, GOVERNANCE_STATE);
     }
 }

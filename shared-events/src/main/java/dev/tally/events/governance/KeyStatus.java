@@ -1,0 +1,6 @@
+package dev.tally.events.governance;
+
+public enum KeyStatus {
+    ACTIVE,
+    REVOKED
+}

@@ -1,0 +1,6 @@
+package dev.tally.events.governance;
+
+public enum MemberKind {
+    USER,
+    AGENT
+}
