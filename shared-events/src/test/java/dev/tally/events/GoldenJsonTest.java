@@ -2,10 +2,11 @@ package dev.tally.events;
 
 import dev.tally.events.envelope.MessageType;
 import dev.tally.events.json.TallyJson;
-import dev.tally.events.ledger.LedgerMessageTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,15 +18,22 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Pins the wire form of every ledger message. A change to a record or to {@link TallyJson} that alters the JSON fails
- * here; when it is intended, regenerate with {@code ./mvnw -pl shared-events test -Dgolden.update=true} and commit
- * the diff of {@code src/test/resources/golden}, which then shows the wire-format change for review.
+ * Pins the wire form of every message, one file per type under {@code golden/<domain>/<Name>.v<version>.json}. A
+ * change to a record or to {@link TallyJson} that alters the JSON fails here; when it is intended, regenerate with
+ * {@code ./mvnw -pl shared-events test -Dgolden.update=true} and commit the diff of {@code src/test/resources/golden},
+ * which then shows the wire-format change for review.
  */
 class GoldenJsonTest {
 
     private static final Path GOLDEN = Path.of(System.getProperty("basedir", "."))
-            .resolve("src/test/resources/golden/ledger");
+            .resolve("src/test/resources/golden");
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
+    /**
+     * Pretty-prints through a tree; the tree keeps decimals (prices) as written. TallyJson's own trees read them as
+     * doubles, which would turn 0.000150 into 1.5E-4 and no longer read back equal to the BigDecimal written.
+     */
+    private static final JsonMapper PRETTY = TallyJson.mapper().rebuild()
+            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.tally.events.SampleMessages#types")
@@ -59,29 +67,39 @@ class GoldenJsonTest {
         assertThat(read).isEqualTo(sample);
     }
 
-    @Test
-    void every_golden_file_belongs_to_a_registered_message_type() throws IOException {
-        List<String> registered = LedgerMessageTypes.all().stream().map(GoldenJsonTest::fileName).toList();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.tally.events.SampleMessages#domains")
+    void every_golden_file_belongs_to_a_registered_message_type(String domain) throws IOException {
+        Path dir = GOLDEN.resolve(domain);
+        List<String> registered = SampleMessages.registered().stream().filter(type -> type.domain().equals(domain))
+                .map(GoldenJsonTest::fileName).toList();
 
-        List<String> present = List.of();
-        if (Files.isDirectory(GOLDEN)) {
-            try (Stream<Path> files = Files.list(GOLDEN)) {
-                present = files.map(f -> f.getFileName().toString()).sorted().toList();
-            }
-        }
-
-        assertThat(present).as("golden files in %s; delete those of removed or renamed types", GOLDEN)
+        assertThat(list(dir)).as("golden files in %s; delete those of removed or renamed types", dir)
                 .isSubsetOf(registered);
     }
 
+    @Test
+    void every_golden_directory_is_a_domain() throws IOException {
+        assertThat(list(GOLDEN)).as("directories in %s", GOLDEN)
+                .isSubsetOf(SampleMessages.domains().toList());
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     static String prettyJson(Object message) {
-        var mapper = TallyJson.mapper();
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(TallyJson.write(message)))
+        return PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(TallyJson.write(message)))
                 + "\n";
     }
 
     private static Path goldenFile(MessageType<?> type) {
-        return GOLDEN.resolve(fileName(type));
+        return GOLDEN.resolve(type.domain()).resolve(fileName(type));
     }
 
     private static String fileName(MessageType<?> type) {

@@ -1,6 +1,23 @@
 package dev.tally.events;
 
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.governance.BudgetState;
+import dev.tally.events.governance.CredentialState;
+import dev.tally.events.governance.EntityStatus;
+import dev.tally.events.governance.GovernanceMessageTypes;
+import dev.tally.events.governance.GroupKind;
+import dev.tally.events.governance.GroupState;
+import dev.tally.events.governance.KeyStatus;
+import dev.tally.events.governance.MemberKind;
+import dev.tally.events.governance.MemberState;
+import dev.tally.events.governance.MemberStatus;
+import dev.tally.events.governance.OrgState;
+import dev.tally.events.governance.PolicyState;
+import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.ProjectState;
+import dev.tally.events.governance.TimeWindow;
+import dev.tally.events.governance.WorkspaceState;
 import dev.tally.events.ledger.AccountKind;
 import dev.tally.events.ledger.AccountOpenedEvent;
 import dev.tally.events.ledger.AdjustBalanceCommand;
@@ -43,16 +60,21 @@ import dev.tally.events.ledger.UsageRecordedEvent;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
+import java.math.BigDecimal;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One realistic instance of every ledger message, with fixed values, telling one story: the ACME org's ledger, its
- * support-bots group and a member of it, a monthly group budget, and reservation res-0001 of one chat completion.
+ * One realistic instance of every ledger message and every governance state, with fixed values, telling one story:
+ * the ACME org's ledger, its support-bots group and a member of it, a monthly group budget, and reservation res-0001
+ * of one chat completion; and the governance state behind it: the org, its workspace, the support-bots team, jdoe
+ * and her key, a project, the group's policy and budget, the price of the model used and the org's own OpenAI key.
  */
 public final class SampleMessages {
 
@@ -73,6 +95,13 @@ public final class SampleMessages {
     public static final Scope MEMBER = new Scope(ScopeLevel.MEMBER, "jdoe");
     public static final List<Scope> SCOPE_CHAIN = List.of(ORG, GROUP, MEMBER);
 
+    public static final String WORKSPACE = "ws-support";
+    public static final String API_KEY_HASH = "9cd75fa6592b8f37a2c9c2b3ebd02e51a6c7735dedef7a9c141551f34c714059";
+
+    /** Every registered message type of every domain: the ledger's messages, then the governance states. */
+    private static final List<MessageType<?>> REGISTERED = Stream.<MessageType<?>>concat(
+            LedgerMessageTypes.all().stream(), GovernanceMessageTypes.STATES.stream()).toList();
+
     private static final Map<Class<?>, Object> SAMPLES = samples();
 
     private SampleMessages() {
@@ -92,9 +121,19 @@ public final class SampleMessages {
         return of(type.javaType());
     }
 
-    /** Every registered ledger message type, named by its wire name, for parameterized tests. */
+    /** Every registered message type of every domain. */
+    public static List<MessageType<?>> registered() {
+        return REGISTERED;
+    }
+
+    /** Every registered message type, named by its domain and wire name, for parameterized tests. */
     public static Stream<Arguments> types() {
-        return LedgerMessageTypes.all().stream().map(type -> Arguments.of(Named.of(type.name(), type)));
+        return REGISTERED.stream().map(type -> Arguments.of(Named.of(type.domain() + "." + type.name(), type)));
+    }
+
+    /** Every domain that has registered message types, e.g. {@code ledger}, for parameterized tests. */
+    public static Stream<String> domains() {
+        return REGISTERED.stream().map(MessageType::domain).distinct();
     }
 
     private static Map<Class<?>, Object> samples() {
@@ -156,7 +195,32 @@ public final class SampleMessages {
                 // replies
                 new CommandAcceptedReply("cmd-0007", LEDGER, "CreditReserved", 1_200L),
                 new CommandRejectedReply("cmd-0013", LEDGER, RejectionReason.INSUFFICIENT_CREDITS,
-                        "account acct-grp-support-bots has 20000 credits available, 50000 requested", null))
+                        "account acct-grp-support-bots has 20000 credits available, 50000 requested", null),
+                // governance state
+                new OrgState(LEDGER, "ACME Corp", "acme", EntityStatus.ACTIVE, LEDGER, ORG_ACCOUNT, 100L, AT),
+                new WorkspaceState(WORKSPACE, LEDGER, "Customer Support", EntityStatus.ACTIVE, AT),
+                new GroupState(GROUP.id(), LEDGER, WORKSPACE, GroupKind.TEAM, "Support bots", EntityStatus.ACTIVE,
+                        GROUP_ACCOUNT, AT),
+                new MemberState(MEMBER.id(), LEDGER, WORKSPACE, GROUP.id(), MemberKind.USER, "Jane Doe",
+                        "jdoe@acme.example", MemberStatus.ACTIVE, MEMBER_ACCOUNT, 5_000L, AT),
+                new ApiKeyState(API_KEY_HASH, "key-0001", LEDGER, MEMBER.id(), "jdoe laptop", "k1Jd", KeyStatus.ACTIVE,
+                        AT),
+                new ProjectState("prj-helpdesk", LEDGER, "Helpdesk automation", EntityStatus.ACTIVE, AT),
+                // No input-token or TPM limit: a null rule places no restriction and is written as null.
+                new PolicyState("pol-support-bots", LEDGER, GROUP, "Support bots: small models, office hours",
+                        List.of("gpt-4o-mini", "gpt-4.1-mini"), null, 4_096, 60, null,
+                        List.of(new TimeWindow(List.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY,
+                                        DayOfWeek.THURSDAY, DayOfWeek.FRIDAY), LocalTime.of(7, 30), LocalTime.of(19, 0),
+                                        "Europe/Berlin"),
+                                new TimeWindow(List.of(DayOfWeek.SATURDAY), LocalTime.of(22, 0),
+                                        LocalTime.of(6, 0), "Europe/Berlin")),
+                        List.of("gpt-4o-mini"), AT),
+                new BudgetState(BUDGET, LEDGER, GROUP, BudgetPeriod.MONTHLY, 15_000L, List.of(50, 80, 100), true, AT),
+                new PriceState("openai", "gpt-4o-mini", new BigDecimal("0.00015"), new BigDecimal("0.0006"), AT),
+                new CredentialState("cred-openai-acme", LEDGER, "openai", "ACME production",
+                        "Cg+QsBmx+w9NH+VJsY3OySqoet7dBGVDgAHupl60RiWkwoaJi+wUvqdHqIY1NxDyag5s/"
+                                + "hMrOKgMWjjjvV47vOu/TsSgAsxGo40Kh7FByQ==",
+                        "Qz9w", KeyStatus.ACTIVE, AT))
                 .forEach(sample -> {
                     if (samples.put(sample.getClass(), sample) != null) {
                         throw new IllegalStateException("two samples of " + sample.getClass().getName());

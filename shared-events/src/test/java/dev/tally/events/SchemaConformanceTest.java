@@ -6,6 +6,12 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.governance.CredentialState;
+import dev.tally.events.governance.GovernanceMessageTypes;
+import dev.tally.events.governance.MemberState;
+import dev.tally.events.governance.PolicyState;
+import dev.tally.events.governance.PriceState;
 import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
@@ -20,10 +26,12 @@ import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -33,13 +41,21 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every ledger message has a JSON Schema under {@code schemas/ledger}, and what {@link TallyJson} writes conforms. */
+/**
+ * Every message has a JSON Schema under {@code schemas/<domain>}, e.g. {@code schemas/ledger} and
+ * {@code schemas/governance}, and what {@link TallyJson} writes conforms.
+ */
 class SchemaConformanceTest {
 
     private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     /** In 2020-12 {@code format} only annotates by default; the catalog means it, so it is asserted. */
     private static final ExecutionConfig ASSERT_FORMATS = ExecutionConfig.builder().formatAssertionsEnabled(true).build();
+    /**
+     * A {@link LocalTime} as Jackson writes it, e.g. {@code 07:30:00}. Not {@code format: time}: that is RFC 3339
+     * full-time, which demands a UTC offset that a local time does not have.
+     */
+    private static final String LOCAL_TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?$";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.tally.events.SampleMessages#types")
@@ -48,7 +64,8 @@ class SchemaConformanceTest {
 
         assertThat(schema.path("$schema").asString()).isEqualTo(DRAFT_2020_12);
         assertThat(schema.path("$id").asString())
-                .isEqualTo("https://tally.dev/schemas/ledger/" + type.name() + ".v" + type.version() + ".schema.json");
+                .isEqualTo("https://tally.dev/schemas/" + type.domain() + "/" + type.name() + ".v" + type.version()
+                        + ".schema.json");
         assertThat(schema.path("title").asString()).isEqualTo(type.name());
         assertThat(schema.path("description").asString()).isNotBlank().doesNotContain("\n");
         assertThat(schema.path("type").asString()).isEqualTo("object");
@@ -158,11 +175,12 @@ class SchemaConformanceTest {
         assertThat(errors(type, unknownLevel)).extracting(Error::getKeyword).contains("enum");
     }
 
-    @Test
-    void every_schema_file_belongs_to_a_registered_message_type() throws IOException {
-        Path dir = Path.of(System.getProperty("basedir", ".")).resolve("src/main/resources/schemas/ledger");
-        List<String> expected = LedgerMessageTypes.all().stream().map(SchemaConformanceTest::resource)
-                .map(r -> r.substring(r.lastIndexOf('/') + 1)).sorted().toList();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.tally.events.SampleMessages#domains")
+    void every_schema_file_belongs_to_a_registered_message_type(String domain) throws IOException {
+        Path dir = Path.of(System.getProperty("basedir", ".")).resolve("src/main/resources/schemas/" + domain);
+        List<String> expected = SampleMessages.registered().stream().filter(type -> type.domain().equals(domain))
+                .map(SchemaConformanceTest::resource).map(r -> r.substring(r.lastIndexOf('/') + 1)).sorted().toList();
 
         List<String> present;
         try (Stream<Path> files = Files.list(dir)) {
@@ -170,6 +188,92 @@ class SchemaConformanceTest {
         }
 
         assertThat(present).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void malformed_times_days_and_prices_are_rejected() {
+        MessageType<?> policy = GovernanceMessageTypes.of(PolicyState.class);
+        MessageType<?> price = GovernanceMessageTypes.of(PriceState.class);
+
+        ObjectNode shortTime = sampleJson(policy);
+        window(shortTime).put("start", "7:30");
+        ObjectNode noSeconds = sampleJson(policy);
+        window(noSeconds).put("start", "07:30");
+        ObjectNode hour24 = sampleJson(policy);
+        window(hour24).put("end", "24:00:00");
+        ObjectNode withOffset = sampleJson(policy);
+        window(withOffset).put("end", "19:00:00+01:00");
+        ObjectNode unknownDay = sampleJson(policy);
+        window(unknownDay).putArray("days").add("MON");
+        ObjectNode noDays = sampleJson(policy);
+        window(noDays).putArray("days");
+        ObjectNode priceAsString = sampleJson(price);
+        priceAsString.put("input_usd_per1k", "0.00015");
+        ObjectNode negativePrice = sampleJson(price);
+        negativePrice.put("output_usd_per1k", new BigDecimal("-0.0006"));
+
+        for (ObjectNode json : List.of(shortTime, noSeconds, hour24, withOffset)) {
+            assertThat(errors(policy, json)).as("%s", window(json)).extracting(Error::getKeyword).contains("pattern");
+        }
+        assertThat(errors(policy, unknownDay)).extracting(Error::getKeyword).contains("enum");
+        assertThat(errors(policy, noDays)).extracting(Error::getKeyword).contains("minItems");
+        assertThat(errors(price, priceAsString)).extracting(Error::getKeyword).contains("type");
+        assertThat(errors(price, negativePrice)).extracting(Error::getKeyword).contains("minimum");
+    }
+
+    @Test
+    void sub_second_times_and_exact_decimals_conform() {
+        MessageType<?> policy = GovernanceMessageTypes.of(PolicyState.class);
+        MessageType<?> price = GovernanceMessageTypes.of(PriceState.class);
+
+        ObjectNode fraction = sampleJson(policy);
+        window(fraction).put("end", "18:59:59.999999999");
+        ObjectNode tiny = sampleJson(price);
+        tiny.put("input_usd_per1k", new BigDecimal("1E-7"));
+
+        assertThat(errors(policy, fraction)).isEmpty();
+        assertThat(errors(price, tiny)).isEmpty();
+    }
+
+    @Test
+    void unknown_fields_in_governance_objects_and_unknown_statuses_are_rejected() {
+        MessageType<?> policy = GovernanceMessageTypes.of(PolicyState.class);
+        MessageType<?> member = GovernanceMessageTypes.of(MemberState.class);
+
+        ObjectNode extraInWindow = sampleJson(policy);
+        window(extraInWindow).put("holidays", true);
+        ObjectNode extraInTarget = sampleJson(policy);
+        ((ObjectNode) extraInTarget.path("target")).put("name", "Support bots");
+        ObjectNode zeroLimit = sampleJson(policy);
+        zeroLimit.put("rpm_limit", 0);
+        ObjectNode unknownStatus = sampleJson(member);
+        unknownStatus.put("status", "ON_LEAVE");
+
+        assertThat(errors(policy, extraInWindow)).extracting(Error::getKeyword).contains("additionalProperties");
+        assertThat(errors(policy, extraInTarget)).extracting(Error::getKeyword).contains("additionalProperties");
+        assertThat(errors(policy, zeroLimit)).extracting(Error::getKeyword).contains("minimum");
+        assertThat(errors(member, unknownStatus)).extracting(Error::getKeyword).contains("enum");
+    }
+
+    @Test
+    void key_hashes_are_lower_case_sha_256_hex_and_ciphertexts_base64() {
+        MessageType<?> apiKey = GovernanceMessageTypes.of(ApiKeyState.class);
+        MessageType<?> credential = GovernanceMessageTypes.of(CredentialState.class);
+
+        ObjectNode upperCase = sampleJson(apiKey);
+        upperCase.put("key_hash", upperCase.path("key_hash").asString().toUpperCase());
+        ObjectNode plaintextKey = sampleJson(apiKey);
+        plaintextKey.put("key_hash", "cpk_live_7Hq2mR9vLx4TnB8sW3eYk1Jd");
+        ObjectNode notBase64 = sampleJson(credential);
+        notBase64.put("ciphertext", "sk-proj-not-encrypted");
+
+        assertThat(errors(apiKey, upperCase)).extracting(Error::getKeyword).contains("pattern");
+        assertThat(errors(apiKey, plaintextKey)).extracting(Error::getKeyword).contains("pattern");
+        assertThat(errors(credential, notBase64)).extracting(Error::getKeyword).contains("pattern");
+    }
+
+    private static ObjectNode window(ObjectNode policy) {
+        return (ObjectNode) policy.path("time_windows").get(0);
     }
 
     private static void assertObjectMatches(JsonNode root, JsonNode objectSchema, Class<?> record, String path) {
@@ -183,6 +287,8 @@ class SchemaConformanceTest {
             String name = snakeCase(component.getName());
             String at = path + "." + name;
             JsonNode property = objectSchema.path("properties").path(name);
+            assertThat(property.path("description").asString()).as("description of %s", at).isNotBlank()
+                    .doesNotContain("\n");
             if (component.getType().isPrimitive()) {
                 // Jackson 3 refuses a missing or null primitive, so the schema must demand it.
                 assertThat(required).as("%s is primitive, so required", at).contains(name);
@@ -217,14 +323,26 @@ class SchemaConformanceTest {
         } else if (type == LocalDate.class) {
             assertThat(types).as("type of %s", at).contains("string");
             assertThat(schema.path("format").asString()).as("format of %s", at).isEqualTo("date");
+        } else if (type == LocalTime.class) {
+            assertThat(types).as("type of %s", at).contains("string");
+            assertThat(schema.has("format")).as("%s has no format", at).isFalse();
+            assertThat(schema.path("pattern").asString()).as("pattern of %s", at).isEqualTo(LOCAL_TIME_PATTERN);
+        } else if (type == BigDecimal.class) {
+            // TallyJson writes a BigDecimal as a JSON number, exactly as BigDecimal.toString() gives it.
+            assertThat(types).as("type of %s", at).contains("number").doesNotContain("string");
         } else if (type.isEnum()) {
             JsonNode def = definition(root, schema, type, at);
+            assertThat(def.path("description").asString()).as("description of $defs/%s", type.getSimpleName())
+                    .isNotBlank();
             List<String> values = new ArrayList<>();
             def.path("enum").forEach(v -> values.add(v.asString()));
             List<String> constants = Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList();
             assertThat(values).as("enum values of %s", at).containsExactlyElementsOf(constants);
         } else if (type.isRecord()) {
-            assertObjectMatches(root, definition(root, schema, type, at), type, at);
+            JsonNode def = definition(root, schema, type, at);
+            assertThat(def.path("description").asString()).as("description of $defs/%s", type.getSimpleName())
+                    .isNotBlank();
+            assertObjectMatches(root, def, type, at);
         } else {
             throw new AssertionError("no schema rule for " + type.getName() + " at " + at);
         }

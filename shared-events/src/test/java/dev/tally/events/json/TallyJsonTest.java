@@ -3,6 +3,9 @@ package dev.tally.events.json;
 import dev.tally.events.SampleMessages;
 import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.governance.PolicyState;
+import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.TimeWindow;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.OpenLedgerCommand;
 import dev.tally.events.ledger.ReservationExpiredEvent;
@@ -14,8 +17,12 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,7 +79,9 @@ class TallyJsonTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.tally.events.SampleMessages#types")
     void property_names_are_snake_case(MessageType<?> type) {
-        assertThat(tree(SampleMessages.of(type)).propertyNames()).allMatch(name -> name.matches("[a-z]+(_[a-z]+)*"));
+        // Digits stay in their word, as Jackson's SNAKE_CASE leaves them: inputUsdPer1k is input_usd_per1k.
+        assertThat(tree(SampleMessages.of(type)).propertyNames())
+                .allMatch(name -> name.matches("[a-z][a-z0-9]*(_[a-z][a-z0-9]*)*"));
     }
 
     @Test
@@ -104,6 +113,36 @@ class TallyJsonTest {
         assertThat(json.has("actor")).isTrue();
         assertThat(json.path("actor").isNull()).isTrue();
         assertThat(TallyJson.read(TallyJson.write(command), OpenLedgerCommand.class)).isEqualTo(command);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.00015", "0.000150", "2.5", "1E-7", "12345678901234567890.123456789012345678901"})
+    void decimals_are_written_as_json_numbers_and_read_back_exactly_with_their_scale(String usd) {
+        var price = new PriceState("openai", "gpt-4o-mini", new BigDecimal(usd), new BigDecimal(usd), Instant.EPOCH);
+
+        byte[] json = TallyJson.write(price);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"input_usd_per1k\":" + usd + ",");
+        // equals, not compareTo: 0.000150 must not come back as 0.00015 or 1.5E-4.
+        assertThat(TallyJson.read(json, PriceState.class)).isEqualTo(price);
+    }
+
+    @Test
+    void local_times_are_written_with_seconds_and_days_by_name() {
+        PolicyState sample = SampleMessages.of(PolicyState.class);
+        var window = new TimeWindow(List.of(DayOfWeek.SUNDAY), LocalTime.of(7, 30),
+                LocalTime.of(23, 59, 59, 500_000_000), "America/New_York");
+        var policy = new PolicyState(sample.id(), sample.orgId(), sample.target(), sample.name(), null, null, null,
+                null, null, List.of(window), null, sample.updatedAt());
+
+        byte[] json = TallyJson.write(policy);
+
+        JsonNode written = TallyJson.mapper().readTree(json).path("time_windows").get(0);
+        assertThat(written.path("days").get(0).asString()).isEqualTo("SUNDAY");
+        assertThat(written.path("start").asString()).isEqualTo("07:30:00");
+        assertThat(written.path("end").asString()).isEqualTo("23:59:59.5");
+        assertThat(written.path("time_zone").asString()).isEqualTo("America/New_York");
+        assertThat(TallyJson.read(json, PolicyState.class)).isEqualTo(policy);
     }
 
     private static ObjectNode tree(Object message) {
