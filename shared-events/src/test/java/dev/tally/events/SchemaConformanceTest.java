@@ -208,9 +208,9 @@ class SchemaConformanceTest {
         ObjectNode noDays = sampleJson(policy);
         window(noDays).putArray("days");
         ObjectNode priceAsString = sampleJson(price);
-        priceAsString.put("input_usd_per1k", "0.00015");
+        priceAsString.put("input_usd_per_1k", "0.00015");
         ObjectNode negativePrice = sampleJson(price);
-        negativePrice.put("output_usd_per1k", new BigDecimal("-0.0006"));
+        negativePrice.put("output_usd_per_1k", new BigDecimal("-0.0006"));
 
         for (ObjectNode json : List.of(shortTime, noSeconds, hour24, withOffset)) {
             assertThat(errors(policy, json)).as("%s", window(json)).extracting(Error::getKeyword).contains("pattern");
@@ -229,7 +229,7 @@ class SchemaConformanceTest {
         ObjectNode fraction = sampleJson(policy);
         window(fraction).put("end", "18:59:59.999999999");
         ObjectNode tiny = sampleJson(price);
-        tiny.put("input_usd_per1k", new BigDecimal("1E-7"));
+        tiny.put("input_usd_per_1k", new BigDecimal("1E-7"));
 
         assertThat(errors(policy, fraction)).isEmpty();
         assertThat(errors(price, tiny)).isEmpty();
@@ -279,12 +279,12 @@ class SchemaConformanceTest {
     private static void assertObjectMatches(JsonNode root, JsonNode objectSchema, Class<?> record, String path) {
         assertThat(record.isRecord()).as("%s is a record", path).isTrue();
         RecordComponent[] components = record.getRecordComponents();
-        List<String> names = Arrays.stream(components).map(c -> snakeCase(c.getName())).toList();
+        List<String> names = Arrays.stream(components).map(SchemaConformanceTest::jsonName).toList();
         assertThat(objectSchema.path("properties").propertyNames()).as("properties of %s", path)
                 .containsExactlyInAnyOrderElementsOf(names);
         List<String> required = required(objectSchema);
         for (RecordComponent component : components) {
-            String name = snakeCase(component.getName());
+            String name = jsonName(component);
             String at = path + "." + name;
             JsonNode property = objectSchema.path("properties").path(name);
             assertThat(property.path("description").asString()).as("description of %s", at).isNotBlank()
@@ -371,6 +371,13 @@ class SchemaConformanceTest {
         List<String> required = new ArrayList<>();
         objectSchema.path("required").forEach(r -> required.add(r.asString()));
         return required;
+    }
+
+    /** The property name Jackson writes: an explicit {@code @JsonProperty}, else the snake_case of the name. */
+    private static String jsonName(RecordComponent component) {
+        // Read from the accessor: @JsonProperty does not target record components, so javac copies it there.
+        var explicit = component.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        return explicit != null ? explicit.value() : snakeCase(component.getName());
     }
 
     private static String snakeCase(String camelCase) {
