@@ -1,0 +1,64 @@
+package dev.tally.governance.auth;
+
+import dev.tally.governance.web.ApiError;
+import dev.tally.governance.web.ApiException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every admin route needs a bearer key. The caller is stored on the exchange for {@link CallerArgumentResolver};
+ * health checks and the public price list need none.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class AuthenticationFilter implements WebFilter {
+
+    static final String CALLER = AuthenticationFilter.class.getName() + ".caller";
+
+    private final CallerResolver resolver;
+    private final JsonMapper json;
+
+    public AuthenticationFilter(CallerResolver resolver, JsonMapper json) {
+        this.resolver = resolver;
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (path.startsWith("/actuator") || (path.equals("/pricing") && exchange.getRequest().getMethod() == HttpMethod.GET)) {
+            return chain.filter(exchange);
+        }
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+            return reject(exchange, ApiException.unauthenticated("send an admin key as 'Authorization: Bearer tadm_…'"));
+        }
+        return resolver.resolve(header.substring(7).strip())
+                .flatMap(caller -> {
+                    exchange.getAttributes().put(CALLER, caller);
+                    return chain.filter(exchange);
+                })
+                .onErrorResume(ApiException.class, e -> reject(exchange, e));
+    }
+
+    private Mono<Void> reject(ServerWebExchange exchange, ApiException e) {
+        var response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(e);
+        }
+        response.setStatusCode(e.status());
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        byte[] body = json.writeValueAsBytes(ApiError.of(e));
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tally.governance.auth;
+
+import dev.tally.governance.GovernanceSettings;
+import dev.tally.governance.support.Ids;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * Makes sure someone can log in: installs {@code TALLY_BOOTSTRAP_ADMIN_KEY} when it is set, otherwise creates a
+ * platform-admin key on the very first start and prints it once. Later starts print nothing.
+ */
+@Component
+public class BootstrapAdminKey implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapAdminKey.class);
+
+    private final DatabaseClient db;
+    private final GovernanceSettings settings;
+
+    public BootstrapAdminKey(DatabaseClient db, GovernanceSettings settings) {
+        this.db = db;
+        this.settings = settings;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        String configured = settings.bootstrapAdminKey();
+        if (configured != null && !configured.isBlank()) {
+            if (!configured.startsWith(ApiKeys.ADMIN_PREFIX) || configured.length() < 24) {
+                throw new IllegalStateException("TALLY_BOOTSTRAP_ADMIN_KEY must start with " + ApiKeys.ADMIN_PREFIX
+                        + " and be at least 24 characters long");
+            }
+            insert(configured.strip(), "bootstrap (TALLY_BOOTSTRAP_ADMIN_KEY)");
+            return;
+        }
+        Long platformKeys = db.sql("select count(*) as n from admin_key where role = 'PLATFORM_ADMIN'")
+                .map(row -> row.get("n", Long.class)).one().block();
+        if (platformKeys != null && platformKeys > 0) {
+            return;
+        }
+        String key = ApiKeys.newAdminKey();
+        insert(key, "bootstrap");
+        // Printed, not logged at a level someone may filter: this is the only time the key is ever shown.
+        System.out.println("""
+
+                ==== Tally bootstrap platform-admin key (shown once; store it now) ====
+                %s
+                =======================================================================
+                """.formatted(key));
+        log.info("created the bootstrap platform-admin key ending in {}", ApiKeys.suffix(key));
+    }
+
+    private void insert(String key, String name) {
+        db.sql("""
+                        insert into admin_key (id, org_id, role, name, key_hash, key_suffix, status, created_at)
+                        values (:id, null, 'PLATFORM_ADMIN', :name, :hash, :suffix, 'ACTIVE', :at)
+                        on conflict (key_hash) do nothing""")
+                .bind("id", Ids.newId()).bind("name", name).bind("hash", ApiKeys.hash(key))
+                .bind("suffix", ApiKeys.suffix(key)).bind("at", Instant.now().atOffset(ZoneOffset.UTC))
+                .then().block();
+    }
+}

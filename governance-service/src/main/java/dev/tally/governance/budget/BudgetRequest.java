@@ -1,0 +1,15 @@
+package dev.tally.governance.budget;
+
+import dev.tally.governance.target.TargetRef;
+
+import java.util.List;
+
+/** Seed 004's budget body; {@code thresholds} in percent default to 50, 75, 90 and 100 (seed 001). */
+public record BudgetRequest(String name, String period, Long limitCredits, Boolean autoDisable,
+        List<Integer> thresholds, String orgId, String workspaceId, String agentGroupId, String teamId,
+        String agentId, String userId, String projectId) {
+
+    TargetRef target() {
+        return new TargetRef(orgId, workspaceId, agentGroupId, teamId, agentId, userId, projectId);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tally.governance.credit;
+
+import dev.tally.events.ledger.PurchaseCreditsCommand;
+import dev.tally.events.ledger.TransferCreditsCommand;
+import dev.tally.governance.support.Changes;
+import dev.tally.governance.support.Ids;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Moves credits by asking the ledger, which alone decides whether a movement is possible. The movement is recorded
+ * as a PENDING transfer with its ledger command in one transaction, and settled when the ledger answers.
+ */
+@Service
+public class CreditService {
+
+    private final CreditTransferStore transfers;
+    private final Changes changes;
+
+    public CreditService(CreditTransferStore transfers, Changes changes) {
+        this.transfers = transfers;
+        this.changes = changes;
+    }
+
+    /**
+     * Stages a movement inside the caller's transaction. {@code from == null} is a purchase into {@code to}.
+     *
+     * @param id the transfer and ledger command id; the caller derives it from an idempotency key where there is one
+     */
+    public Mono<CreditTransfer> stage(String id, String orgId, String kind, String from, String to, long amount,
+            String reason, String actor) {
+        Instant now = Instant.now();
+        CreditTransfer transfer = new CreditTransfer(id, orgId, kind, from, to, amount, reason, actor, "PENDING", null,
+                now, now);
+        var command = from == null
+                ? new PurchaseCreditsCommand(id, orgId, to, amount, actor, reason)
+                : new TransferCreditsCommand(id, orgId, from, to, amount, actor, reason);
+        return transfers.insert(transfer)
+                .then(changes.stage(command))
+                .then(changes.audit(orgId, actor, "credits." + kind.toLowerCase(java.util.Locale.ROOT), "transfer",
+                        id, Map.of("from", from == null ? "purchase" : from, "to", to, "amount", amount)))
+                .thenReturn(transfer);
+    }
+
+    /** Stages, commits, sends, and answers with the transfer as the ledger left it (or PENDING if it is slow). */
+    public Mono<CreditTransfer> move(String orgId, String kind, String from, String to, long amount, String reason,
+            String actor) {
+        String id = Ids.newId();
+        return changes.commit(stage(id, orgId, kind, from, to, amount, reason, actor))
+                .then(settled(id));
+    }
+
+    /** Buys credits into the org pool under a caller-chosen id, so that a retry is the same purchase. */
+    public Mono<CreditTransfer> purchase(String orgId, String id, long amount, String reference, String actor) {
+        return changes.commit(stage(id, orgId, "PURCHASE", null, orgId, amount, reference, actor))
+                .then(settled(id));
+    }
+
+    /** Sends a committed transfer's command and returns the transfer after the ledger's answer (if any). */
+    public Mono<CreditTransfer> settled(String id) {
+        return changes.dispatch(id).then(transfers.find(id));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tally.governance.credit;
+
+import dev.tally.governance.web.ApiException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Balances come from ledger-service's projection: governance keeps no copy that could drift. */
+@Component
+public class LedgerBalances {
+
+    public record AccountBalance(String accountId, String kind, long balance, long reserved, long available) {
+    }
+
+    public record OrgBalance(String orgId, long balance, long reserved, long available, long allocated,
+            List<AccountBalance> accounts) {
+    }
+
+    private final WebClient ledger;
+
+    public LedgerBalances(WebClient ledgerWebClient) {
+        this.ledger = ledgerWebClient;
+    }
+
+    public Mono<OrgBalance> of(String orgId) {
+        return ledger.get().uri("/ledgers/{id}", orgId).retrieve().bodyToMono(JsonNode.class)
+                .timeout(Duration.ofSeconds(5))
+                .map(view -> balance(orgId, view))
+                .onErrorResume(WebClientResponseException.NotFound.class,
+                        e -> Mono.just(new OrgBalance(orgId, 0, 0, 0, 0, List.of())))
+                .onErrorMap(e -> !(e instanceof ApiException), e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+                        "ledger_unavailable", "the ledger did not answer; try again shortly", null, null));
+    }
+
+    private static OrgBalance balance(String orgId, JsonNode view) {
+        List<AccountBalance> accounts = new ArrayList<>();
+        long poolBalance = 0, poolReserved = 0, poolAvailable = 0, allocated = 0;
+        for (JsonNode a : view.path("accounts")) {
+            AccountBalance account = new AccountBalance(a.path("account_id").asString(), a.path("kind").asString(),
+                    a.path("balance").asLong(), a.path("reserved").asLong(), a.path("available").asLong());
+            accounts.add(account);
+            if (account.accountId().equals(orgId)) {
+                poolBalance = account.balance();
+                poolReserved = account.reserved();
+                poolAvailable = account.available();
+            } else {
+                allocated += account.balance();
+            }
+        }
+        return new OrgBalance(orgId, poolBalance, poolReserved, poolAvailable, allocated, accounts);
+    }
+}

@@ -1,0 +1,264 @@
+package dev.tally.governance.hierarchy;
+
+import dev.tally.events.governance.EntityStatus;
+import dev.tally.events.governance.GroupKind;
+import dev.tally.events.governance.MemberKind;
+import dev.tally.events.governance.MemberStatus;
+import dev.tally.governance.support.Sql;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** Rows of the hierarchy tables: organisations, workspaces, groups, members and projects. */
+@Component
+public class HierarchyStore {
+
+    private final DatabaseClient db;
+
+    public HierarchyStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    // organisations
+
+    public Mono<Void> insert(Org org) {
+        return Sql.bind(db.sql("""
+                        insert into org (id, name, slug, description, status, credits_per_usd,
+                            critical_overdraft_limit, created_at, updated_at)
+                        values (:id, :name, :slug, :description, :status, :rate, :overdraft, :created, :updated)"""),
+                        "id", org.id(), "name", org.name(), "slug", org.slug(),
+                        "description", Sql.nullable(org.description(), String.class), "status", org.status().name(),
+                        "rate", org.creditsPerUsd(), "overdraft", org.criticalOverdraftLimit(),
+                        "created", at(org.createdAt()), "updated", at(org.updatedAt()))
+                .then();
+    }
+
+    public Mono<Void> update(Org org) {
+        return Sql.bind(db.sql("""
+                        update org set name = :name, description = :description, status = :status,
+                            credits_per_usd = :rate, updated_at = :updated where id = :id"""),
+                        "id", org.id(), "name", org.name(),
+                        "description", Sql.nullable(org.description(), String.class), "status", org.status().name(),
+                        "rate", org.creditsPerUsd(), "updated", at(org.updatedAt()))
+                .then();
+    }
+
+    public Mono<Org> org(String id) {
+        return db.sql("select * from org where id = :id").bind("id", id).map(row -> org(row)).one();
+    }
+
+    public Mono<Boolean> slugTaken(String slug) {
+        return db.sql("select 1 from org where slug = :slug").bind("slug", slug).map(row -> true).one()
+                .defaultIfEmpty(false);
+    }
+
+    public Flux<Org> orgs(String onlyId) {
+        return onlyId == null
+                ? db.sql("select * from org order by id").map(row -> org(row)).all()
+                : org(onlyId).flux();
+    }
+
+    // workspaces
+
+    public Mono<Void> insert(Workspace ws) {
+        return db.sql("""
+                        insert into workspace (id, org_id, name, status, is_default, created_at, updated_at)
+                        values (:id, :org, :name, :status, :default, :created, :updated)""")
+                .bind("id", ws.id()).bind("org", ws.orgId()).bind("name", ws.name()).bind("status", ws.status().name())
+                .bind("default", ws.isDefault()).bind("created", at(ws.createdAt())).bind("updated", at(ws.updatedAt()))
+                .then();
+    }
+
+    public Mono<Void> update(Workspace ws) {
+        return db.sql("update workspace set name = :name, status = :status, updated_at = :updated where id = :id")
+                .bind("id", ws.id()).bind("name", ws.name()).bind("status", ws.status().name())
+                .bind("updated", at(ws.updatedAt())).then();
+    }
+
+    public Mono<Workspace> workspace(String id) {
+        return db.sql("select * from workspace where id = :id").bind("id", id).map(row -> workspace(row)).one();
+    }
+
+    public Mono<Workspace> defaultWorkspace(String orgId) {
+        return db.sql("select * from workspace where org_id = :org and is_default").bind("org", orgId)
+                .map(row -> workspace(row)).one();
+    }
+
+    public Flux<Workspace> workspaces(String orgId) {
+        return db.sql("select * from workspace where org_id = :org order by id").bind("org", orgId)
+                .map(row -> workspace(row)).all();
+    }
+
+    public Mono<Boolean> workspaceNameTaken(String orgId, String name) {
+        return db.sql("select 1 from workspace where org_id = :org and lower(name) = lower(:name)")
+                .bind("org", orgId).bind("name", name).map(row -> true).one().defaultIfEmpty(false);
+    }
+
+    // groups
+
+    public Mono<Void> insert(Group g) {
+        return Sql.bind(db.sql("""
+                        insert into grp (id, org_id, workspace_id, kind, name, description, status, pool_credits,
+                            created_at, updated_at)
+                        values (:id, :org, :ws, :kind, :name, :description, :status, :pool, :created, :updated)"""),
+                        "id", g.id(), "org", g.orgId(), "ws", g.workspaceId(), "kind", g.kind().name(),
+                        "name", g.name(), "description", Sql.nullable(g.description(), String.class),
+                        "status", g.status().name(), "pool", g.poolCredits(), "created", at(g.createdAt()),
+                        "updated", at(g.updatedAt()))
+                .then();
+    }
+
+    public Mono<Void> update(Group g) {
+        return Sql.bind(db.sql("""
+                        update grp set name = :name, description = :description, status = :status,
+                            pool_credits = :pool, updated_at = :updated where id = :id"""),
+                        "id", g.id(), "name", g.name(), "description", Sql.nullable(g.description(), String.class),
+                        "status", g.status().name(), "pool", g.poolCredits(), "updated", at(g.updatedAt()))
+                .then();
+    }
+
+    public Mono<Group> group(String id) {
+        return db.sql("select * from grp where id = :id").bind("id", id).map(row -> group(row)).one();
+    }
+
+    public Flux<Group> groups(String column, String value, GroupKind kind) {
+        return db.sql("select * from grp where " + column + " = :value and kind = :kind order by id")
+                .bind("value", value).bind("kind", kind.name()).map(row -> group(row)).all();
+    }
+
+    public Flux<Group> groupsOfWorkspace(String workspaceId) {
+        return db.sql("select * from grp where workspace_id = :ws order by id").bind("ws", workspaceId)
+                .map(row -> group(row)).all();
+    }
+
+    public Mono<Boolean> groupNameTaken(String workspaceId, String name) {
+        return db.sql("select 1 from grp where workspace_id = :ws and lower(name) = lower(:name)")
+                .bind("ws", workspaceId).bind("name", name).map(row -> true).one().defaultIfEmpty(false);
+    }
+
+    // members
+
+    public Mono<Void> insert(Member m) {
+        return Sql.bind(db.sql("""
+                        insert into member (id, org_id, workspace_id, group_id, kind, name, email, status,
+                            personal_quota, group_admin, created_at, updated_at)
+                        values (:id, :org, :ws, :group, :kind, :name, :email, :status, :quota, :admin,
+                            :created, :updated)"""),
+                        "id", m.id(), "org", m.orgId(), "ws", m.workspaceId(),
+                        "group", Sql.nullable(m.groupId(), String.class), "kind", m.kind().name(), "name", m.name(),
+                        "email", Sql.nullable(m.email(), String.class), "status", m.status().name(),
+                        "quota", m.personalQuota(), "admin", m.groupAdmin(), "created", at(m.createdAt()),
+                        "updated", at(m.updatedAt()))
+                .then();
+    }
+
+    public Mono<Void> update(Member m) {
+        return Sql.bind(db.sql("""
+                        update member set workspace_id = :ws, group_id = :group, name = :name, email = :email,
+                            status = :status, personal_quota = :quota, group_admin = :admin, updated_at = :updated
+                        where id = :id"""),
+                        "id", m.id(), "ws", m.workspaceId(), "group", Sql.nullable(m.groupId(), String.class),
+                        "name", m.name(), "email", Sql.nullable(m.email(), String.class),
+                        "status", m.status().name(), "quota", m.personalQuota(), "admin", m.groupAdmin(),
+                        "updated", at(m.updatedAt()))
+                .then();
+    }
+
+    public Mono<Member> member(String id) {
+        return db.sql("select * from member where id = :id").bind("id", id).map(row -> member(row)).one();
+    }
+
+    public Mono<Member> userByEmail(String orgId, String email) {
+        return db.sql("select * from member where org_id = :org and lower(email) = lower(:email)")
+                .bind("org", orgId).bind("email", email).map(row -> member(row)).one();
+    }
+
+    public Flux<Member> members(String column, String value, MemberKind kind) {
+        return db.sql("select * from member where " + column + " = :value and kind = :kind order by id")
+                .bind("value", value).bind("kind", kind.name()).map(row -> member(row)).all();
+    }
+
+    public Flux<Member> membersOfGroup(String groupId) {
+        return db.sql("select * from member where group_id = :group order by id").bind("group", groupId)
+                .map(row -> member(row)).all();
+    }
+
+    public Mono<Boolean> memberNameTaken(String groupId, String name) {
+        return db.sql("select 1 from member where group_id = :group and lower(name) = lower(:name)")
+                .bind("group", groupId).bind("name", name).map(row -> true).one().defaultIfEmpty(false);
+    }
+
+    // projects
+
+    public Mono<Void> insert(Project p) {
+        return Sql.bind(db.sql("""
+                        insert into project (id, org_id, name, description, status, created_at, updated_at)
+                        values (:id, :org, :name, :description, :status, :created, :updated)"""),
+                        "id", p.id(), "org", p.orgId(), "name", p.name(),
+                        "description", Sql.nullable(p.description(), String.class), "status", p.status().name(),
+                        "created", at(p.createdAt()), "updated", at(p.updatedAt()))
+                .then();
+    }
+
+    public Mono<Void> update(Project p) {
+        return db.sql("update project set status = :status, updated_at = :updated where id = :id")
+                .bind("id", p.id()).bind("status", p.status().name()).bind("updated", at(p.updatedAt())).then();
+    }
+
+    public Mono<Project> project(String id) {
+        return db.sql("select * from project where id = :id").bind("id", id).map(row -> project(row)).one();
+    }
+
+    public Flux<Project> projects(String orgId) {
+        return db.sql("select * from project where org_id = :org order by id").bind("org", orgId)
+                .map(row -> project(row)).all();
+    }
+
+    public Mono<Boolean> projectNameTaken(String orgId, String name) {
+        return db.sql("select 1 from project where org_id = :org and lower(name) = lower(:name)")
+                .bind("org", orgId).bind("name", name).map(row -> true).one().defaultIfEmpty(false);
+    }
+
+    private static java.time.OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Org org(Readable r) {
+        return new Org(Sql.string(r, "id"), Sql.string(r, "name"), Sql.string(r, "slug"),
+                Sql.string(r, "description"), EntityStatus.valueOf(Sql.string(r, "status")),
+                Sql.longValue(r, "credits_per_usd"), Sql.longValue(r, "critical_overdraft_limit"),
+                Sql.instant(r, "created_at"), Sql.instant(r, "updated_at"));
+    }
+
+    private static Workspace workspace(Readable r) {
+        return new Workspace(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "name"),
+                EntityStatus.valueOf(Sql.string(r, "status")), Sql.bool(r, "is_default"),
+                Sql.instant(r, "created_at"), Sql.instant(r, "updated_at"));
+    }
+
+    private static Group group(Readable r) {
+        return new Group(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "workspace_id"),
+                GroupKind.valueOf(Sql.string(r, "kind")), Sql.string(r, "name"), Sql.string(r, "description"),
+                EntityStatus.valueOf(Sql.string(r, "status")), Sql.longValue(r, "pool_credits"),
+                Sql.instant(r, "created_at"), Sql.instant(r, "updated_at"));
+    }
+
+    private static Member member(Readable r) {
+        return new Member(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "workspace_id"),
+                Sql.string(r, "group_id"), MemberKind.valueOf(Sql.string(r, "kind")), Sql.string(r, "name"),
+                Sql.string(r, "email"), MemberStatus.valueOf(Sql.string(r, "status")),
+                Sql.longValue(r, "personal_quota"), Sql.bool(r, "group_admin"), Sql.instant(r, "created_at"),
+                Sql.instant(r, "updated_at"));
+    }
+
+    private static Project project(Readable r) {
+        return new Project(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "name"),
+                Sql.string(r, "description"), EntityStatus.valueOf(Sql.string(r, "status")),
+                Sql.instant(r, "created_at"), Sql.instant(r, "updated_at"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tally.governance.org;
+
+import dev.tally.governance.auth.ApiKeys;
+import dev.tally.governance.auth.Role;
+import dev.tally.governance.support.Ids;
+import dev.tally.governance.support.Sql;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+@Component
+public class AdminKeyStore {
+
+    private final DatabaseClient db;
+
+    public AdminKeyStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Creates a key and returns it with its plaintext, which is not kept anywhere. */
+    public Mono<AdminKeyView> create(String orgId, Role role, String name) {
+        String key = ApiKeys.newAdminKey();
+        Instant now = Instant.now();
+        String id = Ids.newId();
+        return Sql.bind(db.sql("""
+                        insert into admin_key (id, org_id, role, name, key_hash, key_suffix, status, created_at)
+                        values (:id, :org, :role, :name, :hash, :suffix, 'ACTIVE', :at)"""),
+                        "id", id, "org", orgId, "role", role.name(), "name", name, "hash", ApiKeys.hash(key),
+                        "suffix", ApiKeys.suffix(key), "at", now.atOffset(ZoneOffset.UTC))
+                .then()
+                .thenReturn(new AdminKeyView(id, orgId, role.name(), name, ApiKeys.suffix(key), true, now, null, key));
+    }
+
+    public Flux<AdminKeyView> list(String orgId) {
+        return db.sql("select * from admin_key where org_id = :org order by id").bind("org", orgId)
+                .map(row -> view(row)).all();
+    }
+
+    public Mono<AdminKeyView> find(String id) {
+        return db.sql("select * from admin_key where id = :id").bind("id", id).map(row -> view(row)).one();
+    }
+
+    public Mono<Void> revoke(String id) {
+        return db.sql("update admin_key set status = 'REVOKED', revoked_at = :at where id = :id and status = 'ACTIVE'")
+                .bind("id", id).bind("at", Instant.now().atOffset(ZoneOffset.UTC)).then();
+    }
+
+    private static AdminKeyView view(Readable r) {
+        return new AdminKeyView(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "role"),
+                Sql.string(r, "name"), Sql.string(r, "key_suffix"), "ACTIVE".equals(Sql.string(r, "status")),
+                Sql.instant(r, "created_at"), Sql.instant(r, "revoked_at"), null);
+    }
+}

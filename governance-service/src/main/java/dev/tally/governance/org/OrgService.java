@@ -1,0 +1,115 @@
+package dev.tally.governance.org;
+
+import dev.tally.events.governance.EntityStatus;
+import dev.tally.events.ledger.OpenLedgerCommand;
+import dev.tally.governance.auth.Caller;
+import dev.tally.governance.auth.Role;
+import dev.tally.governance.hierarchy.HierarchyStore;
+import dev.tally.governance.hierarchy.Org;
+import dev.tally.governance.hierarchy.Workspace;
+import dev.tally.governance.support.Changes;
+import dev.tally.governance.support.Ids;
+import dev.tally.governance.support.Slugs;
+import dev.tally.governance.web.ApiException;
+import dev.tally.governance.web.Check;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+import java.util.Map;
+
+@Service
+public class OrgService {
+
+    static final long DEFAULT_CREDITS_PER_USD = 100;
+
+    private final HierarchyStore store;
+    private final AdminKeyStore adminKeys;
+    private final Changes changes;
+
+    public OrgService(HierarchyStore store, AdminKeyStore adminKeys, Changes changes) {
+        this.store = store;
+        this.adminKeys = adminKeys;
+        this.changes = changes;
+    }
+
+    /**
+     * Creates the organisation, its default workspace, its owner key (returned once) and, through the ledger outbox,
+     * its ledger. The answer says whether the ledger has confirmed yet.
+     */
+    public Mono<OrgView> create(Caller caller, OrgRequests.CreateOrg request) {
+        caller.requirePlatformAdmin();
+        String name = Check.name(request.name(), "name");
+        String description = Check.optionalText(request.description(), "description", Check.TEXT_MAX);
+        long rate = request.creditsPerUsd() == null ? DEFAULT_CREDITS_PER_USD
+                : Check.positive(request.creditsPerUsd(), "credits_per_usd");
+        long overdraft = Check.notNegative(request.criticalOverdraftLimit(), "critical_overdraft_limit", 0);
+        Instant now = Instant.now();
+        Org org = new Org(Ids.newId(), name, Slugs.of(name), description, EntityStatus.ACTIVE, rate, overdraft, now,
+                now);
+        Workspace workspace = new Workspace(Ids.newId(), org.id(), "default", EntityStatus.ACTIVE, true, now, now);
+        String openLedger = "open-ledger:" + org.id();
+        return store.slugTaken(org.slug())
+                .flatMap(taken -> taken
+                        ? Mono.error(ApiException.conflict("duplicate_name",
+                                "an organisation named like '" + name + "' exists (slug " + org.slug() + ")", "name"))
+                        : changes.commit(store.insert(org)
+                                .then(store.insert(workspace))
+                                .then(changes.publish(org.state()))
+                                .then(changes.publish(workspace.state()))
+                                .then(changes.stage(new OpenLedgerCommand(openLedger, org.id(), org.id(), overdraft,
+                                        caller.actor())))
+                                .then(changes.audit(org.id(), caller.actor(), "org.created", "org", org.id(),
+                                        Map.of("name", name)))
+                                .then(adminKeys.create(org.id(), Role.ORG_OWNER, "owner"))))
+                .flatMap(ownerKey -> changes.dispatch(openLedger)
+                        .map(outcome -> OrgView.of(org, workspace.id())
+                                .withCreation(outcome.status().name(), ownerKey)));
+    }
+
+    public Flux<OrgView> list(Caller caller) {
+        if (!caller.isPlatformAdmin() && caller.orgId() == null) {
+            return Flux.empty();
+        }
+        return store.orgs(caller.isPlatformAdmin() ? null : caller.orgId())
+                .filter(org -> caller.administers(org.id()))
+                .concatMap(this::view);
+    }
+
+    public Mono<OrgView> get(Caller caller, String orgId) {
+        return find(caller, orgId).flatMap(this::view);
+    }
+
+    public Mono<OrgView> update(Caller caller, String orgId, OrgRequests.UpdateOrg request) {
+        return find(caller, orgId).flatMap(org -> {
+            EntityStatus status = request.status() != null ? request.status()
+                    : request.isActive() != null ? (request.isActive() ? EntityStatus.ACTIVE : EntityStatus.INACTIVE)
+                    : org.status();
+            Org updated = new Org(org.id(),
+                    request.name() == null ? org.name() : Check.name(request.name(), "name"), org.slug(),
+                    request.description() == null ? org.description()
+                            : Check.text(request.description(), "description", Check.TEXT_MAX),
+                    status,
+                    request.creditsPerUsd() == null ? org.creditsPerUsd()
+                            : Check.positive(request.creditsPerUsd(), "credits_per_usd"),
+                    org.criticalOverdraftLimit(), org.createdAt(), Instant.now());
+            return changes.commit(store.update(updated)
+                            .then(changes.publish(updated.state()))
+                            .then(changes.audit(org.id(), caller.actor(), "org.updated", "org", org.id(),
+                                    Map.of("status", status.name()))))
+                    .then(view(updated));
+        });
+    }
+
+    public Mono<Org> find(Caller caller, String orgId) {
+        return store.org(orgId)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("organisation", orgId)))
+                .doOnNext(org -> caller.requireOrgAdmin(org.id(), "organisation", orgId));
+    }
+
+    private Mono<OrgView> view(Org org) {
+        return store.defaultWorkspace(org.id()).map(Workspace::id).defaultIfEmpty("")
+                .map(ws -> OrgView.of(org, ws.isEmpty() ? null : ws));
+    }
+}

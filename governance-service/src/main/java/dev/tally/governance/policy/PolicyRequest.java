@@ -1,0 +1,20 @@
+package dev.tally.governance.policy;
+
+import dev.tally.governance.target.TargetRef;
+
+import java.util.List;
+
+/** Seed 004's policy body, plus tpm_limit, time windows (seed 001) and fallback models (seed 003). */
+public record PolicyRequest(String name, String orgId, String workspaceId, String agentGroupId, String teamId,
+        String agentId, String userId, String projectId, List<String> allowedModels, Integer maxInputTokens,
+        Integer maxOutputTokens, Integer rpmLimit, Integer tpmLimit, List<TimeWindowRequest> timeWindows,
+        List<String> fallbackModels) {
+
+    /** @param days MON…SUN or MONDAY…SUNDAY; @param start and end "HH:mm"; @param timeZone IANA id, default UTC */
+    public record TimeWindowRequest(List<String> days, String start, String end, String timeZone) {
+    }
+
+    TargetRef target() {
+        return new TargetRef(orgId, workspaceId, agentGroupId, teamId, agentId, userId, projectId);
+    }
+}

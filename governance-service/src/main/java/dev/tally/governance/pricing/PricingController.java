@@ -1,0 +1,85 @@
+package dev.tally.governance.pricing;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tally.governance.auth.Caller;
+import dev.tally.governance.support.Changes;
+import dev.tally.governance.web.ApiException;
+import dev.tally.governance.web.Check;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/** The platform price list: readable by anyone (seed 004's {@code GET /pricing}), editable by platform admins. */
+@RestController
+public class PricingController {
+
+    public record PriceRequest(@JsonProperty("input_usd_per_1k") BigDecimal inputUsdPer1k,
+            @JsonProperty("output_usd_per_1k") BigDecimal outputUsdPer1k) {
+    }
+
+    private final PriceStore prices;
+    private final Changes changes;
+
+    public PricingController(PriceStore prices, Changes changes) {
+        this.prices = prices;
+        this.changes = changes;
+    }
+
+    @GetMapping("/pricing")
+    public Flux<PriceView> list() {
+        return prices.all().map(PriceView::of);
+    }
+
+    @PutMapping("/pricing/{provider}/{model}")
+    public Mono<PriceView> put(Caller caller, @PathVariable String provider, @PathVariable String model,
+            @RequestBody PriceRequest request) {
+        caller.requirePlatformAdmin();
+        String p = Check.name(provider, "provider").toLowerCase(Locale.ROOT);
+        String m = Check.name(model, "model");
+        Price price = new Price(p, m, usd(request.inputUsdPer1k(), "input_usd_per_1k"),
+                usd(request.outputUsdPer1k(), "output_usd_per_1k"), Instant.now());
+        return changes.commit(prices.upsert(price)
+                        .then(changes.publish(price.state()))
+                        .then(changes.audit(null, caller.actor(), "price.set", "price", p + "/" + m,
+                                Map.of("input_usd_per_1k", price.inputUsdPer1k().toPlainString(),
+                                        "output_usd_per_1k", price.outputUsdPer1k().toPlainString()))))
+                .thenReturn(PriceView.of(price));
+    }
+
+    @DeleteMapping("/pricing/{provider}/{model}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public Mono<Void> delete(Caller caller, @PathVariable String provider, @PathVariable String model) {
+        caller.requirePlatformAdmin();
+        return prices.find(provider, model)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("price", provider + "/" + model)))
+                .flatMap(price -> changes.commit(prices.delete(provider, model)
+                        .then(changes.publishDeletion(price.state()))
+                        .then(changes.audit(null, caller.actor(), "price.deleted", "price", provider + "/" + model,
+                                Map.of()))));
+    }
+
+    private static BigDecimal usd(BigDecimal value, String field) {
+        if (value == null) {
+            throw ApiException.missing(field);
+        }
+        if (value.signum() < 0) {
+            throw ApiException.invalid(field, "must not be negative");
+        }
+        if (value.scale() > 10 || value.precision() - value.scale() > 10) {
+            throw ApiException.invalid(field, "has more than 10 digits before or after the decimal point");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tally.governance.web;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Input checks that name the field they refuse. */
+public final class Check {
+
+    public static final int NAME_MAX = 120;
+    public static final int TEXT_MAX = 1000;
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    private Check() {
+    }
+
+    public static String name(String value, String field) {
+        return text(value, field, NAME_MAX);
+    }
+
+    public static String text(String value, String field, int max) {
+        if (value == null) {
+            throw ApiException.missing(field);
+        }
+        String trimmed = value.strip();
+        if (trimmed.isEmpty()) {
+            throw ApiException.invalid(field, "must not be blank");
+        }
+        if (trimmed.length() > max) {
+            throw ApiException.invalid(field, "must be at most " + max + " characters");
+        }
+        return trimmed;
+    }
+
+    public static String optionalText(String value, String field, int max) {
+        return value == null ? null : text(value, field, max);
+    }
+
+    public static String email(String value, String field) {
+        String email = text(value, field, 254);
+        if (!EMAIL.matcher(email).matches()) {
+            throw ApiException.invalid(field, "is not an e-mail address");
+        }
+        return email.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static long positive(Long value, String field) {
+        if (value == null) {
+            throw ApiException.missing(field);
+        }
+        if (value <= 0) {
+            throw ApiException.invalid(field, "must be greater than 0");
+        }
+        return value;
+    }
+
+    public static long notNegative(Long value, String field, long defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value < 0) {
+            throw ApiException.invalid(field, "must not be negative");
+        }
+        return value;
+    }
+
+    public static Integer optionalPositive(Integer value, String field) {
+        if (value != null && value <= 0) {
+            throw ApiException.invalid(field, "must be greater than 0");
+        }
+        return value;
+    }
+
+    public static <T> T required(T value, String field) {
+        if (value == null) {
+            throw ApiException.missing(field);
+        }
+        return value;
+    }
+
+    public static List<String> names(List<String> values, String field) {
+        if (values == null) {
+            return null;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            text(values.get(i), field + "[" + i + "]", NAME_MAX);
+        }
+        return values.stream().map(String::strip).distinct().toList();
+    }
+}

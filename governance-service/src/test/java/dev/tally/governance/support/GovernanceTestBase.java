@@ -1,0 +1,71 @@
+package dev.tally.governance.support;
+
+import dev.tally.testsupport.PostgresDatabase;
+import dev.tally.testsupport.ServiceProcess;
+import dev.tally.testsupport.TallyInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * governance-service in this JVM against the real broker, a fresh real PostgreSQL database per class, and the real
+ * ledger-service as its own process. Calls go over HTTP, as an administrator's would.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tally.governance.ledger-reply-timeout=15s",
+        "tally.governance.ledger-resend-after=2s",
+        "tally.governance.state-relay-interval=200ms"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+public abstract class GovernanceTestBase {
+
+    protected static final TallyInfrastructure INFRA = TallyInfrastructure.shared();
+    protected static final String PLATFORM_KEY = "tadm_integration-test-platform-admin-key";
+    protected static final String CREDENTIAL_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    protected static ServiceProcess ledger;
+    private static StateTopicView stateTopic;
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        ledger = LedgerProcess.get(INFRA);
+        PostgresDatabase db = INFRA.newDatabase("governance");
+        INFRA.springProperties(db).forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("tally.governance.ledger-url", ledger::baseUrl);
+        registry.add("tally.governance.bootstrap-admin-key", () -> PLATFORM_KEY);
+        registry.add("tally.governance.credential-key", () -> CREDENTIAL_KEY);
+    }
+
+    @AfterAll
+    static void closeStateTopic() throws InterruptedException {
+        if (stateTopic != null) {
+            stateTopic.close();
+            stateTopic = null;
+        }
+    }
+
+    /** Opened on first use, when the application has created the topic. */
+    protected static synchronized StateTopicView stateTopic() {
+        if (stateTopic == null) {
+            stateTopic = new StateTopicView(INFRA.kafkaBootstrapServers());
+        }
+        return stateTopic;
+    }
+
+    protected Admin as(String key) {
+        return new Admin(WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build(), key);
+    }
+
+    protected Admin platform() {
+        return as(PLATFORM_KEY);
+    }
+}
