@@ -100,10 +100,11 @@ public class PeopleService {
                         Map.of("email", user.email(), "personal_quota", quota)))
                 .then(keys.issueInTransaction(caller, user, "default"));
         return changes.commit(work)
+                // One after another: the allocation must reach the ledger after the account it funds.
                 .flatMap(issued -> changes.dispatch(commands)
-                        .then(store.member(user.id()))
-                        .zipWith(quota > 0 ? credits.settled(allocation).map(TransferView::of)
-                                : Mono.just(NO_TRANSFER))
+                        .then(quota > 0 ? credits.settled(allocation).map(TransferView::of) : Mono.just(NO_TRANSFER))
+                        .zipWhen(transfer -> store.member(user.id()), (transfer, member) ->
+                                reactor.util.function.Tuples.of(member, transfer))
                         .map(t -> UserView.of(t.getT1()).with(
                                 new ApiKeyView(issued.key().id(), user.id(), null, user.id(), issued.key().name(),
                                         issued.key().keySuffix(), true, issued.key().createdAt(), null,

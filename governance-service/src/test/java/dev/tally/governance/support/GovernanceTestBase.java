@@ -11,7 +11,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.JsonNode;
+
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Base64;
 
 /**
@@ -67,5 +72,20 @@ public abstract class GovernanceTestBase {
 
     protected Admin platform() {
         return as(PLATFORM_KEY);
+    }
+
+    /** An organisation of its own for one test, with credits bought into its pool. */
+    protected TestOrg newOrg(String name, long credits) {
+        JsonNode org = platform().create("/orgs", Map.of("name", name + " " + UUID.randomUUID()));
+        TestOrg created = new TestOrg(org.path("id").asString(), org.path("default_workspace_id").asString(),
+                as(org.path("owner_key").path("plaintext_key").asString()));
+        if (credits > 0) {
+            Admin.json(created.owner().post("/credits/purchase", Map.of("org_id", created.id(), "amount", credits,
+                    "idempotency_key", "fixture")), HttpStatus.CREATED);
+        }
+        return created;
+    }
+
+    public record TestOrg(String id, String defaultWorkspaceId, Admin owner) {
     }
 }
