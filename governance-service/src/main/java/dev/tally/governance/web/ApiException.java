@@ -34,7 +34,8 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException conflict(String code, String message, String field) {
-        return new ApiException(HttpStatus.CONFLICT, code, message, field, null);
+        return new ApiException(HttpStatus.CONFLICT, code, message, field,
+                field == null ? null : "conflicts with the current state: " + message);
     }
 
     public static ApiException forbidden(String message) {
