@@ -1,0 +1,113 @@
+package dev.tally.governance;
+
+import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.governance.EntityStatus;
+import dev.tally.events.governance.KeyStatus;
+import dev.tally.events.governance.MemberState;
+import dev.tally.events.governance.MemberStatus;
+import dev.tally.events.governance.WorkspaceState;
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.RecordUsageCommand;
+import dev.tally.events.ledger.ReserveCreditCommand;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.governance.auth.ApiKeys;
+import dev.tally.governance.support.Admin;
+import dev.tally.governance.support.GovernanceTestBase;
+import dev.tally.ledger.client.LedgerClient;
+import dev.tally.ledger.client.LedgerClientSettings;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What gateways learn from the state topic: revocations, and targets disabled by exhausted budgets. */
+class RevocationAndAutoDisableIT extends GovernanceTestBase {
+
+    @Test
+    void a_revoked_key_is_published_as_revoked_and_stops_working() {
+        TestOrg org = newOrg("Revocation", 0);
+        JsonNode user = org.owner().create("/orgs/" + org.id() + "/users", Map.of("email", "r@r.example"));
+        String userId = user.path("id").asString();
+        String keyId = user.path("api_key").path("id").asString();
+        String plaintext = user.path("api_key").path("plaintext_key").asString();
+        String stateKey = "api-key:" + ApiKeys.hash(plaintext);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateTopic().get(stateKey).isPresent());
+        as(plaintext).get("/users/me").expectStatus().isOk();
+
+        long revokedAt = System.nanoTime();
+        JsonNode revoked = Admin.json(org.owner().delete("/users/" + userId + "/keys/" + keyId), HttpStatus.OK);
+        assertThat(revoked.path("is_active").asBoolean()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(stateTopic().get(stateKey, ApiKeyState.class)).get()
+                        .extracting(ApiKeyState::status).isEqualTo(KeyStatus.REVOKED));
+        System.out.printf("revocation visible on %s %d ms after the DELETE answered%n",
+                "tally.governance.state", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt));
+
+        as(plaintext).get("/users/me").expectStatus().isUnauthorized();
+        org.owner().delete("/users/" + userId + "/keys/" + keyId).expectStatus().isOk();
+        org.owner().delete("/users/" + userId + "/keys/01a20000-0000-7000-8000-000000000000")
+                .expectStatus().isNotFound();
+    }
+
+    @Test
+    void an_exhausted_auto_disable_budget_disables_its_agent_and_workspace() throws Exception {
+        TestOrg org = newOrg("AutoDisable", 1_000);
+        String workspace = org.owner().create("/orgs/" + org.id() + "/workspaces", Map.of("name", "prod"))
+                .path("id").asString();
+        String group = org.owner().create("/workspaces/" + workspace + "/agent-groups", Map.of("name", "bots"))
+                .path("id").asString();
+        String agent = org.owner().create("/agent-groups/" + group + "/agents", Map.of("name", "bot"))
+                .path("id").asString();
+        org.owner().create("/budgets", Map.of("period", "TOTAL", "limit_credits", 10, "auto_disable", true,
+                "agent_id", agent));
+        org.owner().create("/budgets", Map.of("period", "MONTHLY", "limit_credits", 10, "auto_disable", true,
+                "workspace_id", workspace));
+        JsonNode unaffected = org.owner().create("/budgets", Map.of("period", "DAILY", "limit_credits", 10,
+                "auto_disable", false, "agent_group_id", group));
+
+        // What a gateway does for one request that spends exactly the limit.
+        List<Scope> chain = List.of(new Scope(ScopeLevel.ORG, org.id()), new Scope(ScopeLevel.WORKSPACE, workspace),
+                new Scope(ScopeLevel.GROUP, group), new Scope(ScopeLevel.MEMBER, agent));
+        String reservation = UUID.randomUUID().toString();
+        try (LedgerClient ledgerClient = new LedgerClient(new LedgerClientSettings(INFRA.kafkaBootstrapServers(),
+                "tally/governance-it", Duration.ofSeconds(30)))) {
+            LedgerReply reserved = ledgerClient.send(new ReserveCreditCommand(UUID.randomUUID().toString(), org.id(),
+                    reservation, chain, List.of(org.id()), 10, Priority.NORMAL, 60)).get(30, TimeUnit.SECONDS);
+            assertThat(reserved).isInstanceOf(CommandAcceptedReply.class);
+            LedgerReply used = ledgerClient.send(new RecordUsageCommand(UUID.randomUUID().toString(), org.id(),
+                    reservation, 10, 1000, 200, "mock-model", "mock")).get(30, TimeUnit.SECONDS);
+            assertThat(used).isInstanceOf(CommandAcceptedReply.class);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(org.owner().read("/agents/" + agent).path("status").asString()).isEqualTo("BUDGET_EXHAUSTED");
+            assertThat(org.owner().read("/workspaces/" + workspace).path("is_active").asBoolean()).isFalse();
+        });
+        assertThat(org.owner().read("/agent-groups/" + group).path("is_active").asBoolean())
+                .as("budget %s has auto_disable=false", unaffected.path("id").asString()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(stateTopic().get("member:" + agent, MemberState.class)).get()
+                    .extracting(MemberState::status).isEqualTo(MemberStatus.BUDGET_EXHAUSTED);
+            assertThat(stateTopic().get("workspace:" + workspace, WorkspaceState.class)).get()
+                    .extracting(WorkspaceState::status).isEqualTo(EntityStatus.INACTIVE);
+        });
+        List<String> actions = org.owner().read("/orgs/" + org.id() + "/audit?limit=1000").findValues("action")
+                .stream().map(JsonNode::asString).toList();
+        assertThat(actions).filteredOn("budget.auto-disabled"::equals).hasSize(2);
+
+        JsonNode reenabled = Admin.json(org.owner().patch("/agents/" + agent, Map.of("status", "ACTIVE")),
+                HttpStatus.OK);
+        assertThat(reenabled.path("status").asString()).isEqualTo("ACTIVE");
+    }
+}
