@@ -107,4 +107,28 @@ class GovernanceWalkthroughIT extends GovernanceTestBase {
                     .satisfies(p -> assertThat(p).isEqualByComparingTo(new BigDecimal("0.001")));
         });
     }
+
+    @Test
+    void platform_admins_edit_prices_and_deletions_reach_gateways_as_tombstones() {
+        JsonNode price = Admin.json(platform().put("/pricing/acme-llm/acme-1",
+                Map.of("input_usd_per_1k", new BigDecimal("0.0004"), "output_usd_per_1k", new BigDecimal("0.0016"))),
+                HttpStatus.OK);
+        assertThat(price.path("input_usd_per_1k").decimalValue()).isEqualByComparingTo("0.0004");
+        assertThat(as(null).read("/pricing")).extracting(p -> p.path("model").asString()).contains("acme-1");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(stateTopic().get("price:acme-llm/acme-1", PriceState.class)).get()
+                        .extracting(PriceState::outputUsdPer1k)
+                        .satisfies(p -> assertThat(p).isEqualByComparingTo("0.0016")));
+
+        platform().delete("/pricing/acme-llm/acme-1").expectStatus().isNoContent();
+        TestOrg org = newOrg("Tombstones", 0);
+        String policyId = org.owner().create("/policies", Map.of("org_id", org.id(), "rpm_limit", 60))
+                .path("id").asString();
+        org.owner().delete("/policies/" + policyId).expectStatus().isNoContent();
+        org.owner().get("/policies/" + policyId).expectStatus().isNotFound();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(stateTopic().deleted("price:acme-llm/acme-1")).isTrue();
+            assertThat(stateTopic().deleted("policy:" + policyId)).isTrue();
+        });
+    }
 }

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Seeds 000 and 002: users with personal quotas and teams with common pools. Both are ledger accounts funded from
@@ -102,18 +103,17 @@ public class PeopleService {
         return changes.commit(work)
                 // One after another: the allocation must reach the ledger after the account it funds.
                 .flatMap(issued -> changes.dispatch(commands)
-                        .then(quota > 0 ? credits.settled(allocation).map(TransferView::of) : Mono.just(NO_TRANSFER))
+                        .then(quota > 0 ? credits.settled(allocation).map(TransferView::of).map(Optional::of)
+                                : Mono.just(Optional.<TransferView>empty()))
                         .zipWhen(transfer -> store.member(user.id()), (transfer, member) ->
                                 reactor.util.function.Tuples.of(member, transfer))
                         .map(t -> UserView.of(t.getT1()).with(
                                 new ApiKeyView(issued.key().id(), user.id(), null, user.id(), issued.key().name(),
                                         issued.key().keySuffix(), true, issued.key().createdAt(), null,
                                         issued.plaintext()),
-                                t.getT2() == NO_TRANSFER ? null : t.getT2())));
+                                t.getT2().orElse(null))));
     }
 
-    private static final TransferView NO_TRANSFER = new TransferView(null, null, null, null, null, 0, null, null,
-            null, null, null, null);
 
     public Mono<UserView> updateUser(Caller caller, Member user, PeopleRequests.UpdateUser request) {
         MemberStatus status = request.status() == null ? user.status() : userStatus(request.status());
@@ -129,12 +129,12 @@ public class PeopleService {
         }
         long target = Check.notNegative(request.personalQuota(), "personal_quota", 0);
         long delta = target - user.personalQuota();
-        Mono<TransferView> move = delta == 0 ? Mono.just(NO_TRANSFER)
+        Mono<Optional<TransferView>> move = delta == 0 ? Mono.just(Optional.<TransferView>empty())
                 : credits.move(user.orgId(), "REALLOCATION", delta > 0 ? user.orgId() : user.id(),
                         delta > 0 ? user.id() : user.orgId(), Math.abs(delta),
-                        "personal quota set to " + target, caller.actor()).map(TransferView::of);
+                        "personal quota set to " + target, caller.actor()).map(TransferView::of).map(Optional::of);
         return save.then(move).flatMap(transfer -> store.member(user.id())
-                .map(m -> UserView.of(m).with(null, transfer == NO_TRANSFER ? null : transfer)));
+                .map(m -> UserView.of(m).with(null, transfer.orElse(null))));
     }
 
     public Mono<UserView> setStatus(Caller caller, Member user, String status) {
@@ -175,9 +175,10 @@ public class PeopleService {
                             .then(changes.audit(org.id(), caller.actor(), "team.created", "team", team.id(),
                                     Map.of("name", name, "common_pool", pool))))
                     .then(changes.dispatch(commands))
-                    .then(pool > 0 ? credits.settled(allocation).map(TransferView::of) : Mono.just(NO_TRANSFER))
+                    .then(pool > 0 ? credits.settled(allocation).map(TransferView::of).map(Optional::of)
+                            : Mono.just(Optional.<TransferView>empty()))
                     .flatMap(transfer -> store.group(team.id())
-                            .map(g -> TeamView.of(g).with(transfer == NO_TRANSFER ? null : transfer)));
+                            .map(g -> TeamView.of(g).with(transfer.orElse(null))));
         }));
     }
 
