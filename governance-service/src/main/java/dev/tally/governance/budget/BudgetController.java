@@ -135,7 +135,7 @@ public class BudgetController {
                 .doOnNext(b -> caller.requireOrgAdmin(b.orgId(), "budget", budgetId));
     }
 
-    private static BudgetPeriod period(String value) {
+    static BudgetPeriod period(String value) {
         if (value == null) {
             throw ApiException.missing("period");
         }
@@ -146,7 +146,7 @@ public class BudgetController {
         }
     }
 
-    private static List<Integer> thresholds(List<Integer> values) {
+    static List<Integer> thresholds(List<Integer> values) {
         if (values == null || values.isEmpty()) {
             return DEFAULT_THRESHOLDS;
         }
