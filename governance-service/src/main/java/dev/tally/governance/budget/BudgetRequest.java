@@ -1,6 +1,6 @@
 package dev.tally.governance.budget;
 
-import dev.tally.governance.target.TargetRef;
+import dev.tally.governance.scope.TargetRef;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.tally.governance.policy;
 
-import dev.tally.governance.target.TargetRef;
+import dev.tally.governance.scope.TargetRef;
 
 import java.util.List;
 

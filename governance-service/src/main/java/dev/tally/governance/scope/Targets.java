@@ -1,4 +1,4 @@
-package dev.tally.governance.target;
+package dev.tally.governance.scope;
 
 import dev.tally.events.governance.GroupKind;
 import dev.tally.events.governance.MemberKind;

@@ -1,4 +1,4 @@
-package dev.tally.governance.target;
+package dev.tally.governance.scope;
 
 /**
  * The node a policy or budget attaches to, as seed 004 names it: exactly one of these ids. Teams and agent groups
