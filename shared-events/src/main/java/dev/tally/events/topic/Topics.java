@@ -1,5 +1,6 @@
 package dev.tally.events.topic;
 
+import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerEvent;
@@ -29,10 +30,15 @@ public final class Topics {
     public static final Topic<String, GovernanceState> GOVERNANCE_STATE =
             new Topic<>("tally.governance.state", String.class, GovernanceState.class, Cleanup.COMPACT, -1);
 
+    /** Key: org id. One record per gateway request: counts, credits and latency, never content. */
+    public static final Topic<String, GatewayRequestRecord> GATEWAY_REQUESTS =
+            new Topic<>("tally.gateway.requests", String.class, GatewayRequestRecord.class, Cleanup.DELETE,
+                    Duration.ofDays(30).toMillis());
+
     private Topics() {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS, GOVERNANCE_STATE);
+        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS, GOVERNANCE_STATE, GATEWAY_REQUESTS);
     }
 }

@@ -1,0 +1,27 @@
+package dev.tally.gateway;
+
+import dev.tally.events.topic.Topics;
+import dev.tally.ledger.client.LedgerClient;
+import dev.tally.ledger.client.LedgerClientSettings;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+@Configuration
+public class GatewayConfiguration {
+
+    @Bean(destroyMethod = "close")
+    LedgerClient ledgerClient(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            GatewaySettings settings) {
+        return new LedgerClient(new LedgerClientSettings(bootstrapServers, "tally/gateway",
+                settings.reservationTimeout()));
+    }
+
+    @Bean
+    NewTopic gatewayRequestsTopic(@Value("${tally.gateway.request-partitions:4}") int partitions) {
+        return TopicBuilder.name(Topics.GATEWAY_REQUESTS.name()).partitions(partitions)
+                .config("retention.ms", String.valueOf(Topics.GATEWAY_REQUESTS.retentionMs())).build();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tally.gateway;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * @param reservationTimeout how long a request waits for the ledger before failing closed with 503
+ * @param reservationTtl     how long the ledger holds an unsettled reservation before releasing it itself
+ * @param defaultMaxTokens   the output cap reserved for (and sent to the provider) when neither the request nor a
+ *                           policy sets one
+ * @param maxBodyBytes       larger request bodies are refused with 413
+ * @param credentialKey      base64 AES-256 key to decrypt organisations' BYOK credentials
+ * @param providers          provider name → how to reach it
+ */
+@ConfigurationProperties("tally.gateway")
+public record GatewaySettings(Duration reservationTimeout, Duration reservationTtl, int defaultMaxTokens,
+        int maxBodyBytes, String credentialKey, String ledgerUrl, Map<String, ProviderSettings> providers) {
+
+    /**
+     * @param type    mock, openai (any OpenAI-compatible server: vLLM, Ollama, TGI…) or anthropic
+     * @param baseUrl e.g. https://api.openai.com/v1 or http://localhost:11434/v1
+     * @param apiKey  the platform key, used when an organisation has no BYOK credential for this provider
+     * @param fallbacks providers to try, in order, when this one fails or its circuit is open
+     */
+    public record ProviderSettings(String type, String baseUrl, String apiKey, Duration timeout, int maxRetries,
+            int maxConcurrent, java.util.List<String> fallbacks) {
+    }
+}

@@ -1,0 +1,178 @@
+package dev.tally.gateway.chat;
+
+import dev.tally.events.governance.EntityStatus;
+import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.ProjectState;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.gateway.GatewaySettings;
+import dev.tally.gateway.auth.KeyAuthenticator;
+import dev.tally.gateway.auth.Principal;
+import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.policy.EffectivePolicy;
+import dev.tally.gateway.policy.PolicyResolver;
+import dev.tally.gateway.policy.RateLimiter;
+import dev.tally.gateway.pricing.CreditPricing;
+import dev.tally.gateway.pricing.Tokenizer;
+import dev.tally.gateway.provider.ProviderRouter;
+import dev.tally.gateway.state.GovernanceView;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Everything before money, in the order of ARCHITECTURE.md's hot path: authenticate, validate, resolve the
+ * effective policy and enforce it, rate-limit, and size the reservation. All from memory; nothing here waits.
+ */
+@Component
+public class ChatPreparer {
+
+    private final KeyAuthenticator authenticator;
+    private final PolicyResolver policies;
+    private final RateLimiter rateLimiter;
+    private final Tokenizer tokenizer;
+    private final GovernanceView view;
+    private final ProviderRouter providers;
+    private final AccountBalancer balancer;
+    private final GatewaySettings settings;
+
+    public ChatPreparer(KeyAuthenticator authenticator, PolicyResolver policies, RateLimiter rateLimiter,
+            Tokenizer tokenizer, GovernanceView view, ProviderRouter providers, AccountBalancer balancer,
+            GatewaySettings settings) {
+        this.authenticator = authenticator;
+        this.policies = policies;
+        this.rateLimiter = rateLimiter;
+        this.tokenizer = tokenizer;
+        this.view = view;
+        this.providers = providers;
+        this.balancer = balancer;
+        this.settings = settings;
+    }
+
+    public Principal authenticate(ChatHeaders headers) {
+        return authenticator.authenticate(headers.authorization());
+    }
+
+    public PreparedRequest prepare(long startedNanos, Principal principal, ChatHeaders headers, ObjectNode body) {
+        String model = text(body, "model");
+        JsonNode messages = body.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw GatewayException.badRequest("invalid_messages", "'messages' must be a non-empty array.", "messages");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (!messages.get(i).isObject() || !messages.get(i).path("role").isString()) {
+                throw GatewayException.badRequest("invalid_messages", "messages[" + i + "] needs a 'role'.",
+                        "messages[" + i + "]");
+            }
+        }
+        boolean stream = body.path("stream").asBoolean(false);
+        Integer requestedMax = positiveInt(body, "max_completion_tokens");
+        if (requestedMax == null) {
+            requestedMax = positiveInt(body, "max_tokens");
+        }
+
+        List<Scope> scopes = new ArrayList<>(principal.chain());
+        if (headers.projectId() != null) {
+            ProjectState project = view.project(headers.projectId())
+                    .filter(p -> p.orgId().equals(principal.org().id()))
+                    .orElseThrow(() -> GatewayException.badRequest("unknown_project", "X-Project-ID "
+                            + headers.projectId() + " is not a project of your organisation.", "X-Project-ID"));
+            if (project.status() != EntityStatus.ACTIVE) {
+                throw GatewayException.forbidden("project_inactive", "Project " + project.name() + " is inactive.",
+                        "X-Project-ID");
+            }
+            scopes.add(new Scope(ScopeLevel.PROJECT, project.id()));
+        }
+
+        EffectivePolicy policy = policies.resolve(scopes);
+        if (!policy.allows(model)) {
+            throw GatewayException.forbidden("model_not_allowed", "Policy: model '" + model
+                    + "' is not in the allowed models " + policy.allowedModels() + ".", "model");
+        }
+        if (!policy.openAt(Instant.now())) {
+            throw GatewayException.forbidden("outside_time_window",
+                    "Policy: requests are not allowed at this time of day.", null);
+        }
+        PriceState price = view.price(model).orElseThrow(() -> GatewayException.notFound("model_not_found",
+                "The model '" + model + "' does not exist or has no price.", "model"));
+        if (!providers.knows(price.provider())) {
+            throw GatewayException.notFound("provider_not_configured", "The model's provider '" + price.provider()
+                    + "' is not configured on this gateway.", "model");
+        }
+
+        int promptTokens = tokenizer.promptTokens(model, messages);
+        if (policy.maxInputTokens() != null && promptTokens > policy.maxInputTokens()) {
+            throw GatewayException.forbidden("max_input_tokens_exceeded", "Policy: the prompt has " + promptTokens
+                    + " tokens; max_input_tokens is " + policy.maxInputTokens() + ".", "messages");
+        }
+        int maxTokens = requestedMax != null ? requestedMax
+                : policy.maxOutputTokens() != null ? policy.maxOutputTokens() : settings.defaultMaxTokens();
+        if (policy.maxOutputTokens() != null) {
+            maxTokens = Math.min(maxTokens, policy.maxOutputTokens());
+        }
+        rateLimiter.acquire(principal.member().id(), policy.rpmLimit(), policy.tpmLimit(),
+                (long) promptTokens + maxTokens, System.currentTimeMillis());
+
+        ObjectNode forwarded = body.deepCopy();
+        forwarded.remove("max_completion_tokens");
+        forwarded.put("max_tokens", maxTokens);
+        long reserved = CreditPricing.credits(price, principal.org().creditsPerUsd(), promptTokens, maxTokens);
+        return new PreparedRequest(UUID.randomUUID().toString(), startedNanos, principal, headers, forwarded, stream,
+                model, model, price, policy, promptTokens, maxTokens, Math.max(1, reserved), List.copyOf(scopes),
+                balancer.accounts(principal, headers.priority()), headers.priority());
+    }
+
+    /** The same request priced for another model: seed 003's cheaper-model fallback. */
+    public PreparedRequest withModel(PreparedRequest request, String model) {
+        PriceState price = view.price(model).orElseThrow();
+        int promptTokens = tokenizer.promptTokens(model, request.body().path("messages"));
+        ObjectNode body = request.body().deepCopy();
+        body.put("model", model);
+        long reserved = CreditPricing.credits(price, request.principal().org().creditsPerUsd(), promptTokens,
+                request.maxTokens());
+        return new PreparedRequest(request.requestId(), request.startedNanos(), request.principal(), request.headers(),
+                body, request.stream(), request.requestedModel(), model, price, request.policy(), promptTokens,
+                request.maxTokens(), Math.max(1, reserved), request.scopes(), request.accountIds(),
+                request.priority());
+    }
+
+    /** Allowed fallback models with a price and a configured provider, cheapest first. */
+    public List<String> cheaperFallbacks(PreparedRequest request) {
+        return request.policy().fallbackModels().stream()
+                .filter(m -> !m.equals(request.model()) && request.policy().allows(m))
+                .filter(m -> view.price(m).filter(p -> providers.knows(p.provider())).isPresent())
+                .map(m -> withModel(request, m))
+                .filter(candidate -> candidate.reservedCredits() < request.reservedCredits())
+                .sorted(java.util.Comparator.comparingLong(PreparedRequest::reservedCredits))
+                .map(PreparedRequest::model)
+                .toList();
+    }
+
+    private static String text(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw GatewayException.badRequest("missing_required_parameter", "Missing required parameter: '" + field
+                    + "'.", field);
+        }
+        if (!value.isString() || value.asString().isBlank()) {
+            throw GatewayException.badRequest("invalid_type", "'" + field + "' must be a non-empty string.", field);
+        }
+        return value.asString();
+    }
+
+    private static Integer positiveInt(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > Integer.MAX_VALUE) {
+            throw GatewayException.badRequest("invalid_value", "'" + field + "' must be a positive integer.", field);
+        }
+        return value.asInt();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tally.gateway.chat;
+
+import dev.tally.events.governance.PriceState;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.Scope;
+import dev.tally.gateway.auth.Principal;
+import dev.tally.gateway.policy.EffectivePolicy;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * A request that passed every check before money: who, which model at which price, how many tokens at most, and
+ * which accounts and budgets the reservation covers.
+ *
+ * @param body            the client's body with model and max_tokens set to what is reserved
+ * @param requestedModel  the model the client asked for (differs from {@code model} after a fallback)
+ * @param reservedCredits the most this request can cost: prompt estimate plus max_tokens, priced, rounded up
+ */
+public record PreparedRequest(String requestId, long startedNanos, Principal principal, ChatHeaders headers,
+        ObjectNode body, boolean stream, String requestedModel, String model, PriceState price, EffectivePolicy policy,
+        int promptTokens, int maxTokens, long reservedCredits, List<Scope> scopes, List<String> accountIds,
+        Priority priority) {
+
+    public String orgId() {
+        return principal.org().id();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.tally.gateway.provider;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Anthropic's Messages API behind OpenAI's chat format: system messages become {@code system}, the answer's text
+ * blocks become the message content, {@code stop_reason} becomes {@code finish_reason}, and the stream's
+ * message_start / content_block_delta / message_delta events become OpenAI chunks with a final usage chunk.
+ */
+public class AnthropicProvider implements ChatProvider {
+
+    static final String VERSION = "2023-06-01";
+
+    private final String name;
+    private final WebClient http;
+    private final JsonMapper json;
+    private final Duration timeout;
+
+    public AnthropicProvider(String name, WebClient http, JsonMapper json, Duration timeout) {
+        this.name = name;
+        this.http = http;
+        this.json = json;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Mono<ProviderResponse> complete(ProviderRequest request) {
+        return post(request, false)
+                .retrieve()
+                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
+                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .bodyToMono(ObjectNode.class)
+                .timeout(timeout)
+                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
+                        + e.getMessage()))
+                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new ProviderFailure(0, name
+                        + " did not answer within " + timeout.toMillis() + " ms"))
+                .map(this::toOpenAi);
+    }
+
+    @Override
+    public Flux<StreamChunk> stream(ProviderRequest request) {
+        AtomicReference<String> id = new AtomicReference<>("chatcmpl-anthropic");
+        AtomicLong inputTokens = new AtomicLong(request.promptTokensEstimate());
+        long created = System.currentTimeMillis() / 1000;
+        return post(request, true)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
+                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .bodyToFlux(String.class)
+                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
+                        + e.getMessage()))
+                .filter(data -> !data.isBlank())
+                .concatMap(data -> {
+                    JsonNode event = json.readTree(data);
+                    switch (event.path("type").asString("")) {
+                        case "message_start" -> {
+                            JsonNode message = event.path("message");
+                            id.set(message.path("id").asString(id.get()));
+                            inputTokens.set(message.path("usage").path("input_tokens").asLong(inputTokens.get()));
+                            ObjectNode chunk = chunk(id.get(), created, request.model());
+                            ObjectNode choice = chunk.putArray("choices").addObject();
+                            choice.put("index", 0);
+                            choice.putObject("delta").put("role", "assistant").put("content", "");
+                            choice.putNull("finish_reason");
+                            return Flux.just(new StreamChunk(chunk, "", -1, -1));
+                        }
+                        case "content_block_delta" -> {
+                            String text = event.path("delta").path("text").asString("");
+                            ObjectNode chunk = chunk(id.get(), created, request.model());
+                            ObjectNode choice = chunk.putArray("choices").addObject();
+                            choice.put("index", 0);
+                            choice.putObject("delta").put("content", text);
+                            choice.putNull("finish_reason");
+                            return Flux.just(new StreamChunk(chunk, text, -1, -1));
+                        }
+                        case "message_delta" -> {
+                            long output = event.path("usage").path("output_tokens").asLong(0);
+                            ObjectNode last = chunk(id.get(), created, request.model());
+                            ObjectNode choice = last.putArray("choices").addObject();
+                            choice.put("index", 0);
+                            choice.putObject("delta");
+                            choice.put("finish_reason", finishReason(event.path("delta").path("stop_reason")
+                                    .asString("end_turn")));
+                            ObjectNode usageChunk = chunk(id.get(), created, request.model());
+                            usageChunk.putArray("choices");
+                            usageChunk.putObject("usage").put("prompt_tokens", inputTokens.get())
+                                    .put("completion_tokens", output).put("total_tokens", inputTokens.get() + output);
+                            return Flux.just(new StreamChunk(last, "", -1, -1),
+                                    new StreamChunk(usageChunk, "", inputTokens.get(), output));
+                        }
+                        case "error" -> {
+                            return Flux.error(new ProviderFailure(502, name + " stream failed: "
+                                    + event.path("error").path("message").asString("unknown error")));
+                        }
+                        default -> {
+                            return Flux.empty();
+                        }
+                    }
+                });
+    }
+
+    private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, boolean stream) {
+        ObjectNode body = toAnthropic(request);
+        body.put("stream", stream);
+        WebClient.RequestBodySpec spec = http.post().uri("/v1/messages").contentType(MediaType.APPLICATION_JSON)
+                .header("anthropic-version", VERSION);
+        if (request.apiKey() != null && !request.apiKey().isBlank()) {
+            spec = spec.header("x-api-key", request.apiKey());
+        }
+        return spec.bodyValue(body);
+    }
+
+    ObjectNode toAnthropic(ProviderRequest request) {
+        JsonNode openAi = request.body();
+        ObjectNode body = json.createObjectNode();
+        body.put("model", request.model());
+        body.put("max_tokens", request.maxTokens());
+        StringBuilder system = new StringBuilder();
+        ArrayNode messages = body.putArray("messages");
+        for (JsonNode message : openAi.path("messages")) {
+            String role = message.path("role").asString("user");
+            String text = text(message.path("content"));
+            if ("system".equals(role) || "developer".equals(role)) {
+                system.append(system.isEmpty() ? "" : "\n\n").append(text);
+            } else {
+                messages.addObject().put("role", "assistant".equals(role) ? "assistant" : "user").put("content", text);
+            }
+        }
+        if (!system.isEmpty()) {
+            body.put("system", system.toString());
+        }
+        copy(openAi, body, "temperature", "temperature");
+        copy(openAi, body, "top_p", "top_p");
+        JsonNode stop = openAi.path("stop");
+        if (stop.isString()) {
+            body.putArray("stop_sequences").add(stop.asString());
+        } else if (stop.isArray()) {
+            body.set("stop_sequences", stop);
+        }
+        return body;
+    }
+
+    private ProviderResponse toOpenAi(ObjectNode answer) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : answer.path("content")) {
+            if ("text".equals(block.path("type").asString())) {
+                text.append(block.path("text").asString(""));
+            }
+        }
+        long input = answer.path("usage").path("input_tokens").asLong(0);
+        long output = answer.path("usage").path("output_tokens").asLong(0);
+        ObjectNode body = json.createObjectNode();
+        body.put("id", answer.path("id").asString("chatcmpl-anthropic"));
+        body.put("object", "chat.completion");
+        body.put("created", System.currentTimeMillis() / 1000);
+        body.put("model", answer.path("model").asString());
+        ObjectNode choice = body.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", text.toString());
+        choice.put("finish_reason", finishReason(answer.path("stop_reason").asString("end_turn")));
+        body.putObject("usage").put("prompt_tokens", input).put("completion_tokens", output)
+                .put("total_tokens", input + output);
+        return new ProviderResponse(body, input, output);
+    }
+
+    private ObjectNode chunk(String id, long created, String model) {
+        ObjectNode chunk = json.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        return chunk;
+    }
+
+    static String finishReason(String stopReason) {
+        return switch (stopReason) {
+            case "max_tokens" -> "length";
+            case "tool_use" -> "tool_calls";
+            default -> "stop";
+        };
+    }
+
+    private static String text(JsonNode content) {
+        if (content.isString()) {
+            return content.asString();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            text.append(part.path("text").asString(""));
+        }
+        return text.toString();
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String fromField, String toField) {
+        if (from.hasNonNull(fromField)) {
+            to.set(toField, from.get(fromField));
+        }
+    }
+
+    private String errorMessage(String body) {
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            if (error.isObject()) {
+                return error.path("message").asString(body);
+            }
+        } catch (RuntimeException e) {
+            // not JSON
+        }
+        return body.length() > 300 ? body.substring(0, 300) : body;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tally.gateway.provider;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+
+/**
+ * OpenAI and every server that speaks its chat API (vLLM, Ollama, TGI, LiteLLM…): the request goes through almost
+ * unchanged; streaming always asks for the usage chunk, so the gateway can charge exact counts.
+ */
+public class OpenAiCompatibleProvider implements ChatProvider {
+
+    private final String name;
+    private final WebClient http;
+    private final JsonMapper json;
+    private final Duration timeout;
+
+    public OpenAiCompatibleProvider(String name, WebClient http, JsonMapper json, Duration timeout) {
+        this.name = name;
+        this.http = http;
+        this.json = json;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Mono<ProviderResponse> complete(ProviderRequest request) {
+        ObjectNode body = request.body().deepCopy();
+        body.put("stream", false);
+        body.remove("stream_options");
+        return post(request, body)
+                .retrieve()
+                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
+                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .bodyToMono(ObjectNode.class)
+                .timeout(timeout)
+                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
+                        + e.getMessage()))
+                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new ProviderFailure(0, name
+                        + " did not answer within " + timeout.toMillis() + " ms"))
+                .map(answer -> {
+                    JsonNode usage = answer.path("usage");
+                    return new ProviderResponse(answer, usage.path("prompt_tokens").asLong(request.promptTokensEstimate()),
+                            usage.path("completion_tokens").asLong(0));
+                });
+    }
+
+    @Override
+    public Flux<StreamChunk> stream(ProviderRequest request) {
+        ObjectNode body = request.body().deepCopy();
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        return post(request, body)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
+                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .bodyToFlux(String.class)
+                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
+                        + e.getMessage()))
+                .filter(data -> !data.isBlank() && !"[DONE]".equals(data.strip()))
+                .map(this::chunk);
+    }
+
+    private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, ObjectNode body) {
+        WebClient.RequestBodySpec spec = http.post().uri("/chat/completions").contentType(MediaType.APPLICATION_JSON);
+        if (request.apiKey() != null && !request.apiKey().isBlank()) {
+            spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + request.apiKey());
+        }
+        return spec.bodyValue(body);
+    }
+
+    private StreamChunk chunk(String data) {
+        ObjectNode chunk = (ObjectNode) json.readTree(data);
+        StringBuilder text = new StringBuilder();
+        for (JsonNode choice : chunk.path("choices")) {
+            text.append(choice.path("delta").path("content").asString(""));
+        }
+        JsonNode usage = chunk.path("usage");
+        if (usage.isObject()) {
+            return new StreamChunk(chunk, text.toString(), usage.path("prompt_tokens").asLong(-1),
+                    usage.path("completion_tokens").asLong(-1));
+        }
+        return new StreamChunk(chunk, text.toString(), -1, -1);
+    }
+
+    private String errorMessage(String body) {
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            if (error.isObject()) {
+                return error.path("message").asString(body);
+            }
+        } catch (RuntimeException e) {
+            // not JSON: report the text itself
+        }
+        return body.length() > 300 ? body.substring(0, 300) : body;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.tally.gateway.state;
+
+import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.governance.BudgetState;
+import dev.tally.events.governance.CredentialState;
+import dev.tally.events.governance.GovernanceState;
+import dev.tally.events.governance.GroupState;
+import dev.tally.events.governance.KeyStatus;
+import dev.tally.events.governance.MemberState;
+import dev.tally.events.governance.OrgState;
+import dev.tally.events.governance.PolicyState;
+import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.ProjectState;
+import dev.tally.events.governance.WorkspaceState;
+import dev.tally.events.ledger.Scope;
+import org.springframework.stereotype.Component;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway's in-memory copy of tally.governance.state: everything the hot path needs, looked up without I/O.
+ * Fed by {@link StateTopicConsumer}; a record replaces the previous one with the same key, a tombstone removes it.
+ */
+@Component
+public class GovernanceView {
+
+    private final Map<String, GovernanceState> byKey = new ConcurrentHashMap<>();
+    private final Map<String, ApiKeyState> keys = new ConcurrentHashMap<>();
+    private final Map<String, OrgState> orgs = new ConcurrentHashMap<>();
+    private final Map<String, WorkspaceState> workspaces = new ConcurrentHashMap<>();
+    private final Map<String, GroupState> groups = new ConcurrentHashMap<>();
+    private final Map<String, MemberState> members = new ConcurrentHashMap<>();
+    private final Map<String, ProjectState> projects = new ConcurrentHashMap<>();
+    private final Map<Scope, Map<String, PolicyState>> policies = new ConcurrentHashMap<>();
+    private final Map<Scope, Map<String, BudgetState>> budgets = new ConcurrentHashMap<>();
+    private final Map<String, BudgetState> budgetsById = new ConcurrentHashMap<>();
+    private final Map<String, PriceState> pricesByModel = new ConcurrentHashMap<>();
+    private final Map<String, CredentialState> credentials = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, MemberState>> membersByGroup = new ConcurrentHashMap<>();
+
+    /** Applies one record of the topic: a state, or null for a tombstone of {@code key}. */
+    public void apply(String key, GovernanceState state) {
+        GovernanceState previous = state == null ? byKey.remove(key) : byKey.put(key, state);
+        if (previous != null) {
+            remove(previous);
+        }
+        if (state != null) {
+            add(state);
+        }
+    }
+
+    private void add(GovernanceState state) {
+        if (state instanceof ApiKeyState k) {
+            keys.put(k.keyHash(), k);
+        } else if (state instanceof OrgState o) {
+            orgs.put(o.id(), o);
+        } else if (state instanceof WorkspaceState w) {
+            workspaces.put(w.id(), w);
+        } else if (state instanceof GroupState g) {
+            groups.put(g.id(), g);
+        } else if (state instanceof MemberState m) {
+            members.put(m.id(), m);
+            if (m.groupId() != null) {
+                membersByGroup.computeIfAbsent(m.groupId(), id -> new ConcurrentHashMap<>()).put(m.id(), m);
+            }
+        } else if (state instanceof ProjectState p) {
+            projects.put(p.id(), p);
+        } else if (state instanceof PolicyState p) {
+            policies.computeIfAbsent(p.target(), s -> new ConcurrentHashMap<>()).put(p.id(), p);
+        } else if (state instanceof BudgetState b) {
+            budgets.computeIfAbsent(b.scope(), s -> new ConcurrentHashMap<>()).put(b.id(), b);
+            budgetsById.put(b.id(), b);
+        } else if (state instanceof PriceState p) {
+            pricesByModel.put(p.model(), p);
+        } else if (state instanceof CredentialState c) {
+            credentials.put(c.orgId() + "/" + c.provider() + "/" + c.id(), c);
+        }
+    }
+
+    private void remove(GovernanceState state) {
+        if (state instanceof ApiKeyState k) {
+            keys.remove(k.keyHash());
+        } else if (state instanceof OrgState o) {
+            orgs.remove(o.id());
+        } else if (state instanceof WorkspaceState w) {
+            workspaces.remove(w.id());
+        } else if (state instanceof GroupState g) {
+            groups.remove(g.id());
+        } else if (state instanceof MemberState m) {
+            members.remove(m.id());
+            if (m.groupId() != null) {
+                Map<String, MemberState> group = membersByGroup.get(m.groupId());
+                if (group != null) {
+                    group.remove(m.id());
+                }
+            }
+        } else if (state instanceof ProjectState p) {
+            projects.remove(p.id());
+        } else if (state instanceof PolicyState p) {
+            Map<String, PolicyState> atTarget = policies.get(p.target());
+            if (atTarget != null) {
+                atTarget.remove(p.id());
+            }
+        } else if (state instanceof BudgetState b) {
+            Map<String, BudgetState> atScope = budgets.get(b.scope());
+            if (atScope != null) {
+                atScope.remove(b.id());
+            }
+            budgetsById.remove(b.id());
+        } else if (state instanceof PriceState p) {
+            pricesByModel.remove(p.model(), p);
+        } else if (state instanceof CredentialState c) {
+            credentials.remove(c.orgId() + "/" + c.provider() + "/" + c.id());
+        }
+    }
+
+    public Optional<ApiKeyState> key(String keyHash) {
+        return Optional.ofNullable(keys.get(keyHash));
+    }
+
+    public Optional<OrgState> org(String id) {
+        return Optional.ofNullable(orgs.get(id));
+    }
+
+    public Optional<WorkspaceState> workspace(String id) {
+        return Optional.ofNullable(workspaces.get(id));
+    }
+
+    public Optional<GroupState> group(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(groups.get(id));
+    }
+
+    public Optional<MemberState> member(String id) {
+        return Optional.ofNullable(members.get(id));
+    }
+
+    public Optional<ProjectState> project(String id) {
+        return Optional.ofNullable(projects.get(id));
+    }
+
+    public Collection<MemberState> membersOf(String groupId) {
+        Map<String, MemberState> group = membersByGroup.get(groupId);
+        return group == null ? List.of() : group.values();
+    }
+
+    public Collection<PolicyState> policiesAt(Scope scope) {
+        Map<String, PolicyState> atTarget = policies.get(scope);
+        return atTarget == null ? List.of() : atTarget.values();
+    }
+
+    public Collection<BudgetState> budgetsAt(Scope scope) {
+        Map<String, BudgetState> atScope = budgets.get(scope);
+        return atScope == null ? List.of() : atScope.values();
+    }
+
+    public Optional<BudgetState> budget(String id) {
+        return Optional.ofNullable(budgetsById.get(id));
+    }
+
+    public Optional<PriceState> price(String model) {
+        return Optional.ofNullable(pricesByModel.get(model));
+    }
+
+    public Collection<PriceState> prices() {
+        return pricesByModel.values();
+    }
+
+    /** The organisation's active BYOK credential for a provider, if it has one. */
+    public Optional<CredentialState> credential(String orgId, String provider) {
+        String prefix = orgId + "/" + provider + "/";
+        return credentials.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix) && e.getValue().status() == KeyStatus.ACTIVE)
+                .map(Map.Entry::getValue)
+                .max(java.util.Comparator.comparing(CredentialState::updatedAt));
+    }
+}
