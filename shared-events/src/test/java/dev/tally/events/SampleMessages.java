@@ -1,6 +1,9 @@
 package dev.tally.events;
 
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.gateway.GatewayMessageTypes;
+import dev.tally.events.gateway.GatewayRequestRecord;
+import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.governance.BudgetState;
 import dev.tally.events.governance.CredentialState;
@@ -71,10 +74,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One realistic instance of every ledger message and every governance state, with fixed values, telling one story:
- * the ACME org's ledger, its support-bots group and a member of it, a monthly group budget, and reservation res-0001
- * of one chat completion; and the governance state behind it: the org, its workspace, the support-bots team, jdoe
- * and her key, a project, the group's policy and budget, the price of the model used and the org's own OpenAI key.
+ * One realistic instance of every ledger message, every governance state and every gateway record, with fixed
+ * values, telling one story: the ACME org's ledger, its support-bots group and a member of it, a monthly group
+ * budget, and reservation res-0001 of one chat completion; the governance state behind it: the org, its workspace,
+ * the support-bots team, jdoe and her key, a project, the group's policy and budget, the price of the model used and
+ * the org's own OpenAI key; and the gateway's record of that chat completion.
  */
 public final class SampleMessages {
 
@@ -98,9 +102,13 @@ public final class SampleMessages {
     public static final String WORKSPACE = "ws-support";
     public static final String API_KEY_HASH = "9cd75fa6592b8f37a2c9c2b3ebd02e51a6c7735dedef7a9c141551f34c714059";
 
-    /** Every registered message type of every domain: the ledger's messages, then the governance states. */
-    private static final List<MessageType<?>> REGISTERED = Stream.<MessageType<?>>concat(
-            LedgerMessageTypes.all().stream(), GovernanceMessageTypes.STATES.stream()).toList();
+    /**
+     * Every registered message type of every domain: the ledger's messages, then the governance states, then the
+     * gateway's records.
+     */
+    private static final List<MessageType<?>> REGISTERED = Stream.of(
+            LedgerMessageTypes.all(), GovernanceMessageTypes.STATES, GatewayMessageTypes.ALL)
+            .<MessageType<?>>flatMap(List::stream).toList();
 
     private static final Map<Class<?>, Object> SAMPLES = samples();
 
@@ -220,7 +228,11 @@ public final class SampleMessages {
                 new CredentialState("cred-openai-acme", LEDGER, "openai", "ACME production",
                         "Cg+QsBmx+w9NH+VJsY3OySqoet7dBGVDgAHupl60RiWkwoaJi+wUvqdHqIY1NxDyag5s/"
                                 + "hMrOKgMWjjjvV47vOu/TsSgAsxGo40Kh7FByQ==",
-                        "Qz9w", KeyStatus.ACTIVE, AT))
+                        "Qz9w", KeyStatus.ACTIVE, AT),
+                // gateway records: the streamed chat completion behind res-0001, as charged by UsageRecorded
+                new GatewayRequestRecord(RESERVATION, LEDGER, MEMBER.id(), MemberKind.USER, "key-0001",
+                        "prj-helpdesk", "gpt-4o-mini", "gpt-4o-mini", "openai", true, false, Priority.NORMAL.name(),
+                        RequestOutcome.SUCCESS, 200, null, null, 1_830L, 412L, 1_200L, 950L, 2_340L, 2_215L, AT))
                 .forEach(sample -> {
                     if (samples.put(sample.getClass(), sample) != null) {
                         throw new IllegalStateException("two samples of " + sample.getClass().getName());

@@ -6,6 +6,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.gateway.GatewayMessageTypes;
 import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.governance.CredentialState;
 import dev.tally.events.governance.GovernanceMessageTypes;
@@ -15,6 +16,7 @@ import dev.tally.events.governance.PriceState;
 import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
+import dev.tally.events.ledger.Priority;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,8 +44,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every message has a JSON Schema under {@code schemas/<domain>}, e.g. {@code schemas/ledger} and
- * {@code schemas/governance}, and what {@link TallyJson} writes conforms.
+ * Every message has a JSON Schema under {@code schemas/<domain>}, e.g. {@code schemas/ledger},
+ * {@code schemas/governance} and {@code schemas/gateway}, and what {@link TallyJson} writes conforms.
  */
 class SchemaConformanceTest {
 
@@ -272,6 +274,40 @@ class SchemaConformanceTest {
         assertThat(errors(credential, notBase64)).extracting(Error::getKeyword).contains("pattern");
     }
 
+    @Test
+    void gateway_priorities_are_ledger_priorities_and_counts_and_statuses_are_checked() {
+        MessageType<?> request = GatewayMessageTypes.REQUEST;
+        List<String> priorities = new ArrayList<>();
+        schemaJson(request).path("properties").path("priority").path("enum")
+                .forEach(value -> priorities.add(value.asString()));
+
+        ObjectNode unknownPriority = sampleJson(request);
+        unknownPriority.put("priority", "URGENT");
+        ObjectNode unknownOutcome = sampleJson(request);
+        unknownOutcome.put("outcome", "TIMEOUT");
+        ObjectNode unknownKind = sampleJson(request);
+        unknownKind.put("member_kind", "ROBOT");
+        ObjectNode negativeCharge = sampleJson(request);
+        negativeCharge.put("charged_credits", -1);
+        ObjectNode negativeLatency = sampleJson(request);
+        negativeLatency.put("provider_latency_ms", -5);
+        ObjectNode notAStatus = sampleJson(request);
+        notAStatus.put("http_status", 42);
+        ObjectNode refusal = sampleJson(request);
+        refusal.put("outcome", "BUDGET_EXCEEDED").put("http_status", 402).put("error_code", "budget_exceeded")
+                .put("budget_id", "bgt-support-bots-monthly").put("reserved_credits", 0).put("charged_credits", 0)
+                .put("completion_tokens", 0).putNull("provider");
+
+        assertThat(priorities).containsExactlyElementsOf(Arrays.stream(Priority.values()).map(Enum::name).toList());
+        assertThat(errors(request, unknownPriority)).extracting(Error::getKeyword).contains("enum");
+        assertThat(errors(request, unknownOutcome)).extracting(Error::getKeyword).contains("enum");
+        assertThat(errors(request, unknownKind)).isNotEmpty();
+        assertThat(errors(request, negativeCharge)).extracting(Error::getKeyword).contains("minimum");
+        assertThat(errors(request, negativeLatency)).extracting(Error::getKeyword).contains("minimum");
+        assertThat(errors(request, notAStatus)).extracting(Error::getKeyword).contains("minimum");
+        assertThat(errors(request, refusal)).isEmpty();
+    }
+
     private static ObjectNode window(ObjectNode policy) {
         return (ObjectNode) policy.path("time_windows").get(0);
     }
@@ -298,6 +334,15 @@ class SchemaConformanceTest {
     }
 
     private static void assertTypeMatches(JsonNode root, JsonNode schema, Type javaType, boolean required, String at) {
+        if (schema.has("anyOf")) {
+            // A nullable enum or nested record: anyOf [{"$ref": ...}, {"type": "null"}].
+            JsonNode branches = schema.path("anyOf");
+            assertThat(required).as("%s is anyOf a type or null, so optional", at).isFalse();
+            assertThat(branches.size()).as("branches of anyOf of %s", at).isEqualTo(2);
+            assertThat(types(branches.get(1))).as("second branch of anyOf of %s", at).containsExactly("null");
+            assertTypeMatches(root, branches.get(0), javaType, true, at);
+            return;
+        }
         Set<String> types = types(schema);
         if (required) {
             assertThat(types).as("%s is required, so not nullable", at).doesNotContain("null");
