@@ -190,12 +190,16 @@ class GatewayIT {
     }
 
     static OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(stack.gatewayA.baseUrl() + "/v1").maxRetries(0)
+        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(GatewayStack.get().gatewayA.baseUrl() + "/v1").maxRetries(0)
                 .timeout(Duration.ofSeconds(60)).build();
     }
 
-    /** Both replicas read the state topic; wait until a new key works on both. */
     static void awaitKnown(String key) {
+        awaitKnownOn(stack, key);
+    }
+
+    /** Both replicas read the state topic; wait until a new key works on both. */
+    static void awaitKnownOn(GatewayStack stack, String key) {
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
             assertThat(OpenAIOkHttpClient.builder().apiKey(key).baseUrl(stack.gatewayA.baseUrl() + "/v1")
                     .maxRetries(0).build().models().list().data()).isNotEmpty();

@@ -46,6 +46,9 @@ public class GatewayExceptionHandler {
     @ExceptionHandler(ResponseStatusException.class)
     ResponseEntity<OpenAiError> status(ResponseStatusException e) {
         HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
+        if (status == HttpStatus.CONTENT_TOO_LARGE) {
+            return tooLarge();
+        }
         return ResponseEntity.status(e.getStatusCode()).body(new OpenAiError(new OpenAiError.Body(
                 e.getReason() == null ? (status == null ? "error" : status.getReasonPhrase()) : e.getReason(),
                 "invalid_request_error", null, status == null ? "error" : status.name().toLowerCase())));

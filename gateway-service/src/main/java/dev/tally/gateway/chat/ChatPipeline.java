@@ -125,7 +125,7 @@ public class ChatPipeline {
     /** Reserves the preferred model; when a budget refuses it and the policy lists cheaper models, tries those. */
     private Mono<PreparedRequest> reserve(PreparedRequest request, List<String> fallbacks) {
         return ledger.reserve(request.orgId(), request.requestId(), request.scopes(), request.accountIds(),
-                        request.reservedCredits(), request.priority())
+                        request.reservedCredits(), request.priority(), request.principal().isUser())
                 .thenReturn(request)
                 .onErrorResume(GatewayException.class, e -> {
                     if (e.outcome() == RequestOutcome.BUDGET_EXCEEDED && !fallbacks.isEmpty()) {

@@ -11,6 +11,7 @@ import dev.tally.gateway.GatewaySettings;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.state.GovernanceView;
 import dev.tally.ledger.client.LedgerClient;
+import dev.tally.ledger.client.LedgerTimeoutException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -34,6 +35,11 @@ public class LedgerGateway {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerGateway.class);
 
+    /** Seed 002: a refused user learns how to get more. */
+    static final String USER_HINT = " Your personal quota is used up: request more with POST /approvals "
+            + "{\"amount\": <credits>, \"reason\": \"…\"} on the governance API (your team admin approves it).";
+    static final String CRITICAL_HINT = " For urgent work, send X-Priority: critical to draw on your team's pool.";
+
     private final LedgerClient ledger;
     private final GovernanceView view;
     private final long ttlSeconds;
@@ -54,17 +60,22 @@ public class LedgerGateway {
 
     /** Holds {@code credits} on the accounts, checked against every budget of the scopes, atomically in the ledger. */
     public Mono<Void> reserve(String orgId, String reservationId, List<Scope> scopes, List<String> accountIds,
-            long credits, Priority priority) {
+            long credits, Priority priority, boolean user) {
         ReserveCreditCommand command = new ReserveCreditCommand(UUID.randomUUID().toString(), orgId, reservationId,
                 scopes, accountIds, credits, priority, ttlSeconds);
         return Mono.fromFuture(() -> ledger.send(command))
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
+                .doOnError(LedgerTimeoutException.class, e -> {
+                    // The command may still reach the ledger later; the release follows it on the same partition,
+                    // so the hold ends as soon as the ledger catches up instead of when it expires.
+                    release(orgId, reservationId, "reservation not confirmed in time");
+                })
                 .onErrorMap(e -> !(e instanceof GatewayException), e -> GatewayException.ledgerUnavailable(
                         e instanceof CallNotPermittedException
                                 ? "The credit ledger is unavailable; requests are refused until it recovers."
                                 : "The credit ledger did not confirm the reservation in time; nothing was charged."))
                 .flatMap(reply -> reply instanceof CommandRejectedReply rejected
-                        ? Mono.error(refusal(rejected, credits))
+                        ? Mono.error(refusal(rejected, credits, user, priority))
                         : Mono.empty());
     }
 
@@ -89,13 +100,15 @@ public class LedgerGateway {
         });
     }
 
-    private GatewayException refusal(CommandRejectedReply rejected, long credits) {
+    private GatewayException refusal(CommandRejectedReply rejected, long credits, boolean user, Priority priority) {
         return switch (rejected.reason()) {
             case BUDGET_EXCEEDED -> GatewayException.paymentRequired("budget_exceeded",
                     "Budget exceeded: " + describe(rejected.budgetId()) + " cannot take " + credits
                             + " more credits.", RequestOutcome.BUDGET_EXCEEDED, rejected.budgetId());
             case INSUFFICIENT_CREDITS -> GatewayException.paymentRequired("insufficient_credits",
-                    "Insufficient credits: " + rejected.detail() + ".", RequestOutcome.INSUFFICIENT_CREDITS, null);
+                    "Insufficient credits: " + rejected.detail() + "." + (user ? USER_HINT
+                            + (priority == Priority.CRITICAL ? "" : CRITICAL_HINT) : ""),
+                    RequestOutcome.INSUFFICIENT_CREDITS, null);
             case UNKNOWN_LEDGER, UNKNOWN_ACCOUNT -> GatewayException.ledgerUnavailable(
                     "The credit account is not ready yet (" + rejected.detail() + "); try again shortly.");
             default -> GatewayException.ledgerUnavailable("The ledger refused the reservation: " + rejected.reason()

@@ -42,6 +42,9 @@ public final class GatewayStack {
         PostgresDatabase ledgerDb = infra.newDatabase("ledger");
         ledgerArgs = springArgs(ledgerDb);
         ledgerArgs.add("--tally.ledger.expiry-scan-ms=200");
+        // A restarted ledger gets its partitions back after the old member's session ends: keep that short.
+        ledgerArgs.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
+        ledgerArgs.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=1000");
         ledgerPort = ServiceProcess.freePort();
         ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, JVM, ledgerPort);
 
@@ -72,9 +75,9 @@ public final class GatewayStack {
         return ledger.baseUrl();
     }
 
-    /** Stops the ledger as a crash would. */
-    public void killLedger() {
-        ledger.kill();
+    /** Stops the ledger: an outage. */
+    public void stopLedger() {
+        ledger.close();
     }
 
     /** Starts the ledger again on the same port and database, as an operator would after a crash. */
@@ -91,6 +94,10 @@ public final class GatewayStack {
         args.add("--tally.gateway.providers.openai.base-url=" + upstream.baseUrl() + "/openai/v1");
         args.add("--tally.gateway.providers.openai.api-key=sk-platform-openai");
         args.add("--tally.gateway.providers.openai.max-retries=2");
+        args.add("--tally.gateway.providers.openai.fallbacks=openai-backup");
+        args.add("--tally.gateway.providers.openai-backup.type=openai");
+        args.add("--tally.gateway.providers.openai-backup.base-url=" + upstream.baseUrl() + "/backup/v1");
+        args.add("--tally.gateway.providers.openai-backup.api-key=sk-backup");
         args.add("--tally.gateway.providers.anthropic.base-url=" + upstream.baseUrl() + "/anthropic");
         args.add("--tally.gateway.providers.anthropic.api-key=sk-ant-platform");
         args.add("--logging.level.org.apache.kafka=WARN");
