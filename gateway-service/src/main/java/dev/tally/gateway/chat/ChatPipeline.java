@@ -129,7 +129,7 @@ public class ChatPipeline {
                 .thenReturn(request)
                 .onErrorResume(GatewayException.class, e -> {
                     if (e.outcome() == RequestOutcome.BUDGET_EXCEEDED && !fallbacks.isEmpty()) {
-                        PreparedRequest cheaper = preparer.withModel(request, fallbacks.get(0));
+                        PreparedRequest cheaper = preparer.withModel(request, fallbacks.get(0), "budget_exceeded");
                         return reserve(cheaper, fallbacks.subList(1, fallbacks.size()));
                     }
                     return Mono.error(e);
@@ -173,7 +173,7 @@ public class ChatPipeline {
         x.put("provider", provider);
         if (!request.model().equals(request.requestedModel())) {
             x.put("fallback_from", request.requestedModel());
-            x.put("fallback_reason", "budget");
+            x.put("fallback_reason", request.fallbackReason());
         }
         return x;
     }

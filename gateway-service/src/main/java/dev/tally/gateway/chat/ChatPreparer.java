@@ -7,6 +7,7 @@ import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.gateway.GatewaySettings;
 import dev.tally.gateway.auth.KeyAuthenticator;
+import dev.tally.gateway.budget.BudgetWarnings;
 import dev.tally.gateway.auth.Principal;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.policy.EffectivePolicy;
@@ -40,10 +41,11 @@ public class ChatPreparer {
     private final ProviderRouter providers;
     private final AccountBalancer balancer;
     private final GatewaySettings settings;
+    private final BudgetWarnings warnings;
 
     public ChatPreparer(KeyAuthenticator authenticator, PolicyResolver policies, RateLimiter rateLimiter,
             Tokenizer tokenizer, GovernanceView view, ProviderRouter providers, AccountBalancer balancer,
-            GatewaySettings settings) {
+            GatewaySettings settings, BudgetWarnings warnings) {
         this.authenticator = authenticator;
         this.policies = policies;
         this.rateLimiter = rateLimiter;
@@ -52,6 +54,7 @@ public class ChatPreparer {
         this.providers = providers;
         this.balancer = balancer;
         this.settings = settings;
+        this.warnings = warnings;
     }
 
     public Principal authenticate(ChatHeaders headers) {
@@ -122,13 +125,33 @@ public class ChatPreparer {
         forwarded.remove("max_completion_tokens");
         forwarded.put("max_tokens", maxTokens);
         long reserved = CreditPricing.credits(price, principal.org().creditsPerUsd(), promptTokens, maxTokens);
-        return new PreparedRequest(UUID.randomUUID().toString(), startedNanos, principal, headers, forwarded, stream,
-                model, model, price, policy, promptTokens, maxTokens, Math.max(1, reserved), List.copyOf(scopes),
-                balancer.accounts(principal, headers.priority()), headers.priority());
+        PreparedRequest prepared = new PreparedRequest(UUID.randomUUID().toString(), startedNanos, principal, headers,
+                forwarded, stream, model, model, price, policy, promptTokens, maxTokens, Math.max(1, reserved),
+                List.copyOf(scopes), balancer.accounts(principal, headers.priority()), headers.priority(), null);
+        if (!policy.fallbackModels().isEmpty() && warned(scopes)) {
+            List<String> cheaper = cheaperFallbacks(prepared);
+            if (!cheaper.isEmpty()) {
+                return withModel(prepared, cheaper.get(0), "budget_warning");
+            }
+        }
+        return prepared;
+    }
+
+    /** Seed 003: past a budget's warning threshold, prefer the policy's cheaper models before the budget refuses. */
+    private boolean warned(List<Scope> scopes) {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        for (Scope scope : scopes) {
+            for (var budget : view.budgetsAt(scope)) {
+                if (warnings.warned(budget.id(), today)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The same request priced for another model: seed 003's cheaper-model fallback. */
-    public PreparedRequest withModel(PreparedRequest request, String model) {
+    public PreparedRequest withModel(PreparedRequest request, String model, String reason) {
         PriceState price = view.price(model).orElseThrow();
         int promptTokens = tokenizer.promptTokens(model, request.body().path("messages"));
         ObjectNode body = request.body().deepCopy();
@@ -138,7 +161,7 @@ public class ChatPreparer {
         return new PreparedRequest(request.requestId(), request.startedNanos(), request.principal(), request.headers(),
                 body, request.stream(), request.requestedModel(), model, price, request.policy(), promptTokens,
                 request.maxTokens(), Math.max(1, reserved), request.scopes(), request.accountIds(),
-                request.priority());
+                request.priority(), reason);
     }
 
     /** Allowed fallback models with a price and a configured provider, cheapest first. */
@@ -146,7 +169,7 @@ public class ChatPreparer {
         return request.policy().fallbackModels().stream()
                 .filter(m -> !m.equals(request.model()) && request.policy().allows(m))
                 .filter(m -> view.price(m).filter(p -> providers.knows(p.provider())).isPresent())
-                .map(m -> withModel(request, m))
+                .map(m -> withModel(request, m, request.fallbackReason()))
                 .filter(candidate -> candidate.reservedCredits() < request.reservedCredits())
                 .sorted(java.util.Comparator.comparingLong(PreparedRequest::reservedCredits))
                 .map(PreparedRequest::model)

@@ -16,11 +16,12 @@ import java.util.List;
  * @param body            the client's body with model and max_tokens set to what is reserved
  * @param requestedModel  the model the client asked for (differs from {@code model} after a fallback)
  * @param reservedCredits the most this request can cost: prompt estimate plus max_tokens, priced, rounded up
+ * @param fallbackReason  why a cheaper model replaced the requested one: budget_warning or budget_exceeded
  */
 public record PreparedRequest(String requestId, long startedNanos, Principal principal, ChatHeaders headers,
         ObjectNode body, boolean stream, String requestedModel, String model, PriceState price, EffectivePolicy policy,
         int promptTokens, int maxTokens, long reservedCredits, List<Scope> scopes, List<String> accountIds,
-        Priority priority) {
+        Priority priority, String fallbackReason) {
 
     public String orgId() {
         return principal.org().id();

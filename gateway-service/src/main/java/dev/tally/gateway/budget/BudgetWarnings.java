@@ -1,0 +1,140 @@
+package dev.tally.gateway.budget;
+
+import dev.tally.events.envelope.CloudEventHeaders;
+import dev.tally.events.json.TallyJson;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.LedgerMessageTypes;
+import dev.tally.events.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which budgets have passed their warning threshold in their current window, learned from the ledger's
+ * BudgetThresholdCrossed events, so the gateway can switch to a cheaper model before the budget refuses (seed 003).
+ * Other events are skipped by their type header without reading the value.
+ */
+@Component
+public class BudgetWarnings implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(BudgetWarnings.class);
+    private static final String CROSSED = LedgerMessageTypes.of(BudgetThresholdCrossedEvent.class).ceType();
+
+    private record Crossing(BudgetPeriod period, LocalDate windowStart, int percent) {
+    }
+
+    private final Map<String, Crossing> highest = new ConcurrentHashMap<>();
+    private final String bootstrapServers;
+    private final int warningPercent;
+    private volatile boolean running;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public BudgetWarnings(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            @Value("${tally.gateway.budget-warning-percent:80}") int warningPercent) {
+        this.bootstrapServers = bootstrapServers;
+        this.warningPercent = warningPercent;
+    }
+
+    /** Whether the budget has crossed the warning threshold (80 % by default) in the window that is current now. */
+    public boolean warned(String budgetId, LocalDate today) {
+        Crossing crossing = highest.get(budgetId);
+        return crossing != null && crossing.percent() >= warningPercent
+                && crossing.windowStart().equals(windowStart(crossing.period(), today, crossing.windowStart()));
+    }
+
+    void apply(BudgetThresholdCrossedEvent event) {
+        highest.merge(event.budgetId(), new Crossing(event.period(), event.windowStart(), event.thresholdPercent()),
+                (old, now) -> now.windowStart().isAfter(old.windowStart())
+                        || (now.windowStart().equals(old.windowStart()) && now.percent() > old.percent()) ? now : old);
+    }
+
+    static LocalDate windowStart(BudgetPeriod period, LocalDate today, LocalDate total) {
+        return switch (period) {
+            case DAILY -> today;
+            case MONTHLY -> today.withDayOfMonth(1);
+            case TOTAL -> total;
+        };
+    }
+
+    @Override
+    public void start() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        thread = new Thread(this::run, "budget-warnings");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = List.of();
+            while (running && partitions.isEmpty()) {
+                var infos = consumer.partitionsFor(Topics.LEDGER_EVENTS.name(), Duration.ofSeconds(5));
+                partitions = infos == null ? List.of()
+                        : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
+                    if (type != null && Arrays.equals(type.value(), CROSSED.getBytes(StandardCharsets.UTF_8))) {
+                        try {
+                            apply(TallyJson.read(record.value(), BudgetThresholdCrossedEvent.class));
+                        } catch (RuntimeException e) {
+                            log.warn("skipping unreadable threshold event at offset {}: {}", record.offset(),
+                                    e.getMessage());
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    static LocalDate todayUtc() {
+        return LocalDate.now(ZoneOffset.UTC);
+    }
+}
