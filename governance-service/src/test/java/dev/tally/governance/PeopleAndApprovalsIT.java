@@ -95,6 +95,37 @@ class PeopleAndApprovalsIT extends GovernanceTestBase {
     }
 
     @Test
+    void a_suspended_user_reads_their_record_but_cannot_set_themselves_active() {
+        TestOrg org = newOrg("Suspension", 0);
+        JsonNode user = org.owner().create("/orgs/" + org.id() + "/users", Map.of("email", "s@s.example"));
+        Admin userKey = as(user.path("api_key").path("plaintext_key").asString());
+        Admin.json(org.owner().patch("/users/" + user.path("id").asString(), Map.of("status", "suspended")),
+                HttpStatus.OK);
+
+        JsonNode refused = Admin.json(userKey.put("/users/me/status", Map.of("status", "active")),
+                HttpStatus.FORBIDDEN);
+        assertThat(refused.path("error").path("code").asString()).isEqualTo("forbidden");
+        assertThat(refused.path("error").path("message").asString()).contains("administrator");
+        userKey.put("/users/me/status?status=on_vacation", null).expectStatus().isForbidden();
+        assertThat(userKey.read("/users/me").path("status").asString()).isEqualTo("suspended");
+    }
+
+    @Test
+    void a_transfer_to_oneself_names_the_recipient_field_that_was_sent() {
+        TestOrg org = newOrg("SelfTransfer", 1_000);
+        JsonNode user = org.owner().create("/orgs/" + org.id() + "/users",
+                Map.of("email", "me@t.example", "personal_quota", 100));
+        Admin userKey = as(user.path("api_key").path("plaintext_key").asString());
+
+        JsonNode byId = Admin.json(userKey.post("/users/me/transfer", Map.of("recipient_id",
+                user.path("id").asString(), "amount", 1, "reason", "to myself")), HttpStatus.BAD_REQUEST);
+        assertThat(byId.path("error").path("field").asString()).isEqualTo("recipient_id");
+        JsonNode byEmail = Admin.json(userKey.post("/users/me/transfer", Map.of("recipient_email", "me@t.example",
+                "amount", 1, "reason", "to myself")), HttpStatus.BAD_REQUEST);
+        assertThat(byEmail.path("error").path("field").asString()).isEqualTo("recipient_email");
+    }
+
+    @Test
     void a_quota_request_is_approved_by_the_team_admin_or_rejected_and_every_step_is_audited() {
         TestOrg org = newOrg("Approvals", 10_000);
         String teamId = org.owner().create("/orgs/" + org.id() + "/teams",

@@ -137,8 +137,22 @@ public class PeopleService {
                 .map(m -> UserView.of(m).with(null, transfer.orElse(null))));
     }
 
+    /** A user changing their own status, with their own key. */
     public Mono<UserView> setStatus(Caller caller, Member user, String status) {
+        if (!mayChangeOwnStatus(user.status())) {
+            throw ApiException.forbidden("your status is " + user.status().name().toLowerCase(Locale.ROOT)
+                    + "; an administrator must re-enable you");
+        }
         return updateUser(caller, user, new PeopleRequests.UpdateUser(null, null, status));
+    }
+
+    /**
+     * Suspension and exhausted budgets are decisions of an administrator or a budget; a user's own key must not
+     * undo them, or a suspended user could simply set themselves active again.
+     */
+    static boolean mayChangeOwnStatus(MemberStatus status) {
+        return status != MemberStatus.SUSPENDED && status != MemberStatus.DISABLED
+                && status != MemberStatus.BUDGET_EXHAUSTED;
     }
 
     public Mono<TeamView> createTeam(Caller caller, Org org, PeopleRequests.CreateTeam request) {
@@ -229,13 +243,13 @@ public class PeopleService {
         } else {
             recipient = store.userByEmail(sender.orgId(), Check.email(request.recipientEmail(), "recipient_email"));
         }
+        // The id wins when both are sent, so errors name the field that chose the recipient.
+        String field = request.recipientId() != null ? "recipient_id" : "recipient_email";
         return recipient
                 .filter(r -> r.isUser() && r.orgId().equals(sender.orgId()))
-                .switchIfEmpty(Mono.error(() -> ApiException.invalid(
-                        request.recipientId() != null ? "recipient_id" : "recipient_email",
-                        "is not a user of your organisation")))
+                .switchIfEmpty(Mono.error(() -> ApiException.invalid(field, "is not a user of your organisation")))
                 .flatMap(r -> r.id().equals(sender.id())
-                        ? Mono.error(ApiException.invalid("recipient_email", "must be someone else"))
+                        ? Mono.error(ApiException.invalid(field, "must be someone else"))
                         : credits.move(sender.orgId(), "MEMBER_TRANSFER", sender.id(), r.id(), amount, reason,
                                 caller.actor()));
     }
