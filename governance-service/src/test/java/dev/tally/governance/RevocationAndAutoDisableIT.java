@@ -75,19 +75,25 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
                 "workspace_id", workspace));
         JsonNode unaffected = org.owner().create("/budgets", Map.of("period", "DAILY", "limit_credits", 10,
                 "auto_disable", false, "agent_group_id", group));
+        String stagingWorkspace = org.owner().create("/orgs/" + org.id() + "/workspaces", Map.of("name", "staging"))
+                .path("id").asString();
+        String stagingGroup = org.owner().create("/workspaces/" + stagingWorkspace + "/agent-groups",
+                Map.of("name", "bots")).path("id").asString();
+        String disabledAgent = org.owner().create("/agent-groups/" + stagingGroup + "/agents",
+                Map.of("name", "retired-bot")).path("id").asString();
+        org.owner().create("/budgets", Map.of("period", "TOTAL", "limit_credits", 10, "auto_disable", true,
+                "agent_id", disabledAgent));
+        Admin.json(org.owner().patch("/agents/" + disabledAgent, Map.of("status", "DISABLED")), HttpStatus.OK);
 
-        // What a gateway does for one request that spends exactly the limit.
-        List<Scope> chain = List.of(new Scope(ScopeLevel.ORG, org.id()), new Scope(ScopeLevel.WORKSPACE, workspace),
-                new Scope(ScopeLevel.GROUP, group), new Scope(ScopeLevel.MEMBER, agent));
-        String reservation = UUID.randomUUID().toString();
         try (LedgerClient ledgerClient = new LedgerClient(new LedgerClientSettings(INFRA.kafkaBootstrapServers(),
                 "tally/governance-it", Duration.ofSeconds(30)))) {
-            LedgerReply reserved = ledgerClient.send(new ReserveCreditCommand(UUID.randomUUID().toString(), org.id(),
-                    reservation, chain, List.of(org.id()), 10, Priority.NORMAL, 60)).get(30, TimeUnit.SECONDS);
-            assertThat(reserved).isInstanceOf(CommandAcceptedReply.class);
-            LedgerReply used = ledgerClient.send(new RecordUsageCommand(UUID.randomUUID().toString(), org.id(),
-                    reservation, 10, 1000, 200, "mock-model", "mock")).get(30, TimeUnit.SECONDS);
-            assertThat(used).isInstanceOf(CommandAcceptedReply.class);
+            // First, so that its exhaustion is handled before the one awaited below (one ledger, one partition).
+            spendExactly(ledgerClient, org.id(), 10, new Scope(ScopeLevel.ORG, org.id()),
+                    new Scope(ScopeLevel.WORKSPACE, stagingWorkspace), new Scope(ScopeLevel.GROUP, stagingGroup),
+                    new Scope(ScopeLevel.MEMBER, disabledAgent));
+            spendExactly(ledgerClient, org.id(), 10, new Scope(ScopeLevel.ORG, org.id()),
+                    new Scope(ScopeLevel.WORKSPACE, workspace), new Scope(ScopeLevel.GROUP, group),
+                    new Scope(ScopeLevel.MEMBER, agent));
         }
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -96,6 +102,8 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
         });
         assertThat(org.owner().read("/agent-groups/" + group).path("is_active").asBoolean())
                 .as("budget %s has auto_disable=false", unaffected.path("id").asString()).isTrue();
+        assertThat(org.owner().read("/agents/" + disabledAgent).path("status").asString())
+                .as("an administrator's DISABLED is not overwritten").isEqualTo("DISABLED");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(stateTopic().get("member:" + agent, MemberState.class)).get()
                     .extracting(MemberState::status).isEqualTo(MemberStatus.BUDGET_EXHAUSTED);
@@ -104,10 +112,23 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
         });
         List<String> actions = org.owner().read("/orgs/" + org.id() + "/audit?limit=1000").findValues("action")
                 .stream().map(JsonNode::asString).toList();
-        assertThat(actions).filteredOn("budget.auto-disabled"::equals).hasSize(2);
+        assertThat(actions).as("nothing is audited for the agent that stayed disabled")
+                .filteredOn("budget.auto-disabled"::equals).hasSize(2);
 
         JsonNode reenabled = Admin.json(org.owner().patch("/agents/" + agent, Map.of("status", "ACTIVE")),
                 HttpStatus.OK);
         assertThat(reenabled.path("status").asString()).isEqualTo("ACTIVE");
+    }
+
+    /** What a gateway does for one request that spends exactly {@code credits}. */
+    private static void spendExactly(LedgerClient ledgerClient, String orgId, long credits, Scope... chain)
+            throws Exception {
+        String reservation = UUID.randomUUID().toString();
+        LedgerReply reserved = ledgerClient.send(new ReserveCreditCommand(UUID.randomUUID().toString(), orgId,
+                reservation, List.of(chain), List.of(orgId), credits, Priority.NORMAL, 60)).get(30, TimeUnit.SECONDS);
+        assertThat(reserved).isInstanceOf(CommandAcceptedReply.class);
+        LedgerReply used = ledgerClient.send(new RecordUsageCommand(UUID.randomUUID().toString(), orgId,
+                reservation, credits, 1000, 200, "mock-model", "mock")).get(30, TimeUnit.SECONDS);
+        assertThat(used).isInstanceOf(CommandAcceptedReply.class);
     }
 }

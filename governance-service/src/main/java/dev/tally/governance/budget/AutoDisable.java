@@ -17,9 +17,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Disables what an exhausted auto-disable budget caps: an agent or user becomes BUDGET_EXHAUSTED; a group,
- * workspace, organisation or project becomes INACTIVE. Already-disabled targets stay as they are, so a replayed
- * event changes nothing. Re-enabling is an administrator's decision (PATCH the target).
+ * Disables what an exhausted auto-disable budget caps: an ACTIVE or ON_VACATION agent or user becomes
+ * BUDGET_EXHAUSTED; an ACTIVE group, workspace, organisation or project becomes INACTIVE. Anything else stays as it
+ * is: a replayed event changes nothing, and a DISABLED or SUSPENDED set by an administrator is not lost (re-enabling
+ * after the budget would otherwise lift it too). Re-enabling is an administrator's decision (PATCH the target).
  */
 @Component
 public class AutoDisable {
@@ -37,36 +38,38 @@ public class AutoDisable {
     public Mono<Void> disable(BudgetExhaustedEvent event) {
         String id = event.scope().id();
         Instant now = Instant.now();
-        Mono<Void> work = switch (event.scope().level()) {
-            case MEMBER -> store.member(id).filter(m -> m.status() != MemberStatus.BUDGET_EXHAUSTED)
+        // Empty when the target needed no change; only a change is audited.
+        Mono<Boolean> disabled = switch (event.scope().level()) {
+            case MEMBER -> store.member(id)
+                    .filter(m -> m.status() == MemberStatus.ACTIVE || m.status() == MemberStatus.ON_VACATION)
                     .flatMap(m -> {
                         Member off = new Member(m.id(), m.orgId(), m.workspaceId(), m.groupId(), m.kind(), m.name(),
                                 m.email(), MemberStatus.BUDGET_EXHAUSTED, m.personalQuota(), m.groupAdmin(),
                                 m.createdAt(), now);
-                        return store.update(off).then(changes.publish(off.state()));
+                        return store.update(off).then(changes.publish(off.state())).thenReturn(true);
                     });
             case GROUP -> store.group(id).filter(g -> g.status() == EntityStatus.ACTIVE).flatMap(g -> {
                 Group off = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(), g.name(), g.description(),
                         EntityStatus.INACTIVE, g.poolCredits(), g.createdAt(), now);
-                return store.update(off).then(changes.publish(off.state()));
+                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
             });
             case WORKSPACE -> store.workspace(id).filter(w -> w.status() == EntityStatus.ACTIVE).flatMap(w -> {
                 Workspace off = new Workspace(w.id(), w.orgId(), w.name(), EntityStatus.INACTIVE, w.isDefault(),
                         w.createdAt(), now);
-                return store.update(off).then(changes.publish(off.state()));
+                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
             });
             case ORG -> store.org(id).filter(o -> o.status() == EntityStatus.ACTIVE).flatMap(o -> {
                 Org off = o.withStatus(EntityStatus.INACTIVE, now);
-                return store.update(off).then(changes.publish(off.state()));
+                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
             });
             case PROJECT -> store.project(id).filter(p -> p.status() == EntityStatus.ACTIVE).flatMap(p -> {
                 Project off = new Project(p.id(), p.orgId(), p.name(), p.description(), EntityStatus.INACTIVE,
                         p.createdAt(), now);
-                return store.update(off).then(changes.publish(off.state()));
+                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
             });
         };
-        return changes.commit(work.then(changes.audit(event.ledgerId(), ACTOR, "budget.auto-disabled",
-                event.scope().level().name().toLowerCase(java.util.Locale.ROOT), id,
+        return changes.commit(disabled.flatMap(changed -> changes.audit(event.ledgerId(), ACTOR,
+                "budget.auto-disabled", event.scope().level().name().toLowerCase(java.util.Locale.ROOT), id,
                 Map.of("budget_id", event.budgetId(), "window_start", String.valueOf(event.windowStart()),
                         "spent_credits", event.spentCredits()))));
     }
