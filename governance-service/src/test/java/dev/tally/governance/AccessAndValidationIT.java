@@ -155,6 +155,42 @@ class AccessAndValidationIT extends GovernanceTestBase {
     }
 
     @Test
+    void an_admin_sets_an_agent_active_or_disabled_but_never_budget_exhausted() {
+        expectError(acme.owner().patch("/agents/" + acmeAgent, Map.of("status", "BUDGET_EXHAUSTED")),
+                HttpStatus.BAD_REQUEST, "invalid_field", "status");
+        assertThat(acme.owner().read("/agents/" + acmeAgent).path("status").asString()).isEqualTo("ACTIVE");
+        assertThat(Admin.json(acme.owner().patch("/agents/" + acmeAgent, Map.of("status", "DISABLED")),
+                HttpStatus.OK).path("status").asString()).isEqualTo("DISABLED");
+    }
+
+    @Test
+    void a_rename_to_a_name_taken_in_any_case_is_a_duplicate_name() {
+        Admin owner = acme.owner();
+        String staging = owner.create("/orgs/" + acme.id() + "/workspaces", Map.of("name", "staging"))
+                .path("id").asString();
+        String team = owner.create("/orgs/" + acme.id() + "/teams", Map.of("name", "research",
+                "workspace_id", acmeWorkspace)).path("id").asString();
+        String secondAgent = owner.create("/agent-groups/" + acmeGroup + "/agents", Map.of("name", "bot-2"))
+                .path("id").asString();
+
+        expectError(owner.patch("/workspaces/" + staging, Map.of("name", "PROD")), HttpStatus.CONFLICT,
+                "duplicate_name", "name");
+        expectError(owner.patch("/teams/" + team, Map.of("name", "Bots")), HttpStatus.CONFLICT,
+                "duplicate_name", "name");
+        expectError(owner.patch("/agent-groups/" + acmeGroup, Map.of("name", "research")), HttpStatus.CONFLICT,
+                "duplicate_name", "name");
+        expectError(owner.patch("/agents/" + secondAgent, Map.of("name", "BOT-1")), HttpStatus.CONFLICT,
+                "duplicate_name", "name");
+
+        assertThat(Admin.json(owner.patch("/workspaces/" + acmeWorkspace, Map.of("name", "Prod")), HttpStatus.OK)
+                .path("name").asString()).as("a change of case of its own name").isEqualTo("Prod");
+        assertThat(Admin.json(owner.patch("/agents/" + acmeAgent, Map.of("name", "Bot-1")), HttpStatus.OK)
+                .path("name").asString()).isEqualTo("Bot-1");
+        assertThat(Admin.json(owner.patch("/teams/" + team, Map.of("name", "Research")), HttpStatus.OK)
+                .path("name").asString()).isEqualTo("Research");
+    }
+
+    @Test
     void byok_credentials_are_stored_encrypted_and_never_returned() {
         String secret = "sk-live-0123456789abcdefWXYZ";
         JsonNode created = acme.owner().create("/orgs/" + acme.id() + "/credentials",

@@ -97,15 +97,22 @@ public class AgentController {
             EntityStatus status = request.status() != null ? request.status()
                     : request.isActive() != null ? (request.isActive() ? EntityStatus.ACTIVE : EntityStatus.INACTIVE)
                     : g.status();
-            Group updated = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(),
-                    request.name() == null ? g.name() : Check.name(request.name(), "name"),
+            String name = request.name() == null ? g.name() : Check.name(request.name(), "name");
+            Group updated = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(), name,
                     request.description() == null ? g.description()
                             : Check.text(request.description(), "description", Check.TEXT_MAX),
                     status, g.poolCredits(), g.createdAt(), Instant.now());
-            return changes.commit(store.update(updated)
-                            .then(changes.publish(updated.state()))
-                            .then(changes.audit(g.orgId(), caller.actor(), "agent-group.updated", "agent_group",
-                                    g.id(), Map.of("status", status.name()))))
+            // Names are unique in any case; a change of case only is no clash with itself.
+            Mono<Boolean> taken = name.equalsIgnoreCase(g.name()) ? Mono.just(false)
+                    : store.groupNameTaken(g.workspaceId(), name);
+            return taken
+                    .flatMap(t -> t
+                            ? Mono.error(ApiException.conflict("duplicate_name",
+                                    "the workspace already has a group named '" + name + "'", "name"))
+                            : changes.commit(store.update(updated)
+                                    .then(changes.publish(updated.state()))
+                                    .then(changes.audit(g.orgId(), caller.actor(), "agent-group.updated",
+                                            "agent_group", g.id(), Map.of("status", status.name())))))
                     .thenReturn(AgentGroupView.of(updated));
         });
     }
@@ -147,18 +154,27 @@ public class AgentController {
     public Mono<AgentView> updateAgent(Caller caller, @PathVariable String agentId,
             @RequestBody UpdateAgent request) {
         return lookup.member(caller, agentId, MemberKind.AGENT).flatMap(agent -> {
-            MemberStatus status = request.status() == null ? agent.status() : request.status();
-            if (status != MemberStatus.ACTIVE && status != MemberStatus.DISABLED
-                    && status != MemberStatus.BUDGET_EXHAUSTED) {
-                throw ApiException.invalid("status", "must be ACTIVE or DISABLED for an agent");
+            // Only what the request sets is checked: renaming a BUDGET_EXHAUSTED agent keeps its status.
+            if (request.status() != null && request.status() != MemberStatus.ACTIVE
+                    && request.status() != MemberStatus.DISABLED) {
+                throw ApiException.invalid("status", "must be ACTIVE or DISABLED for an agent; BUDGET_EXHAUSTED is "
+                        + "set only by an exhausted auto-disable budget");
             }
+            MemberStatus status = request.status() == null ? agent.status() : request.status();
+            String name = request.name() == null ? agent.name() : Check.name(request.name(), "name");
             Member updated = new Member(agent.id(), agent.orgId(), agent.workspaceId(), agent.groupId(),
-                    agent.kind(), request.name() == null ? agent.name() : Check.name(request.name(), "name"),
-                    null, status, 0, false, agent.createdAt(), Instant.now());
-            return changes.commit(store.update(updated)
-                            .then(changes.publish(updated.state()))
-                            .then(changes.audit(agent.orgId(), caller.actor(), "agent.updated", "agent", agent.id(),
-                                    Map.of("status", status.name()))))
+                    agent.kind(), name, null, status, 0, false, agent.createdAt(), Instant.now());
+            // Names are unique in any case; a change of case only is no clash with itself.
+            Mono<Boolean> taken = name.equalsIgnoreCase(agent.name()) ? Mono.just(false)
+                    : store.memberNameTaken(agent.groupId(), name);
+            return taken
+                    .flatMap(t -> t
+                            ? Mono.error(ApiException.conflict("duplicate_name",
+                                    "the agent group already has an agent named '" + name + "'", "name"))
+                            : changes.commit(store.update(updated)
+                                    .then(changes.publish(updated.state()))
+                                    .then(changes.audit(agent.orgId(), caller.actor(), "agent.updated", "agent",
+                                            agent.id(), Map.of("status", status.name())))))
                     .thenReturn(AgentView.of(updated));
         });
     }

@@ -9,6 +9,7 @@ import dev.tally.governance.hierarchy.Lookup;
 import dev.tally.governance.people.PeopleViews.TeamView;
 import dev.tally.governance.people.PeopleViews.UserView;
 import dev.tally.governance.support.Changes;
+import dev.tally.governance.web.ApiException;
 import dev.tally.governance.web.Check;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -63,17 +64,24 @@ public class TeamController {
     public Mono<TeamView> update(Caller caller, @PathVariable String teamId,
             @RequestBody PeopleRequests.UpdateTeam request) {
         return lookup.group(caller, teamId, GroupKind.TEAM).flatMap(g -> {
-            Group updated = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(),
-                    request.name() == null ? g.name() : Check.name(request.name(), "name"),
+            String name = request.name() == null ? g.name() : Check.name(request.name(), "name");
+            Group updated = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(), name,
                     request.description() == null ? g.description()
                             : Check.text(request.description(), "description", Check.TEXT_MAX),
                     request.isActive() == null ? g.status()
                             : request.isActive() ? EntityStatus.ACTIVE : EntityStatus.INACTIVE,
                     g.poolCredits(), g.createdAt(), Instant.now());
-            return changes.commit(store.update(updated)
-                            .then(changes.publish(updated.state()))
-                            .then(changes.audit(g.orgId(), caller.actor(), "team.updated", "team", g.id(),
-                                    Map.of("status", updated.status().name()))))
+            // Names are unique in any case; a change of case only is no clash with itself.
+            Mono<Boolean> taken = name.equalsIgnoreCase(g.name()) ? Mono.just(false)
+                    : store.groupNameTaken(g.workspaceId(), name);
+            return taken
+                    .flatMap(t -> t
+                            ? Mono.error(ApiException.conflict("duplicate_name",
+                                    "the workspace already has a group named '" + name + "'", "name"))
+                            : changes.commit(store.update(updated)
+                                    .then(changes.publish(updated.state()))
+                                    .then(changes.audit(g.orgId(), caller.actor(), "team.updated", "team", g.id(),
+                                            Map.of("status", updated.status().name())))))
                     .thenReturn(TeamView.of(updated));
         });
     }

@@ -88,13 +88,20 @@ public class WorkspaceController {
             EntityStatus status = request.status() != null ? request.status()
                     : request.isActive() != null ? (request.isActive() ? EntityStatus.ACTIVE : EntityStatus.INACTIVE)
                     : ws.status();
-            Workspace updated = new Workspace(ws.id(), ws.orgId(),
-                    request.name() == null ? ws.name() : Check.name(request.name(), "name"), status, ws.isDefault(),
-                    ws.createdAt(), Instant.now());
-            return changes.commit(store.update(updated)
-                            .then(changes.publish(updated.state()))
-                            .then(changes.audit(ws.orgId(), caller.actor(), "workspace.updated", "workspace", ws.id(),
-                                    Map.of("status", status.name()))))
+            String name = request.name() == null ? ws.name() : Check.name(request.name(), "name");
+            Workspace updated = new Workspace(ws.id(), ws.orgId(), name, status, ws.isDefault(), ws.createdAt(),
+                    Instant.now());
+            // Names are unique in any case; a change of case only is no clash with itself.
+            Mono<Boolean> taken = name.equalsIgnoreCase(ws.name()) ? Mono.just(false)
+                    : store.workspaceNameTaken(ws.orgId(), name);
+            return taken
+                    .flatMap(t -> t
+                            ? Mono.error(ApiException.conflict("duplicate_name",
+                                    "the organisation already has a workspace named '" + name + "'", "name"))
+                            : changes.commit(store.update(updated)
+                                    .then(changes.publish(updated.state()))
+                                    .then(changes.audit(ws.orgId(), caller.actor(), "workspace.updated", "workspace",
+                                            ws.id(), Map.of("status", status.name())))))
                     .thenReturn(WorkspaceView.of(updated));
         });
     }
