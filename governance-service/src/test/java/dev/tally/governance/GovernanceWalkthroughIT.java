@@ -131,4 +131,14 @@ class GovernanceWalkthroughIT extends GovernanceTestBase {
             assertThat(stateTopic().deleted("policy:" + policyId)).isTrue();
         });
     }
+
+    @Test
+    void a_price_is_deleted_by_the_provider_name_it_was_set_with_in_any_case() {
+        JsonNode price = Admin.json(platform().put("/pricing/CaseLLM/case-1",
+                Map.of("input_usd_per_1k", 10, "output_usd_per_1k", new BigDecimal("0.5"))), HttpStatus.OK);
+        assertThat(price.path("provider").asString()).isEqualTo("casellm");
+
+        platform().delete("/pricing/CaseLLM/case-1").expectStatus().isNoContent();
+        assertThat(as(null).read("/pricing")).extracting(p -> p.path("model").asString()).doesNotContain("case-1");
+    }
 }

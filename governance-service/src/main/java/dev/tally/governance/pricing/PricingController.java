@@ -46,7 +46,7 @@ public class PricingController {
     public Mono<PriceView> put(Caller caller, @PathVariable String provider, @PathVariable String model,
             @RequestBody PriceRequest request) {
         caller.requirePlatformAdmin();
-        String p = Check.name(provider, "provider").toLowerCase(Locale.ROOT);
+        String p = provider(provider);
         String m = Check.name(model, "model");
         Price price = new Price(p, m, usd(request.inputUsdPer1k(), "input_usd_per_1k"),
                 usd(request.outputUsdPer1k(), "output_usd_per_1k"), Instant.now());
@@ -62,12 +62,19 @@ public class PricingController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public Mono<Void> delete(Caller caller, @PathVariable String provider, @PathVariable String model) {
         caller.requirePlatformAdmin();
-        return prices.find(provider, model)
-                .switchIfEmpty(Mono.error(() -> ApiException.notFound("price", provider + "/" + model)))
-                .flatMap(price -> changes.commit(prices.delete(provider, model)
+        String p = provider(provider);
+        String m = Check.name(model, "model");
+        return prices.find(p, m)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("price", p + "/" + m)))
+                .flatMap(price -> changes.commit(prices.delete(p, m)
                         .then(changes.publishDeletion(price.state()))
-                        .then(changes.audit(null, caller.actor(), "price.deleted", "price", provider + "/" + model,
+                        .then(changes.audit(null, caller.actor(), "price.deleted", "price", p + "/" + m,
                                 Map.of()))));
+    }
+
+    /** Stored lower case, so that {@code OpenAI} and {@code openai} name one price, on PUT and DELETE alike. */
+    private static String provider(String provider) {
+        return Check.name(provider, "provider").toLowerCase(Locale.ROOT);
     }
 
     private static BigDecimal usd(BigDecimal value, String field) {
