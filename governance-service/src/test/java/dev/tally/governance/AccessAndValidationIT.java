@@ -155,6 +155,17 @@ class AccessAndValidationIT extends GovernanceTestBase {
     }
 
     @Test
+    void only_the_owner_lists_the_admin_keys() {
+        JsonNode admin = acme.owner().create("/orgs/" + acme.id() + "/admin-keys", Map.of("name", "ops"));
+        Admin orgAdmin = as(admin.path("plaintext_key").asString());
+
+        expectError(orgAdmin.get("/orgs/" + acme.id() + "/admin-keys"), HttpStatus.FORBIDDEN, "forbidden", null);
+        assertThat(acme.owner().read("/orgs/" + acme.id() + "/admin-keys"))
+                .extracting(k -> k.path("name").asString()).containsExactlyInAnyOrder("owner", "ops");
+        assertThat(platform().read("/orgs/" + acme.id() + "/admin-keys")).hasSize(2);
+    }
+
+    @Test
     void an_admin_sets_an_agent_active_or_disabled_but_never_budget_exhausted() {
         expectError(acme.owner().patch("/agents/" + acmeAgent, Map.of("status", "BUDGET_EXHAUSTED")),
                 HttpStatus.BAD_REQUEST, "invalid_field", "status");

@@ -71,7 +71,11 @@ public class OrgController {
 
     @GetMapping("/orgs/{orgId}/admin-keys")
     public Flux<AdminKeyView> listAdminKeys(Caller caller, @PathVariable String orgId) {
-        return orgs.find(caller, orgId).flatMapMany(org -> adminKeys.list(org.id()));
+        // Role.ORG_ADMIN: everything except admin keys, which includes knowing who holds them.
+        return orgs.find(caller, orgId).flatMapMany(org -> {
+            caller.requireOrgOwner(org.id(), "organisation", orgId);
+            return adminKeys.list(org.id());
+        });
     }
 
     @DeleteMapping("/orgs/{orgId}/admin-keys/{keyId}")
