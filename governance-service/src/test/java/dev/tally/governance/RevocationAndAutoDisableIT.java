@@ -1,6 +1,7 @@
 package dev.tally.governance;
 
 import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.governance.CredentialState;
 import dev.tally.events.governance.EntityStatus;
 import dev.tally.events.governance.KeyStatus;
 import dev.tally.events.governance.MemberState;
@@ -23,12 +24,15 @@ import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** What gateways learn from the state topic: revocations, and targets disabled by exhausted budgets. */
@@ -58,6 +62,41 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
         org.owner().delete("/users/" + userId + "/keys/" + keyId).expectStatus().isOk();
         org.owner().delete("/users/" + userId + "/keys/01a20000-0000-7000-8000-000000000000")
                 .expectStatus().isNotFound();
+    }
+
+    @Test
+    void republishing_dates_revoked_keys_and_credentials_by_their_revocation() {
+        TestOrg org = newOrg("Republish", 0);
+        JsonNode user = org.owner().create("/orgs/" + org.id() + "/users", Map.of("email", "p@p.example"));
+        String keyState = "api-key:" + ApiKeys.hash(user.path("api_key").path("plaintext_key").asString());
+        String credentialId = org.owner().create("/orgs/" + org.id() + "/credentials",
+                Map.of("provider", "openai", "api_key", "sk-republish-0123456789")).path("id").asString();
+        String credentialState = "credential:" + credentialId;
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateTopic().versions(keyState) == 1
+                && stateTopic().versions(credentialState) == 1);
+        JsonNode key = Admin.json(org.owner().delete("/users/" + user.path("id").asString() + "/keys/"
+                + user.path("api_key").path("id").asString()), HttpStatus.OK);
+        JsonNode credential = Admin.json(org.owner().delete("/orgs/" + org.id() + "/credentials/" + credentialId),
+                HttpStatus.OK);
+        // Issued, then revoked.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateTopic().versions(keyState) == 2
+                && stateTopic().versions(credentialState) == 2);
+
+        Admin.json(platform().post("/admin/republish", null), HttpStatus.OK);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stateTopic().versions(keyState) == 3
+                && stateTopic().versions(credentialState) == 3);
+        // The database keeps microseconds; the revocation's answer had the clock's full precision.
+        assertThat(stateTopic().get(keyState, ApiKeyState.class)).get()
+                .satisfies(k -> assertThat(k.status()).isEqualTo(KeyStatus.REVOKED))
+                .extracting(ApiKeyState::updatedAt)
+                .satisfies(at -> assertThat(at).isCloseTo(Instant.parse(key.path("revoked_at").asString()),
+                        within(1, ChronoUnit.MILLIS)));
+        assertThat(stateTopic().get(credentialState, CredentialState.class)).get()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(KeyStatus.REVOKED))
+                .extracting(CredentialState::updatedAt)
+                .satisfies(at -> assertThat(at).isCloseTo(Instant.parse(credential.path("revoked_at").asString()),
+                        within(1, ChronoUnit.MILLIS)));
     }
 
     @Test

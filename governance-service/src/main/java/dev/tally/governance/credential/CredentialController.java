@@ -5,10 +5,8 @@ import dev.tally.governance.auth.Caller;
 import dev.tally.governance.hierarchy.Lookup;
 import dev.tally.governance.support.Changes;
 import dev.tally.governance.support.Ids;
-import dev.tally.governance.support.Sql;
 import dev.tally.governance.web.ApiException;
 import dev.tally.governance.web.Check;
-import io.r2dbc.spi.Readable;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -100,7 +98,7 @@ public class CredentialController {
     public Flux<CredentialView> list(Caller caller, @PathVariable String orgId) {
         return lookup.org(caller, orgId)
                 .flatMapMany(org -> db.sql("select * from credential where org_id = :org order by id")
-                        .bind("org", org.id()).map(row -> credential(row)).all())
+                        .bind("org", org.id()).map(Credential::of).all())
                 .map(CredentialView::of);
     }
 
@@ -109,7 +107,7 @@ public class CredentialController {
     public Mono<CredentialView> revoke(Caller caller, @PathVariable String orgId, @PathVariable String credentialId) {
         return lookup.org(caller, orgId)
                 .flatMap(org -> db.sql("select * from credential where id = :id and org_id = :org")
-                        .bind("id", credentialId).bind("org", org.id()).map(row -> credential(row)).one())
+                        .bind("id", credentialId).bind("org", org.id()).map(Credential::of).one())
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("credential", credentialId)))
                 .flatMap(c -> {
                     if (c.status() == KeyStatus.REVOKED) {
@@ -127,12 +125,5 @@ public class CredentialController {
                             .thenReturn(revoked);
                 })
                 .map(CredentialView::of);
-    }
-
-    private static Credential credential(Readable r) {
-        return new Credential(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "provider"),
-                Sql.string(r, "label"), Sql.string(r, "ciphertext"), Sql.string(r, "last_four"),
-                KeyStatus.valueOf(Sql.string(r, "status")), Sql.instant(r, "created_at"),
-                Sql.instant(r, "revoked_at"));
     }
 }

@@ -41,6 +41,10 @@ public class ApiKeyStore {
                 .map(row -> key(row)).all();
     }
 
+    public Flux<ApiKey> all() {
+        return db.sql("select * from api_key order by id").map(row -> key(row)).all();
+    }
+
     public Mono<ApiKey> find(String id) {
         return db.sql("select * from api_key where id = :id").bind("id", id).map(row -> key(row)).one();
     }

@@ -4,6 +4,9 @@ import dev.tally.events.governance.GovernanceState;
 import dev.tally.governance.auth.Caller;
 import dev.tally.governance.budget.BudgetStore;
 import dev.tally.governance.budget.Budget;
+import dev.tally.governance.credential.Credential;
+import dev.tally.governance.key.ApiKey;
+import dev.tally.governance.key.ApiKeyStore;
 import dev.tally.governance.policy.Policy;
 import dev.tally.governance.policy.PolicyStore;
 import dev.tally.governance.pricing.Price;
@@ -34,16 +37,18 @@ public class StateRepublisher implements ApplicationRunner {
     private final PolicyStore policies;
     private final BudgetStore budgets;
     private final dev.tally.governance.hierarchy.HierarchyStore hierarchy;
+    private final ApiKeyStore keys;
     private final Tx tx;
 
     public StateRepublisher(DatabaseClient db, StateOutbox outbox, PriceStore prices, PolicyStore policies,
-            BudgetStore budgets, dev.tally.governance.hierarchy.HierarchyStore hierarchy, Tx tx) {
+            BudgetStore budgets, dev.tally.governance.hierarchy.HierarchyStore hierarchy, ApiKeyStore keys, Tx tx) {
         this.db = db;
         this.outbox = outbox;
         this.prices = prices;
         this.policies = policies;
         this.budgets = budgets;
         this.hierarchy = hierarchy;
+        this.keys = keys;
         this.tx = tx;
     }
 
@@ -66,22 +71,9 @@ public class StateRepublisher implements ApplicationRunner {
                         .concatMap(hierarchy::member).map(m -> m.state()),
                 db.sql("select id from project order by id").map(row -> row.get("id", String.class)).all()
                         .concatMap(hierarchy::project).map(p -> p.state()),
-                db.sql("select * from api_key order by id")
-                        .map(row -> new dev.tally.events.governance.ApiKeyState(row.get("key_hash", String.class),
-                                row.get("id", String.class), row.get("org_id", String.class),
-                                row.get("member_id", String.class), row.get("name", String.class),
-                                row.get("key_suffix", String.class),
-                                dev.tally.events.governance.KeyStatus.valueOf(row.get("status", String.class)),
-                                row.get("created_at", java.time.OffsetDateTime.class).toInstant()))
-                        .all(),
-                db.sql("select * from credential order by id")
-                        .map(row -> new dev.tally.events.governance.CredentialState(row.get("id", String.class),
-                                row.get("org_id", String.class), row.get("provider", String.class),
-                                row.get("label", String.class), row.get("ciphertext", String.class),
-                                row.get("last_four", String.class),
-                                dev.tally.events.governance.KeyStatus.valueOf(row.get("status", String.class)),
-                                row.get("created_at", java.time.OffsetDateTime.class).toInstant()))
-                        .all(),
+                // The entities' own state(), as normal publishing uses: a revoked one is dated by its revocation.
+                keys.all().map(ApiKey::state),
+                db.sql("select * from credential order by id").map(Credential::of).all().map(Credential::state),
                 policies.all().map(Policy::state),
                 budgets.all().map(Budget::state),
                 prices.all().map(Price::state));

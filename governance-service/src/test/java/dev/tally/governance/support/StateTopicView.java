@@ -29,6 +29,7 @@ public final class StateTopicView implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, GovernanceState> states = new ConcurrentHashMap<>();
     private final Map<String, Boolean> tombstoned = new ConcurrentHashMap<>();
+    private final Map<String, Integer> versions = new ConcurrentHashMap<>();
     private final Thread poller;
     private volatile boolean running = true;
 
@@ -52,6 +53,11 @@ public final class StateTopicView implements AutoCloseable {
         return get(key).filter(type::isInstance).map(type::cast);
     }
 
+    /** How many records of this key were read, tombstones included: tells a republished value from the last one. */
+    public int versions(String key) {
+        return versions.getOrDefault(key, 0);
+    }
+
     public boolean deleted(String key) {
         return tombstoned.containsKey(key) && !states.containsKey(key);
     }
@@ -60,6 +66,7 @@ public final class StateTopicView implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    versions.merge(record.key(), 1, Integer::sum);
                     if (record.value() == null) {
                         states.remove(record.key());
                         tombstoned.put(record.key(), true);
