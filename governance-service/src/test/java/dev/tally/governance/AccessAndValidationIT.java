@@ -202,6 +202,19 @@ class AccessAndValidationIT extends GovernanceTestBase {
     }
 
     @Test
+    void a_query_parameter_of_the_wrong_type_is_an_invalid_field_naming_the_parameter() {
+        Admin owner = acme.owner();
+        String team = owner.create("/orgs/" + acme.id() + "/teams", Map.of("name", "ops")).path("id").asString();
+        String user = owner.create("/orgs/" + acme.id() + "/users", Map.of("email", "q@acme.example"))
+                .path("id").asString();
+
+        expectError(owner.get("/orgs/" + acme.id() + "/transfers?limit=abc"), HttpStatus.BAD_REQUEST,
+                "invalid_field", "limit");
+        expectError(owner.post("/teams/" + team + "/members/" + user + "?is_admin=maybe", null),
+                HttpStatus.BAD_REQUEST, "invalid_field", "is_admin");
+    }
+
+    @Test
     void byok_credentials_are_stored_encrypted_and_never_returned() {
         String secret = "sk-live-0123456789abcdefWXYZ";
         JsonNode created = acme.owner().create("/orgs/" + acme.id() + "/credentials",

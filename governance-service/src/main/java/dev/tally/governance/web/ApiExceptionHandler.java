@@ -2,6 +2,7 @@ package dev.tally.governance.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,9 +25,22 @@ public class ApiExceptionHandler {
         return ResponseEntity.status(e.status()).body(ApiError.of(e));
     }
 
-    /** Unreadable bodies: name the field whose value had the wrong type, as Jackson located it. */
+    /**
+     * Unreadable bodies: name the field whose value had the wrong type, as Jackson located it. A query parameter of
+     * the wrong type ({@code limit=abc}) is named the same way, as the client sent it.
+     */
     @ExceptionHandler(ServerWebInputException.class)
     ResponseEntity<ApiError> input(ServerWebInputException e) {
+        TypeMismatchException mismatch = find(e, TypeMismatchException.class);
+        if (mismatch != null && e.getMethodParameter() != null) {
+            String parameter = mismatch.getPropertyName() != null ? mismatch.getPropertyName()
+                    : e.getMethodParameter().getParameterName();
+            if (parameter != null) {
+                Class<?> type = mismatch.getRequiredType();
+                return api(ApiException.invalid(parameter, "has the wrong type"
+                        + (type == null ? "" : ": expected " + type.getSimpleName())));
+            }
+        }
         DatabindException databind = find(e, DatabindException.class);
         if (databind != null && !databind.getPath().isEmpty()) {
             String field = databind.getPath().stream()

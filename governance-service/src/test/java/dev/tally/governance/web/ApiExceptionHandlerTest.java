@@ -2,9 +2,13 @@ package dev.tally.governance.web;
 
 import dev.tally.governance.policy.PolicyRequest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,6 +107,44 @@ class ApiExceptionHandlerTest {
         assertThat(error.status()).isEqualTo(400);
         assertThat(error.code()).isEqualTo("invalid_body");
         assertThat(error.message()).isEqualTo("No request body");
+    }
+
+    @Test
+    void a_query_parameter_of_the_wrong_type_is_an_invalid_field_named_as_sent() throws Exception {
+        MethodParameter parameter = new MethodParameter(Queries.class.getDeclaredMethod("join", boolean.class), 0);
+        TypeMismatchException mismatch = new TypeMismatchException("maybe", boolean.class);
+        // What WebFlux's argument resolver does before it wraps the failure.
+        mismatch.initPropertyName("is_admin");
+
+        ApiError.Body error = handler.input(new ServerWebInputException("Type mismatch.", parameter, mismatch))
+                .getBody().error();
+
+        assertThat(error.status()).isEqualTo(400);
+        assertThat(error.code()).isEqualTo("invalid_field");
+        assertThat(error.field()).isEqualTo("is_admin");
+        assertThat(error.reason()).contains("boolean");
+    }
+
+    @Test
+    void a_mismatch_without_a_property_name_is_named_after_the_method_parameter() throws Exception {
+        MethodParameter parameter = new MethodParameter(Queries.class.getDeclaredMethod("list", int.class), 0);
+        parameter.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
+
+        ApiError.Body error = handler.input(new ServerWebInputException("Type mismatch.", parameter,
+                new TypeMismatchException("abc", int.class))).getBody().error();
+
+        assertThat(error.code()).isEqualTo("invalid_field");
+        assertThat(error.field()).isEqualTo("limit");
+    }
+
+    @SuppressWarnings("unused")
+    private static final class Queries {
+
+        void join(@RequestParam(name = "is_admin", defaultValue = "false") boolean isAdmin) {
+        }
+
+        void list(@RequestParam(defaultValue = "50") int limit) {
+        }
     }
 
     private ApiError.Body answer(String json, Class<?> type) {
