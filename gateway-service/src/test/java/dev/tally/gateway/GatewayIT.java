@@ -165,6 +165,26 @@ class GatewayIT {
     }
 
     @Test
+    void a_budget_that_refuses_the_requested_model_falls_back_to_the_policys_cheaper_model() {
+        TestAgent thrifty = TestAgent.create(stack, "Thrifty", 10_000);
+        thrifty.owner().post("/policies", Map.of("agent_id", thrifty.agentId(),
+                "allowed_models", List.of("gpt-4o", "mock-model"), "fallback_models", List.of("mock-model")));
+        thrifty.owner().post("/budgets", Map.of("period", "DAILY", "limit_credits", 2, "agent_id", thrifty.agentId()));
+        awaitKnown(thrifty.key());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client(thrifty.key()).models().list()
+                .data()).extracting(m -> m.id()).containsExactlyInAnyOrder("gpt-4o", "mock-model"));
+
+        // gpt-4o with 2,000 output tokens would reserve 3 credits; mock-model needs 1.
+        ChatCompletion completion = client(thrifty.key()).chat().completions().create(ChatCompletionCreateParams
+                .builder().model("gpt-4o").addUserMessage("Hello").maxCompletionTokens(2_000).build());
+
+        assertThat(xPlatform(completion._additionalProperties().get("x_platform")))
+                .containsEntry("model", "mock-model")
+                .containsEntry("fallback_from", "gpt-4o")
+                .containsEntry("fallback_reason", "budget_exceeded");
+    }
+
+    @Test
     void a_revoked_key_is_refused_within_a_second() {
         TestAgent revoking = TestAgent.create(stack, "Revoking", 1_000);
         awaitKnown(revoking.key());
