@@ -1,0 +1,187 @@
+package dev.tally.gateway.state;
+
+import dev.tally.events.governance.CredentialState;
+import dev.tally.events.governance.EntityStatus;
+import dev.tally.events.governance.GovernanceState;
+import dev.tally.events.governance.KeyStatus;
+import dev.tally.events.governance.MemberState;
+import dev.tally.events.governance.MemberStatus;
+import dev.tally.events.governance.PolicyState;
+import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.BudgetState;
+import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import static dev.tally.gateway.support.StateRecords.ORG;
+import static dev.tally.gateway.support.StateRecords.key;
+import static dev.tally.gateway.support.StateRecords.sha256Hex;
+import static dev.tally.gateway.support.StateRecords.team;
+import static dev.tally.gateway.support.StateRecords.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GovernanceViewTest {
+
+    private static final Scope TEAM_1 = new Scope(ScopeLevel.GROUP, "team-1");
+    private static final Scope TEAM_2 = new Scope(ScopeLevel.GROUP, "team-2");
+
+    private final GovernanceView view = new GovernanceView();
+
+    private void apply(GovernanceState state) {
+        view.apply(state.stateKey(), state);
+    }
+
+    private static PolicyState policy(Scope target) {
+        return new PolicyState("policy-1", ORG, target, "models", List.of("gpt-4o-mini"), null, null, null, null,
+                null, null, Instant.EPOCH);
+    }
+
+    private static PriceState price(String input) {
+        return new PriceState("openai", "gpt-4o-mini", new BigDecimal(input), new BigDecimal("0.0006"),
+                Instant.EPOCH);
+    }
+
+    private static CredentialState credential(String id, String provider, KeyStatus status, Instant updatedAt) {
+        return new CredentialState(id, ORG, provider, "prod", "sealed-" + id, "abcd", status, updatedAt);
+    }
+
+    @Test
+    void a_member_moved_to_another_group_is_listed_only_under_the_new_one() {
+        apply(team("team-1", EntityStatus.ACTIVE));
+        apply(team("team-2", EntityStatus.ACTIVE));
+        apply(user("alice", "team-1", MemberStatus.ACTIVE));
+
+        apply(user("alice", "team-2", MemberStatus.ACTIVE));
+
+        assertThat(view.membersOf("team-1")).isEmpty();
+        assertThat(view.membersOf("team-2")).extracting(MemberState::id).containsExactly("alice");
+        assertThat(view.member("alice")).get().extracting(MemberState::groupId).isEqualTo("team-2");
+    }
+
+    @Test
+    void a_member_replaced_in_the_same_group_is_listed_once_with_its_new_state() {
+        apply(user("alice", "team-1", MemberStatus.ACTIVE));
+
+        apply(user("alice", "team-1", MemberStatus.ON_VACATION));
+
+        assertThat(view.membersOf("team-1")).extracting(MemberState::status)
+                .containsExactly(MemberStatus.ON_VACATION);
+    }
+
+    @Test
+    void a_member_tombstone_removes_it_from_its_group() {
+        MemberState alice = user("alice", "team-1", MemberStatus.ACTIVE);
+        apply(alice);
+
+        view.apply(alice.stateKey(), null);
+
+        assertThat(view.member("alice")).isEmpty();
+        assertThat(view.membersOf("team-1")).isEmpty();
+    }
+
+    @Test
+    void a_retargeted_policy_is_found_only_at_its_new_target() {
+        apply(policy(TEAM_1));
+
+        apply(policy(TEAM_2));
+
+        assertThat(view.policiesAt(TEAM_1)).isEmpty();
+        assertThat(view.policiesAt(TEAM_2)).extracting(PolicyState::id).containsExactly("policy-1");
+    }
+
+    @Test
+    void a_rescoped_budget_is_found_only_at_its_new_scope() {
+        BudgetState before = new BudgetState("budget-1", ORG, TEAM_1, BudgetPeriod.DAILY, 100, List.of(80), false,
+                Instant.EPOCH);
+        BudgetState after = new BudgetState("budget-1", ORG, TEAM_2, BudgetPeriod.DAILY, 200, List.of(80), false,
+                Instant.EPOCH);
+        apply(before);
+
+        apply(after);
+
+        assertThat(view.budgetsAt(TEAM_1)).isEmpty();
+        assertThat(view.budgetsAt(TEAM_2)).containsExactly(after);
+        assertThat(view.budget("budget-1")).contains(after);
+    }
+
+    @Test
+    void a_replaced_price_answers_with_the_new_values() {
+        apply(price("0.00015"));
+
+        apply(price("0.0002"));
+
+        assertThat(view.price("gpt-4o-mini")).get().extracting(PriceState::inputUsdPer1k)
+                .isEqualTo(new BigDecimal("0.0002"));
+        assertThat(view.prices()).hasSize(1);
+    }
+
+    @Test
+    void a_price_tombstone_removes_the_price() {
+        PriceState price = price("0.00015");
+        apply(price);
+
+        view.apply(price.stateKey(), null);
+
+        assertThat(view.price("gpt-4o-mini")).isEmpty();
+        assertThat(view.prices()).isEmpty();
+    }
+
+    @Test
+    void a_key_tombstone_removes_the_key() {
+        ApiKeyState apiKey = key("cpk_live_secret", "alice", KeyStatus.ACTIVE);
+        apply(apiKey);
+
+        view.apply(apiKey.stateKey(), null);
+
+        assertThat(view.key(sha256Hex("cpk_live_secret"))).isEmpty();
+    }
+
+    @Test
+    void a_tombstone_for_an_unknown_key_changes_nothing() {
+        apply(price("0.00015"));
+
+        view.apply("price:openai/unknown", null);
+
+        assertThat(view.price("gpt-4o-mini")).isPresent();
+    }
+
+    @Test
+    void the_credential_for_a_provider_ignores_revoked_ones() {
+        apply(credential("cred-old", "openai", KeyStatus.ACTIVE, Instant.parse("2025-01-01T00:00:00Z")));
+        apply(credential("cred-new", "openai", KeyStatus.REVOKED, Instant.parse("2025-02-01T00:00:00Z")));
+
+        assertThat(view.credential(ORG, "openai")).get().extracting(CredentialState::id).isEqualTo("cred-old");
+    }
+
+    @Test
+    void a_credential_revoked_in_place_is_no_longer_used() {
+        apply(credential("cred-1", "openai", KeyStatus.ACTIVE, Instant.parse("2025-01-01T00:00:00Z")));
+
+        apply(credential("cred-1", "openai", KeyStatus.REVOKED, Instant.parse("2025-01-02T00:00:00Z")));
+
+        assertThat(view.credential(ORG, "openai")).isEmpty();
+    }
+
+    @Test
+    void the_newest_active_credential_wins() {
+        apply(credential("cred-1", "openai", KeyStatus.ACTIVE, Instant.parse("2025-01-01T00:00:00Z")));
+        apply(credential("cred-2", "openai", KeyStatus.ACTIVE, Instant.parse("2025-03-01T00:00:00Z")));
+
+        assertThat(view.credential(ORG, "openai")).get().extracting(CredentialState::id).isEqualTo("cred-2");
+    }
+
+    @Test
+    void a_credential_is_only_for_its_provider_and_org() {
+        apply(credential("cred-1", "anthropic", KeyStatus.ACTIVE, Instant.EPOCH));
+
+        assertThat(view.credential(ORG, "openai")).isEmpty();
+        assertThat(view.credential("org-2", "anthropic")).isEmpty();
+        assertThat(view.credential(ORG, "anthropic")).isPresent();
+    }
+}
