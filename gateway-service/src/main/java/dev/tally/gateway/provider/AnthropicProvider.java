@@ -2,7 +2,6 @@ package dev.tally.gateway.provider;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -27,27 +26,24 @@ public class AnthropicProvider implements ChatProvider {
     private final WebClient http;
     private final JsonMapper json;
     private final Duration timeout;
+    private final UpstreamErrors errors;
 
     public AnthropicProvider(String name, WebClient http, JsonMapper json, Duration timeout) {
         this.name = name;
         this.http = http;
         this.json = json;
         this.timeout = timeout;
+        this.errors = new UpstreamErrors(name, json);
     }
 
     @Override
     public Mono<ProviderResponse> complete(ProviderRequest request) {
         return post(request, false)
                 .retrieve()
-                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
-                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .onStatus(status -> status.isError(), errors.fromStatus())
                 .bodyToMono(ObjectNode.class)
                 .timeout(timeout)
-                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
-                        + e.getMessage()))
-                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new ProviderFailure(0, name
-                        + " did not answer within " + timeout.toMillis() + " ms"))
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
                 .map(this::toOpenAi);
     }
 
@@ -59,12 +55,9 @@ public class AnthropicProvider implements ChatProvider {
         return post(request, true)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
-                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
-                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .onStatus(status -> status.isError(), errors.fromStatus())
                 .bodyToFlux(String.class)
-                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
-                        + e.getMessage()))
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
                 .filter(data -> !data.isBlank())
                 .concatMap(data -> {
                     JsonNode event = json.readTree(data);
@@ -211,17 +204,5 @@ public class AnthropicProvider implements ChatProvider {
         if (from.hasNonNull(fromField)) {
             to.set(toField, from.get(fromField));
         }
-    }
-
-    private String errorMessage(String body) {
-        try {
-            JsonNode error = json.readTree(body).path("error");
-            if (error.isObject()) {
-                return error.path("message").asString(body);
-            }
-        } catch (RuntimeException e) {
-            // not JSON
-        }
-        return body.length() > 300 ? body.substring(0, 300) : body;
     }
 }

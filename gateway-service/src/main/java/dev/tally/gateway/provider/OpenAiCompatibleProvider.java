@@ -3,7 +3,6 @@ package dev.tally.gateway.provider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -22,12 +21,14 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     private final WebClient http;
     private final JsonMapper json;
     private final Duration timeout;
+    private final UpstreamErrors errors;
 
     public OpenAiCompatibleProvider(String name, WebClient http, JsonMapper json, Duration timeout) {
         this.name = name;
         this.http = http;
         this.json = json;
         this.timeout = timeout;
+        this.errors = new UpstreamErrors(name, json);
     }
 
     @Override
@@ -37,16 +38,10 @@ public class OpenAiCompatibleProvider implements ChatProvider {
         body.remove("stream_options");
         return post(request, body)
                 .retrieve()
-                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class)
-                        .defaultIfEmpty("")
-                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
-                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .onStatus(status -> status.isError(), errors.fromStatus())
                 .bodyToMono(ObjectNode.class)
                 .timeout(timeout)
-                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
-                        + e.getMessage()))
-                .onErrorMap(java.util.concurrent.TimeoutException.class, e -> new ProviderFailure(0, name
-                        + " did not answer within " + timeout.toMillis() + " ms"))
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
                 .map(answer -> {
                     JsonNode usage = answer.path("usage");
                     return new ProviderResponse(answer, usage.path("prompt_tokens").asLong(request.promptTokensEstimate()),
@@ -62,13 +57,9 @@ public class OpenAiCompatibleProvider implements ChatProvider {
         return post(request, body)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
-                .onStatus(status -> status.isError(), response -> response.bodyToMono(String.class)
-                        .defaultIfEmpty("")
-                        .map(text -> new ProviderFailure(response.statusCode().value(), name + " answered "
-                                + response.statusCode().value() + ": " + errorMessage(text))))
+                .onStatus(status -> status.isError(), errors.fromStatus())
                 .bodyToFlux(String.class)
-                .onErrorMap(WebClientRequestException.class, e -> new ProviderFailure(0, name + " unreachable: "
-                        + e.getMessage()))
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
                 .filter(data -> !data.isBlank() && !"[DONE]".equals(data.strip()))
                 .map(this::chunk);
     }
@@ -93,17 +84,5 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                     usage.path("completion_tokens").asLong(-1));
         }
         return new StreamChunk(chunk, text.toString(), -1, -1);
-    }
-
-    private String errorMessage(String body) {
-        try {
-            JsonNode error = json.readTree(body).path("error");
-            if (error.isObject()) {
-                return error.path("message").asString(body);
-            }
-        } catch (RuntimeException e) {
-            // not JSON: report the text itself
-        }
-        return body.length() > 300 ? body.substring(0, 300) : body;
     }
 }
