@@ -1,0 +1,63 @@
+package dev.tally.localstack;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** What {@code ./tally up} prints once everything is ready: where things are, the keys, and calls to copy. */
+final class ReadyBanner {
+
+    private ReadyBanner() {
+    }
+
+    static String text(LocalStack stack) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%nTally is ready (%.1f s).%n%n", Progress.seconds(stack.startupTime())));
+        for (String url : stack.gatewayUrls()) {
+            row(text, "gateway", url + "/v1   (OpenAI-compatible)");
+        }
+        row(text, "governance", stack.governanceUrl() + "   (admin API, docs/governance.md)");
+        row(text, "ledger", stack.ledgerUrl());
+        row(text, "dashboard", "not yet: it comes with analytics-service");
+        row(text, "Kafka", stack.kafkaBootstrapServers());
+        row(text, "PostgreSQL", stack.jdbcUrl("tally_ledger").replace("/tally_ledger", "/")
+                + "   (tally_ledger, tally_governance; user " + stack.databaseUser() + ")");
+        row(text, "data and logs", display(stack.dataDirectory()) + "   (logs/<service>.log)");
+        text.append('\n');
+        row(text, "admin key", stack.adminKey() + "   (platform admin)");
+        DemoOrg demo = stack.demo();
+        if (demo != null) {
+            row(text, "demo org", "\"" + demo.orgName() + "\" " + demo.orgId()
+                    + (stack.demoCredits() == null ? "" : ", " + stack.demoCredits() + " credits available"));
+            row(text, "demo agent key", demo.agentKey());
+            text.append('\n').append(tryIt(stack.gatewayUrl(), demo.agentKey()));
+        }
+        text.append("\nCtrl-C stops everything.\n");
+        return text.toString();
+    }
+
+    static String tryIt(String gatewayUrl, String agentKey) {
+        return """
+                Try it:
+
+                  curl %1$s/v1/chat/completions \\
+                    -H "Authorization: Bearer %2$s" -H "Content-Type: application/json" \\
+                    -d '{"model": "mock-model", "messages": [{"role": "user", "content": "Hello!"}]}'
+
+                  # Python (pip install openai)
+                  from openai import OpenAI
+                  client = OpenAI(api_key="%2$s", base_url="%1$s/v1")
+                  answer = client.chat.completions.create(model="mock-model",
+                                                          messages=[{"role": "user", "content": "Hello!"}])
+                  print(answer.choices[0].message.content, answer.model_extra["x_platform"])
+                """.formatted(gatewayUrl, agentKey);
+    }
+
+    private static void row(StringBuilder text, String label, String value) {
+        text.append(String.format(Locale.ROOT, "  %-16s %s%n", label, value));
+    }
+
+    private static String display(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return path.startsWith(cwd) && !path.equals(cwd) ? cwd.relativize(path).toString() : path.toString();
+    }
+}

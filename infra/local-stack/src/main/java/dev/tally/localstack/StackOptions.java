@@ -1,0 +1,238 @@
+package dev.tally.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where the stack keeps its data, which ports it takes and what it starts.
+ *
+ * @param projectRoot         the repository root: the services' jars are found under it
+ * @param dataDirectory       Kafka's and PostgreSQL's data, logs, secrets and the demo organisation ({@code .tally})
+ * @param gatewayPorts        one gateway replica per port
+ * @param externalKafka       bootstrap servers of a Kafka to use instead of starting a broker; null = start one
+ * @param externalPostgres    {@code host:port} of a PostgreSQL to use instead of starting one; null = start one
+ * @param dbUser              database user of an external server (the embedded one's is always {@code postgres})
+ * @param wipe                delete the data directory before starting
+ * @param createDemo          create (or reuse) the demo organisation once the services are healthy
+ * @param serviceJvmOptions   JVM options of every service process
+ * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
+ */
+public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> gatewayPorts, int ledgerPort,
+        int governancePort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
+        String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
+        List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments) {
+
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+    public static final int GATEWAY_PORT = 8080;
+    public static final int LEDGER_PORT = 8081;
+    public static final int GOVERNANCE_PORT = 8082;
+    public static final int KAFKA_PORT = 19092;
+    public static final int KAFKA_CONTROLLER_PORT = 19093;
+    public static final int POSTGRES_PORT = 15432;
+    /**
+     * Small heaps, and the quick C1 compiler only: the services become healthy about a third sooner on a laptop.
+     * Benchmarks want the full JIT: pass other options (docs/operations.md).
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+
+    public StackOptions {
+        Objects.requireNonNull(projectRoot, "projectRoot");
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        gatewayPorts = List.copyOf(gatewayPorts);
+        if (gatewayPorts.isEmpty()) {
+            throw new IllegalArgumentException("at least one gateway port is needed");
+        }
+        serviceJvmOptions = List.copyOf(serviceJvmOptions);
+        Map<String, List<String>> arguments = new LinkedHashMap<>();
+        serviceArguments.forEach((service, args) -> arguments.put(service, List.copyOf(args)));
+        serviceArguments = Map.copyOf(arguments);
+    }
+
+    /** The documented defaults: data in {@code <projectRoot>/.tally}, gateway on 8080, and so on. */
+    public static Builder builder(Path projectRoot) {
+        return new Builder(projectRoot);
+    }
+
+    public Builder toBuilder() {
+        Builder builder = new Builder(projectRoot);
+        builder.dataDirectory = dataDirectory;
+        builder.gatewayPorts = new ArrayList<>(gatewayPorts);
+        builder.ledgerPort = ledgerPort;
+        builder.governancePort = governancePort;
+        builder.kafkaPort = kafkaPort;
+        builder.kafkaControllerPort = kafkaControllerPort;
+        builder.postgresPort = postgresPort;
+        builder.externalKafka = externalKafka;
+        builder.externalPostgres = externalPostgres;
+        builder.dbUser = dbUser;
+        builder.dbPassword = dbPassword;
+        builder.wipe = wipe;
+        builder.createDemo = createDemo;
+        builder.serviceJvmOptions = new ArrayList<>(serviceJvmOptions);
+        builder.serviceArguments = new LinkedHashMap<>(serviceArguments);
+        return builder;
+    }
+
+    public Path jar(String module) {
+        return projectRoot.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
+    }
+
+    /** The broker's classpath: the launcher module's copied runtime dependencies (kafka_2.13 and its own). */
+    public Path kafkaLibDirectory() {
+        return projectRoot.resolve("infra/local-stack/target/lib");
+    }
+
+    public Path logDirectory() {
+        return dataDirectory.resolve("logs");
+    }
+
+    public static final class Builder {
+
+        private final Path projectRoot;
+        private Path dataDirectory;
+        private List<Integer> gatewayPorts = new ArrayList<>(List.of(GATEWAY_PORT));
+        private int ledgerPort = LEDGER_PORT;
+        private int governancePort = GOVERNANCE_PORT;
+        private int kafkaPort = KAFKA_PORT;
+        private int kafkaControllerPort = KAFKA_CONTROLLER_PORT;
+        private int postgresPort = POSTGRES_PORT;
+        private String externalKafka;
+        private String externalPostgres;
+        private String dbUser;
+        private String dbPassword;
+        private boolean wipe;
+        private boolean createDemo = true;
+        private List<String> serviceJvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+        private Map<String, List<String>> serviceArguments = new LinkedHashMap<>();
+
+        private Builder(Path projectRoot) {
+            this.projectRoot = projectRoot.toAbsolutePath().normalize();
+            this.dataDirectory = this.projectRoot.resolve(".tally");
+        }
+
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory.toAbsolutePath().normalize();
+            return this;
+        }
+
+        public Builder gatewayPorts(List<Integer> ports) {
+            this.gatewayPorts = new ArrayList<>(ports);
+            return this;
+        }
+
+        public Builder gatewayPort(int port) {
+            return gatewayPorts(List.of(port));
+        }
+
+        public Builder ledgerPort(int port) {
+            this.ledgerPort = port;
+            return this;
+        }
+
+        public Builder governancePort(int port) {
+            this.governancePort = port;
+            return this;
+        }
+
+        public Builder kafkaPort(int port) {
+            this.kafkaPort = port;
+            return this;
+        }
+
+        public Builder kafkaControllerPort(int port) {
+            this.kafkaControllerPort = port;
+            return this;
+        }
+
+        public Builder postgresPort(int port) {
+            this.postgresPort = port;
+            return this;
+        }
+
+        /** Every port chosen by the OS among the free ones: for tests that must not collide with a running stack. */
+        public Builder freePorts() {
+            List<Integer> gateways = new ArrayList<>();
+            for (int i = 0; i < gatewayPorts.size(); i++) {
+                gateways.add(freePort());
+            }
+            gatewayPorts = gateways;
+            ledgerPort = freePort();
+            governancePort = freePort();
+            kafkaPort = freePort();
+            kafkaControllerPort = freePort();
+            postgresPort = freePort();
+            return this;
+        }
+
+        public Builder externalKafka(String bootstrapServers) {
+            this.externalKafka = blankToNull(bootstrapServers);
+            return this;
+        }
+
+        public Builder externalPostgres(String hostAndPort) {
+            this.externalPostgres = blankToNull(hostAndPort);
+            return this;
+        }
+
+        public Builder dbUser(String user) {
+            this.dbUser = blankToNull(user);
+            return this;
+        }
+
+        public Builder dbPassword(String password) {
+            this.dbPassword = password;
+            return this;
+        }
+
+        public Builder wipe(boolean wipe) {
+            this.wipe = wipe;
+            return this;
+        }
+
+        public Builder createDemo(boolean createDemo) {
+            this.createDemo = createDemo;
+            return this;
+        }
+
+        public Builder serviceJvmOptions(List<String> options) {
+            this.serviceJvmOptions = new ArrayList<>(options);
+            return this;
+        }
+
+        public Builder serviceArguments(String service, String... arguments) {
+            List<String> all = new ArrayList<>(serviceArguments.getOrDefault(service, List.of()));
+            all.addAll(List.of(arguments));
+            serviceArguments.put(service, all);
+            return this;
+        }
+
+        public StackOptions build() {
+            // The embedded server knows only its superuser; an external one gets the services' documented default.
+            String user = externalPostgres == null ? "postgres" : dbUser != null ? dbUser : "tally";
+            String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
+            return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort, kafkaPort,
+                    kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
+                    createDemo, serviceJvmOptions, serviceArguments);
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tally.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What ./tally up does, on free ports and a fresh data folder: ready, the printed curl works, stop leaves nothing. */
+class LocalStackIT {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void the_stack_answers_the_printed_curl_with_credits_charged_and_stops_without_leftovers() throws Exception {
+        Path root = Path.of(System.getProperty("tally.project.root", "../.."));
+        StackOptions options = StackOptions.builder(root).dataDirectory(data).freePorts().build();
+
+        List<Long> pids = new ArrayList<>();
+        try (LocalStack stack = LocalStack.start(options)) {
+            assertThat(stack.adminKey()).startsWith("tadm_");
+            assertThat(stack.demo().agentKey()).startsWith("cpk_");
+            assertThat(data.resolve("demo.json")).exists();
+            assertThat(stack.demoCredits()).isEqualTo(DemoOrg.CREDITS);
+
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create(stack.gatewayUrl() + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + stack.demo().agentKey())
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"mock-model\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello!\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode answer = JsonMapper.shared().readTree(response.body());
+            assertThat(answer.path("object").asString()).isEqualTo("chat.completion");
+            assertThat(answer.path("x_platform").path("credits_charged").asLong()).isPositive();
+
+            stack.serviceNames().forEach(name -> pids.add(stack.pid(name)));
+            pids.add(stack.kafkaPid());
+        }
+
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                .as("process %d", pid).isNotEqualTo(Optional.of(true)));
+        assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
+        assertThat(LocalStack.portClaims(options)).allSatisfy(claim ->
+                assertThat(PortCheck.isFree(claim.port())).as("port %d (%s)", claim.port(), claim.owner()).isTrue());
+    }
+}
