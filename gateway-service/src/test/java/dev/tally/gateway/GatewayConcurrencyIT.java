@@ -33,7 +33,7 @@ class GatewayConcurrencyIT {
         long before = agent.poolBalance();
 
         // One org's commands are ordered on one ledger partition, so 500 reservations queue there; the stack's
-        // 30 s reservation timeout leaves room for that queue on a 2-core machine (docs/benchmarks.md).
+        // 60 s reservation timeout leaves room for that queue on a busy 2-core machine (docs/benchmarks.md).
         // Each request reserves and costs exactly one credit: a short prompt and at most 16 tokens of mock answer.
         byte[] body = JSON.writeValueAsBytes(Map.of("model", "mock-model", "max_tokens", 16,
                 "messages", List.of(Map.of("role", "user", "content", "Hi"))));

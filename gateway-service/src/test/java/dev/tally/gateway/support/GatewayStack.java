@@ -90,7 +90,7 @@ public final class GatewayStack {
         args.add("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers());
         args.add("--tally.gateway.ledger-url=http://localhost:" + ledgerPort);
         args.add("--tally.gateway.credential-key=" + CREDENTIAL_KEY);
-        args.add("--tally.gateway.reservation-timeout=" + System.getProperty("tally.it.reservation-timeout", "30s"));
+        args.add("--tally.gateway.reservation-timeout=" + System.getProperty("tally.it.reservation-timeout", "60s"));
         args.add("--tally.gateway.providers.openai.base-url=" + upstream.baseUrl() + "/openai/v1");
         args.add("--tally.gateway.providers.openai.api-key=sk-platform-openai");
         args.add("--tally.gateway.providers.openai.max-retries=2");
