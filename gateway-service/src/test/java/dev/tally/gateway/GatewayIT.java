@@ -211,7 +211,7 @@ class GatewayIT {
 
     static OpenAIClient client(String key) {
         return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(GatewayStack.get().gatewayA.baseUrl() + "/v1").maxRetries(0)
-                .timeout(Duration.ofSeconds(60)).build();
+                .timeout(Duration.ofSeconds(120)).build();
     }
 
     static void awaitKnown(String key) {
