@@ -4,6 +4,8 @@ import dev.tally.events.envelope.MessageType;
 import dev.tally.events.gateway.GatewayMessageTypes;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
+import dev.tally.events.governance.AdminKeyState;
+import dev.tally.events.governance.AdminRole;
 import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.governance.BudgetState;
 import dev.tally.events.governance.CredentialState;
@@ -101,6 +103,7 @@ public final class SampleMessages {
 
     public static final String WORKSPACE = "ws-support";
     public static final String API_KEY_HASH = "9cd75fa6592b8f37a2c9c2b3ebd02e51a6c7735dedef7a9c141551f34c714059";
+    public static final String ADMIN_KEY_HASH = "4f1c3b0e5d0a9e2b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b";
 
     /**
      * Every registered message type of every domain: the ledger's messages, then the governance states, then the
@@ -229,6 +232,7 @@ public final class SampleMessages {
                         "Cg+QsBmx+w9NH+VJsY3OySqoet7dBGVDgAHupl60RiWkwoaJi+wUvqdHqIY1NxDyag5s/"
                                 + "hMrOKgMWjjjvV47vOu/TsSgAsxGo40Kh7FByQ==",
                         "Qz9w", KeyStatus.ACTIVE, AT),
+                new AdminKeyState(ADMIN_KEY_HASH, "adm-0001", LEDGER, AdminRole.ORG_ADMIN, KeyStatus.ACTIVE, AT),
                 // gateway records: the streamed chat completion behind res-0001, as charged by UsageRecorded
                 new GatewayRequestRecord(RESERVATION, LEDGER, MEMBER.id(), MemberKind.USER, "key-0001",
                         "prj-helpdesk", "gpt-4o-mini", "gpt-4o-mini", "openai", true, false, Priority.NORMAL.name(),

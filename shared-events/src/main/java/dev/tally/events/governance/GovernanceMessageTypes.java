@@ -23,7 +23,8 @@ public final class GovernanceMessageTypes {
             type("Policy", PolicyState.class),
             type("Budget", BudgetState.class),
             type("Price", PriceState.class),
-            type("Credential", CredentialState.class));
+            type("Credential", CredentialState.class),
+            type("AdminKey", AdminKeyState.class));
 
     private static final Map<Class<?>, MessageType<?>> BY_CLASS = STATES.stream()
             .collect(Collectors.toUnmodifiableMap(MessageType::javaType, Function.identity()));

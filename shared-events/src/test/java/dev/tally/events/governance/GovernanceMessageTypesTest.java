@@ -100,6 +100,8 @@ class GovernanceMessageTypesTest {
         String id;
         if (state instanceof ApiKeyState key) {
             id = key.keyHash();
+        } else if (state instanceof AdminKeyState key) {
+            id = key.keyHash();
         } else if (state instanceof PriceState price) {
             id = price.provider() + "/" + price.model();
         } else {
