@@ -1,5 +1,7 @@
 package dev.tally.governance;
 
+import dev.tally.events.governance.AdminKeyState;
+import dev.tally.events.governance.AdminRole;
 import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.governance.CredentialState;
 import dev.tally.events.governance.EntityStatus;
@@ -62,6 +64,41 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
         org.owner().delete("/users/" + userId + "/keys/" + keyId).expectStatus().isOk();
         org.owner().delete("/users/" + userId + "/keys/01a20000-0000-7000-8000-000000000000")
                 .expectStatus().isNotFound();
+    }
+
+    @Test
+    void admin_keys_are_published_with_their_role_and_revocation_so_other_services_can_authenticate_admins() {
+        String platformState = "admin-key:" + ApiKeys.hash(PLATFORM_KEY);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(stateTopic().get(platformState, AdminKeyState.class)).get()
+                        .satisfies(key -> {
+                            assertThat(key.role()).isEqualTo(AdminRole.PLATFORM_ADMIN);
+                            assertThat(key.orgId()).isNull();
+                            assertThat(key.status()).isEqualTo(KeyStatus.ACTIVE);
+                        }));
+
+        JsonNode org = platform().create("/orgs", Map.of("name", "Admin keys " + UUID.randomUUID()));
+        String orgId = org.path("id").asString();
+        Admin owner = as(org.path("owner_key").path("plaintext_key").asString());
+        String ownerState = "admin-key:" + ApiKeys.hash(org.path("owner_key").path("plaintext_key").asString());
+        JsonNode admin = owner.create("/orgs/" + orgId + "/admin-keys", Map.of("name", "ops"));
+        String adminState = "admin-key:" + ApiKeys.hash(admin.path("plaintext_key").asString());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(stateTopic().get(ownerState, AdminKeyState.class)).get()
+                    .extracting(AdminKeyState::orgId, AdminKeyState::role, AdminKeyState::status)
+                    .containsExactly(orgId, AdminRole.ORG_OWNER, KeyStatus.ACTIVE);
+            assertThat(stateTopic().get(adminState, AdminKeyState.class)).get()
+                    .extracting(AdminKeyState::orgId, AdminKeyState::role, AdminKeyState::status)
+                    .containsExactly(orgId, AdminRole.ORG_ADMIN, KeyStatus.ACTIVE);
+        });
+
+        Admin.json(owner.delete("/orgs/" + orgId + "/admin-keys/" + admin.path("id").asString()), HttpStatus.OK);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(stateTopic().get(adminState, AdminKeyState.class)).get()
+                        .extracting(AdminKeyState::status).isEqualTo(KeyStatus.REVOKED));
+        // A plaintext never travels: only its hash is the record key and the key_hash field.
+        assertThat(stateTopic().get(adminState, AdminKeyState.class).get().keyHash())
+                .isEqualTo(adminState.substring("admin-key:".length()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
@@ -15,8 +16,10 @@ import java.time.ZoneOffset;
 /**
  * Makes sure someone can log in: installs {@code TALLY_BOOTSTRAP_ADMIN_KEY} when it is set, otherwise creates a
  * platform-admin key on the very first start and prints it once. Later starts print nothing.
+ * Runs before {@code StateRepublisher}, which publishes the admin keys at start-up.
  */
 @Component
+@Order(0)
 public class BootstrapAdminKey implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapAdminKey.class);

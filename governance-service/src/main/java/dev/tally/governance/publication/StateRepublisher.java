@@ -7,6 +7,7 @@ import dev.tally.governance.budget.Budget;
 import dev.tally.governance.credential.Credential;
 import dev.tally.governance.key.ApiKey;
 import dev.tally.governance.key.ApiKeyStore;
+import dev.tally.governance.org.AdminKeyStore;
 import dev.tally.governance.policy.Policy;
 import dev.tally.governance.policy.PolicyStore;
 import dev.tally.governance.pricing.Price;
@@ -14,6 +15,7 @@ import dev.tally.governance.pricing.PriceStore;
 import dev.tally.governance.support.Tx;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,10 +27,12 @@ import java.util.Map;
 
 /**
  * Publishes the current state of everything again: after the state topic was lost or recreated, or to seed a new
- * cluster. Prices are republished on every start, because the built-in price list arrives by migration, not by API.
+ * cluster. Prices are republished on every start, because the built-in price list arrives by migration, not by API;
+ * admin keys too, because the bootstrap key is written at start-up outside any API call.
  */
 @RestController
 @Component
+@Order(10)
 public class StateRepublisher implements ApplicationRunner {
 
     private final DatabaseClient db;
@@ -38,10 +42,11 @@ public class StateRepublisher implements ApplicationRunner {
     private final BudgetStore budgets;
     private final dev.tally.governance.hierarchy.HierarchyStore hierarchy;
     private final ApiKeyStore keys;
+    private final AdminKeyStore adminKeys;
     private final Tx tx;
 
     public StateRepublisher(DatabaseClient db, StateOutbox outbox, PriceStore prices, PolicyStore policies,
-            BudgetStore budgets, dev.tally.governance.hierarchy.HierarchyStore hierarchy, ApiKeyStore keys, Tx tx) {
+            BudgetStore budgets, dev.tally.governance.hierarchy.HierarchyStore hierarchy, ApiKeyStore keys, AdminKeyStore adminKeys, Tx tx) {
         this.db = db;
         this.outbox = outbox;
         this.prices = prices;
@@ -49,12 +54,14 @@ public class StateRepublisher implements ApplicationRunner {
         this.budgets = budgets;
         this.hierarchy = hierarchy;
         this.keys = keys;
+        this.adminKeys = adminKeys;
         this.tx = tx;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        tx.run(prices.all().map(Price::state).concatMap(outbox::stage).then()).block();
+        tx.run(Flux.concat(prices.all().map(Price::state), adminKeys.states()).concatMap(outbox::stage).then())
+                .block();
         outbox.flushSoon();
     }
 
@@ -73,6 +80,7 @@ public class StateRepublisher implements ApplicationRunner {
                         .concatMap(hierarchy::project).map(p -> p.state()),
                 // The entities' own state(), as normal publishing uses: a revoked one is dated by its revocation.
                 keys.all().map(ApiKey::state),
+                adminKeys.states(),
                 db.sql("select * from credential order by id").map(Credential::of).all().map(Credential::state),
                 policies.all().map(Policy::state),
                 budgets.all().map(Budget::state),
