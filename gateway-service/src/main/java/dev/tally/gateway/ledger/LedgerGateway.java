@@ -2,6 +2,8 @@ package dev.tally.gateway.ledger;
 
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.RecordUsageCommand;
 import dev.tally.events.ledger.ReleaseReservationCommand;
@@ -16,19 +18,32 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The gateway's side of the two-phase hold: reserve before the provider is called (failing closed when the ledger
  * does not answer), then charge the actual cost or release. A settlement that never arrives is not lost credit: the
  * ledger expires the reservation after its TTL and releases it.
+ *
+ * <p>Sending can block: {@code KafkaProducer.send} waits for the topic's metadata while the broker is away (up to the
+ * reservation timeout). So a reservation is sent off the request's thread (never on a Netty event loop), and charges
+ * and releases go through one thread of their own, in order, so that a request's answer never waits for them. A
+ * charge the ledger has not confirmed is sent again, with the same command id (the ledger applies it once), until it
+ * is confirmed or the reservation's TTL has passed: a charge lost to a Kafka outage would be a request served free.
  */
 @Component
 public class LedgerGateway {
@@ -40,15 +55,29 @@ public class LedgerGateway {
             + "{\"amount\": <credits>, \"reason\": \"…\"} on the governance API (your team admin approves it).";
     static final String CRITICAL_HINT = " For urgent work, send X-Priority: critical to draw on your team's pool.";
 
-    private final LedgerClient ledger;
+    static final Duration RESEND_CHARGE_AFTER = Duration.ofSeconds(1);
+
+    private final Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger;
     private final GovernanceView view;
     private final long ttlSeconds;
     private final CircuitBreaker breaker;
+    private final ScheduledThreadPoolExecutor settlements;
 
+    @Autowired
     public LedgerGateway(LedgerClient ledger, GovernanceView view, GatewaySettings settings) {
+        this(ledger::send, view, settings);
+    }
+
+    LedgerGateway(Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger, GovernanceView view,
+            GatewaySettings settings) {
         this.ledger = ledger;
         this.view = view;
         this.ttlSeconds = settings.reservationTtl().toSeconds();
+        this.settlements = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "ledger-settlements");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.breaker = CircuitBreaker.of("ledger", CircuitBreakerConfig.custom()
                 .failureRateThreshold(50)
                 .slidingWindowSize(20)
@@ -63,7 +92,8 @@ public class LedgerGateway {
             long credits, Priority priority, boolean user) {
         ReserveCreditCommand command = new ReserveCreditCommand(UUID.randomUUID().toString(), orgId, reservationId,
                 scopes, accountIds, credits, priority, ttlSeconds);
-        return Mono.fromFuture(() -> ledger.send(command))
+        return Mono.fromFuture(() -> ledger.apply(command))
+                .subscribeOn(Schedulers.boundedElastic())
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .doOnError(LedgerTimeoutException.class, e -> {
                     // The command may still reach the ledger later; the release follows it on the same partition,
@@ -79,25 +109,53 @@ public class LedgerGateway {
                         : Mono.empty());
     }
 
+    /** Returns at once; the charge is sent, and sent again until the ledger confirms it, in the background. */
     public void charge(String orgId, String reservationId, long credits, long tokensIn, long tokensOut, String model,
             String provider) {
-        send(new RecordUsageCommand(UUID.randomUUID().toString(), orgId, reservationId, credits, tokensIn, tokensOut,
-                model, provider));
+        RecordUsageCommand command = new RecordUsageCommand(UUID.randomUUID().toString(), orgId, reservationId,
+                credits, tokensIn, tokensOut, model, provider);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
+        settlements.execute(() -> send(command, deadline));
     }
 
+    /** Returns at once; the release is sent in the background (if it is lost, the ledger's expiry releases). */
     public void release(String orgId, String reservationId, String reason) {
-        send(new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId, reservationId, reason));
+        ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,
+                reservationId, reason);
+        settlements.execute(() -> send(command, 0));
     }
 
-    private void send(dev.tally.events.ledger.LedgerCommand command) {
-        ledger.send(command).whenComplete((reply, error) -> {
-            if (error != null) {
+    /** Sends on the settlements thread; a charge is resent until {@code resendUntil} (System.nanoTime). */
+    private void send(LedgerCommand command, long resendUntil) {
+        CompletableFuture<LedgerReply> reply;
+        try {
+            reply = ledger.apply(command);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((answer, error) -> {
+            if (error == null) {
+                if (answer instanceof CommandRejectedReply rejected) {
+                    log.warn("{} refused: {} {}", command.getClass().getSimpleName(), rejected.reason(),
+                            rejected.detail());
+                }
+            } else if (System.nanoTime() < resendUntil && !settlements.isShutdown()) {
+                log.info("{} {} not confirmed ({}); sending it again", command.getClass().getSimpleName(),
+                        command.commandId(), error.toString());
+                settlements.schedule(() -> send(command, resendUntil), RESEND_CHARGE_AFTER.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } else {
                 log.warn("{} for reservation not confirmed ({}); the ledger's expiry will release it",
                         command.getClass().getSimpleName(), error.toString());
-            } else if (reply instanceof CommandRejectedReply rejected) {
-                log.warn("{} refused: {} {}", command.getClass().getSimpleName(), rejected.reason(), rejected.detail());
             }
         });
+    }
+
+    /** Sends what is queued (for a few seconds at most) before the ledger client closes. */
+    @PreDestroy
+    void close() throws InterruptedException {
+        settlements.shutdown();
+        settlements.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     private GatewayException refusal(CommandRejectedReply rejected, long credits, boolean user, Priority priority) {

@@ -1,0 +1,134 @@
+package dev.tally.gateway.ledger;
+
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.RecordUsageCommand;
+import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.ReserveCreditCommand;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.gateway.GatewaySettings;
+import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.state.GovernanceView;
+import dev.tally.ledger.client.LedgerTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Regressions found by the end-to-end KafkaRestartIT. While the broker is down, {@code KafkaProducer.send} blocks
+ * (waiting for metadata), and the release after an unconfirmed reservation was sent inline: the 503 came after twice
+ * the reservation timeout. And a charge whose send failed was dropped, so the ledger would expire the reservation:
+ * a request served free.
+ */
+class LedgerGatewayTest {
+
+    private static final GatewaySettings SETTINGS = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(60),
+            1024, 4_194_304, null, null, Map.of());
+
+    private final List<LedgerCommand> sent = new CopyOnWriteArrayList<>();
+    private LedgerGateway gateway;
+
+    @AfterEach
+    void close() throws InterruptedException {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void an_unconfirmed_reservation_fails_at_once_while_sending_its_release_blocks() {
+        gateway = new LedgerGateway(command -> {
+            sent.add(command);
+            if (command instanceof ReserveCreditCommand reserve) {
+                return CompletableFuture.failedFuture(new LedgerTimeoutException("ReserveCredit", reserve.commandId(),
+                        reserve.ledgerId(), Duration.ofSeconds(2)));
+            }
+            sleep(Duration.ofSeconds(3)); // as KafkaProducer.send with no metadata for the topic
+            return CompletableFuture.completedFuture(accepted(command));
+        }, new GovernanceView(), SETTINGS);
+
+        for (int i = 0; i < 2; i++) { // the first one also loads Reactor's and the breaker's classes
+            long begin = System.nanoTime();
+            assertThatThrownBy(() -> gateway.reserve("org", "r1", List.of(new Scope(ScopeLevel.ORG, "org")),
+                    List.of("org"), 5, Priority.NORMAL, false).block(Duration.ofSeconds(10)))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status().value()).isEqualTo(503));
+            if (i == 1) {
+                assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(1));
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(sent)
+                .hasAtLeastOneElementOfType(ReleaseReservationCommand.class));
+    }
+
+    @Test
+    void a_charge_returns_at_once_and_is_sent_again_with_the_same_command_id_until_the_ledger_confirms_it() {
+        AtomicInteger attempts = new AtomicInteger();
+        gateway = new LedgerGateway(command -> {
+            sent.add(command);
+            if (attempts.incrementAndGet() == 1) {
+                sleep(Duration.ofSeconds(2)); // blocked on metadata, then failed
+                return CompletableFuture.failedFuture(
+                        new org.apache.kafka.common.errors.TimeoutException("metadata not available"));
+            }
+            if (attempts.get() == 2) {
+                throw new org.apache.kafka.common.errors.TimeoutException("metadata not available");
+            }
+            if (attempts.get() == 3) {
+                return CompletableFuture.failedFuture(new LedgerTimeoutException("RecordUsage", command.commandId(),
+                        command.ledgerId(), Duration.ofSeconds(2)));
+            }
+            return CompletableFuture.completedFuture(accepted(command));
+        }, new GovernanceView(), SETTINGS);
+
+        long begin = System.nanoTime();
+        gateway.charge("org", "r1", 3, 10, 20, "mock-model", "mock");
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(500));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(attempts).hasValue(4));
+        assertThat(sent).hasSize(4).allSatisfy(command -> {
+            assertThat(command).isInstanceOf(RecordUsageCommand.class);
+            assertThat(command.commandId()).isEqualTo(sent.get(0).commandId());
+        });
+        sleep(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(2));
+        assertThat(sent).as("nothing more once confirmed").hasSize(4);
+    }
+
+    @Test
+    void a_release_is_not_resent_the_ledger_expiry_covers_it() {
+        Function<LedgerCommand, CompletableFuture<LedgerReply>> failing = command -> {
+            sent.add(command);
+            return CompletableFuture.failedFuture(new IllegalStateException("down"));
+        };
+        gateway = new LedgerGateway(failing, new GovernanceView(), SETTINGS);
+        gateway.release("org", "r1", "provider failed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+        sleep(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(2));
+        assertThat(sent).hasSize(1);
+    }
+
+    private static LedgerReply accepted(LedgerCommand command) {
+        return new CommandAcceptedReply(command.commandId(), command.ledgerId(), "ok", 0);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
