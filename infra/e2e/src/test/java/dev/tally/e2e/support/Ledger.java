@@ -1,0 +1,79 @@
+package dev.tally.e2e.support;
+
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** ledger-service's read and audit API: {@code GET /ledgers/{id}}, its events, and {@code POST …/verify}. */
+public final class Ledger {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String baseUrl;
+
+    Ledger(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Balances, open reservations and budget windows, as the projection has them. */
+    public JsonNode view(String ledgerId) {
+        return Governance.JSON.readTree(send("GET", "/ledgers/" + ledgerId));
+    }
+
+    public JsonNode openReservations(String ledgerId) {
+        return view(ledgerId).path("reservations");
+    }
+
+    public JsonNode verify(String ledgerId) {
+        return Governance.JSON.readTree(send("POST", "/ledgers/" + ledgerId + "/verify"));
+    }
+
+    public List<JsonNode> events(String ledgerId) {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : send("GET", "/ledgers/" + ledgerId + "/events").split("\n")) {
+            if (!line.isBlank()) {
+                events.add(Governance.JSON.readTree(line));
+            }
+        }
+        return events;
+    }
+
+    /** Reservation id (the gateway's request id) → credits the ledger charged for it, from UsageRecorded events. */
+    public Map<String, Long> charges(String ledgerId) {
+        Map<String, Long> charges = new HashMap<>();
+        for (JsonNode event : events(ledgerId)) {
+            if (event.path("type").asString().endsWith(".UsageRecorded.v1")) {
+                charges.merge(event.path("data").path("reservation_id").asString(),
+                        event.path("data").path("charged_credits").asLong(), Long::sum);
+            }
+        }
+        return charges;
+    }
+
+    private String send(String method, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

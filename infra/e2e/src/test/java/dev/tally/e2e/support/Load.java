@@ -1,0 +1,91 @@
+package dev.tally.e2e.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A few threads sending one-credit completions back to back, alternating between the gateway replicas, until
+ * {@link #stop}; every answer is kept with when it was sent and when it came back.
+ */
+public final class Load implements AutoCloseable {
+
+    private final Gateway gateway;
+    private final String key;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
+
+    private Load(Gateway gateway, String key) {
+        this.gateway = gateway;
+        this.key = key;
+    }
+
+    public static Load start(Gateway gateway, String key, int threadCount) {
+        Load load = new Load(gateway, key);
+        for (int i = 0; i < threadCount; i++) {
+            int first = i;
+            Thread thread = new Thread(() -> load.run(first), "e2e-load-" + i);
+            thread.setDaemon(true);
+            load.threads.add(thread);
+            thread.start();
+        }
+        return load;
+    }
+
+    private void run(int replica) {
+        while (running.get()) {
+            long begin = System.nanoTime();
+            Gateway.Answer answer = gateway.post(replica++, key, Gateway.ONE_CREDIT, Duration.ofSeconds(60));
+            sent.add(new Sent(begin, System.nanoTime(), answer));
+            if (answer.status() != 200) {
+                // Do not spin on a failing stack: a fault makes answers fast (503 from an open breaker).
+                sleep(100);
+            }
+        }
+    }
+
+    /** Answers so far. */
+    public List<Sent> sent() {
+        synchronized (sent) {
+            return List.copyOf(sent);
+        }
+    }
+
+    public long count(int status) {
+        return sent().stream().filter(s -> s.answer().status() == status).count();
+    }
+
+    /** Stops sending and waits for the requests under way. */
+    public List<Sent> stop() {
+        running.set(false);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Duration.ofSeconds(90).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return sent();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One request: sent at {@code begin}, answered at {@code end} (System.nanoTime). */
+    public record Sent(long begin, long end, Gateway.Answer answer) {
+    }
+}
