@@ -6,16 +6,22 @@ import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TallyInfrastructure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Tally as it runs in production, on this machine: the real broker and PostgreSQL, ledger-service,
  * governance-service and two gateway replicas, each its own process from its executable jar. The LLM providers are
  * the only fakes: one WireMock server speaks OpenAI's and Anthropic's wire formats. Started once per test JVM.
+ * The benchmark ({@code dev.tally.gateway.bench.GatewayBenchmark}) starts a variant through {@link #forBenchmark}:
+ * one gateway, whose {@code openai} provider is a fast fake upstream instead of WireMock.
  */
 public final class GatewayStack {
 
@@ -28,25 +34,46 @@ public final class GatewayStack {
 
     public final TallyInfrastructure infra = TallyInfrastructure.shared();
     public final WireMockServer upstream;
+    private final PostgresDatabase ledgerDb;
     private final List<String> ledgerArgs;
     private final int ledgerPort;
     private ServiceProcess ledger;
     public final ServiceProcess governance;
     public final ServiceProcess gatewayA;
+    /** The second replica; null in the benchmark's one-gateway stack. */
     public final ServiceProcess gatewayB;
+    private final String openAiBaseUrl;
+    private final Map<String, String> gatewayJvm;
+    private final Map<String, String> ledgerJvm;
 
     private GatewayStack() {
+        this(null, 2, JVM, JVM);
+    }
+
+    /**
+     * @param openAiBaseUrl the {@code openai} provider's base URL (ending in /v1), or null for WireMock's
+     * @param gateways 1 or 2 gateway processes
+     * @param gatewayJvm the gateway processes' extra environment (JAVA_TOOL_OPTIONS…)
+     * @param ledgerJvm the ledger process's
+     */
+    private GatewayStack(String openAiBaseUrl, int gateways, Map<String, String> gatewayJvm,
+            Map<String, String> ledgerJvm) {
+        this.ledgerJvm = ledgerJvm;
+        this.gatewayJvm = gatewayJvm;
         upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(64));
         upstream.start();
 
-        PostgresDatabase ledgerDb = infra.newDatabase("ledger");
+        ledgerDb = infra.newDatabase("ledger");
         ledgerArgs = springArgs(ledgerDb);
-        ledgerArgs.add("--tally.ledger.expiry-scan-ms=200");
+        if (openAiBaseUrl == null) {
+            // Tests wait for expiries; the benchmark keeps the production scan interval.
+            ledgerArgs.add("--tally.ledger.expiry-scan-ms=200");
+        }
         // A restarted ledger gets its partitions back after the old member's session ends: keep that short.
         ledgerArgs.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
         ledgerArgs.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=1000");
         ledgerPort = ServiceProcess.freePort();
-        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, JVM, ledgerPort);
+        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
 
         List<String> governanceArgs = springArgs(infra.newDatabase("governance"));
         governanceArgs.add("--tally.governance.ledger-url=" + ledger.baseUrl());
@@ -56,8 +83,23 @@ public final class GatewayStack {
         governance = ServiceProcess.start("governance-service", jar("tally.governance.jar"), governanceArgs, JVM,
                 ServiceProcess.freePort());
 
+        this.openAiBaseUrl = openAiBaseUrl != null ? openAiBaseUrl : upstream.baseUrl() + "/openai/v1";
         gatewayA = startGateway("gateway-a");
-        gatewayB = startGateway("gateway-b");
+        gatewayB = gateways > 1 ? startGateway("gateway-b") : null;
+    }
+
+    /**
+     * The stack with one gateway whose {@code openai} provider is at {@code openAiBaseUrl}, for the benchmark; the
+     * gateway's and the ledger's JVMs get the given JAVA_TOOL_OPTIONS instead of the tests' (heap, GC, JFR).
+     * Not shared.
+     */
+    public static GatewayStack forBenchmark(String openAiBaseUrl, String gatewayJavaOptions,
+            String ledgerJavaOptions) {
+        return new GatewayStack(openAiBaseUrl, 1, javaOptions(gatewayJavaOptions), javaOptions(ledgerJavaOptions));
+    }
+
+    private static Map<String, String> javaOptions(String options) {
+        return Map.of("AXONIQ_UPDATE_CHECKER_DISABLED", "true", "JAVA_TOOL_OPTIONS", options);
     }
 
     public static synchronized GatewayStack get() {
@@ -75,6 +117,15 @@ public final class GatewayStack {
         return ledger.baseUrl();
     }
 
+    public long ledgerPid() {
+        return ledger.pid();
+    }
+
+    /** The port of the PostgreSQL server that holds every service's database. */
+    public int postgresPort() {
+        return ledgerDb.port();
+    }
+
     /** Stops the ledger: an outage. */
     public void stopLedger() {
         ledger.close();
@@ -82,7 +133,7 @@ public final class GatewayStack {
 
     /** Starts the ledger again on the same port and database, as an operator would after a crash. */
     public void restartLedger() {
-        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, JVM, ledgerPort);
+        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
     }
 
     private ServiceProcess startGateway(String name) {
@@ -91,7 +142,7 @@ public final class GatewayStack {
         args.add("--tally.gateway.ledger-url=http://localhost:" + ledgerPort);
         args.add("--tally.gateway.credential-key=" + CREDENTIAL_KEY);
         args.add("--tally.gateway.reservation-timeout=" + System.getProperty("tally.it.reservation-timeout", "60s"));
-        args.add("--tally.gateway.providers.openai.base-url=" + upstream.baseUrl() + "/openai/v1");
+        args.add("--tally.gateway.providers.openai.base-url=" + openAiBaseUrl);
         args.add("--tally.gateway.providers.openai.api-key=sk-platform-openai");
         args.add("--tally.gateway.providers.openai.max-retries=2");
         args.add("--tally.gateway.providers.openai.fallbacks=openai-backup");
@@ -101,7 +152,7 @@ public final class GatewayStack {
         args.add("--tally.gateway.providers.anthropic.base-url=" + upstream.baseUrl() + "/anthropic");
         args.add("--tally.gateway.providers.anthropic.api-key=sk-ant-platform");
         args.add("--logging.level.org.apache.kafka=WARN");
-        return ServiceProcess.start(name, jar("tally.gateway.jar"), args, JVM, ServiceProcess.freePort());
+        return ServiceProcess.start(name, jar("tally.gateway.jar"), args, gatewayJvm, ServiceProcess.freePort());
     }
 
     private List<String> springArgs(PostgresDatabase db) {
@@ -112,12 +163,33 @@ public final class GatewayStack {
         return args;
     }
 
+    /**
+     * The executable jar that failsafe names in {@code property} (tally.ledger.jar…); outside failsafe (the
+     * benchmark, an IDE), the module's jar under {@code <module>/target} of the project this JVM runs in.
+     */
     private static Path jar(String property) {
         String jar = System.getProperty(property);
-        if (jar == null) {
-            throw new IllegalStateException("system property " + property + " must name an executable jar "
-                    + "(failsafe sets it; run through 'mvn verify')");
+        if (jar != null) {
+            return Path.of(jar);
         }
-        return Path.of(jar);
+        String module = property.substring("tally.".length(), property.length() - ".jar".length()) + "-service";
+        Path here = Path.of("").toAbsolutePath();
+        for (Path root : new Path[] {here, here.getParent()}) {
+            Path target = root == null ? null : root.resolve(module).resolve("target");
+            if (target != null && Files.isDirectory(target)) {
+                try (Stream<Path> files = Files.list(target)) {
+                    List<Path> jars = files.filter(f -> f.getFileName().toString().matches(
+                            java.util.regex.Pattern.quote(module) + "-[0-9][^/]*(?<!-sources|-tests|-plain)\\.jar"))
+                            .toList();
+                    if (jars.size() == 1) {
+                        return jars.get(0);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("system property " + property + " must name an executable jar (failsafe "
+                + "sets it), or " + module + "/target must hold one: build it first with ./mvnw install -DskipTests");
     }
 }

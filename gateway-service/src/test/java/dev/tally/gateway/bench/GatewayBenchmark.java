@@ -1,0 +1,441 @@
+package dev.tally.gateway.bench;
+
+import dev.tally.gateway.support.GatewayStack;
+import dev.tally.gateway.support.TestAgent;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * Added latency and throughput of the Tally gateway, with full governance (key, policy, rate limit, reservation
+ * in the ledger over Kafka, charge, request record), against a fast fake OpenAI upstream, side by side with the
+ * upstream called directly (the baseline) and Portkey's open-source gateway proxying the same upstream; and, for
+ * reference, the gateway's ledger traffic alone ({@link LedgerRoundTrip}). Everything runs on this machine and shares
+ * its cores. Prints a markdown table, also written to target/bench/gateway-benchmark.md. See docs/benchmarks.md for
+ * the command and the results.
+ *
+ * <p>System properties: {@code bench.seconds} (20) per measurement, {@code bench.warmup} (5) before each, after a
+ * first warm-up of each target of {@code bench.warmupRequests} (10,000) requests or {@code bench.warmupMaxSeconds}
+ * (180) at 32 connections,
+ * {@code bench.connections} ("1,32"), {@code bench.targets} ("baseline,ledger,tally,portkey"), {@code bench.jfr}
+ * (false: when true, the gateway and the ledger record JFR from their start, and one more Tally run at the highest
+ * connection count is dumped to target/bench/gateway.jfr and ledger.jfr), {@code bench.gatewayJvm} (the gateway's
+ * JAVA_TOOL_OPTIONS, "-Xmx512m -XX:+UseSerialGC" like the ledger's and the integration tests').
+ */
+public final class GatewayBenchmark {
+
+    static final byte[] REQUEST = ("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":"
+            + "\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"Say hello in one short sentence."
+            + "\"}],\"max_tokens\":32}").getBytes(StandardCharsets.UTF_8);
+    static final String CREDENTIAL = "sk-bench-upstream-key";
+
+    /** Something to load; {@code reference} rows are not HTTP and have no added latency. */
+    record Target(String name, boolean reference, Optional<Long> pid,
+            BiFunction<Integer, Duration, LoadGenerator.Result> runner) {
+
+        static Target http(String name, String url, Map<String, String> headers, Optional<Long> pid) {
+            return new Target(name, false, pid, (connections, duration) -> LoadGenerator.http(url, headers, REQUEST,
+                    connections, duration));
+        }
+
+        LoadGenerator.Result run(int connections, Duration duration) {
+            return runner.apply(connections, duration);
+        }
+    }
+
+    record Row(Target target, int connections, LoadGenerator.Result result, Cpu.Delta cpu) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        int warmup = Integer.getInteger("bench.warmup", 5);
+        int warmupRequests = Integer.getInteger("bench.warmupRequests", 10_000);
+        int warmupMax = Integer.getInteger("bench.warmupMaxSeconds", 180);
+        List<Integer> connectionCounts = Arrays.stream(System.getProperty("bench.connections", "1,32").split(","))
+                .map(String::strip).map(Integer::valueOf).toList();
+        List<String> wanted = Arrays.stream(System.getProperty("bench.targets", "baseline,ledger,tally,portkey")
+                .split(",")).map(String::strip).toList();
+        boolean jfr = Boolean.getBoolean("bench.jfr");
+        String gatewayJvm = System.getProperty("bench.gatewayJvm", "-Xmx512m -XX:+UseSerialGC");
+        String ledgerJvm = "-Xmx512m -XX:+UseSerialGC";
+        if (jfr) {
+            // From the start: JFR.start on a warm JVM re-instruments JDK classes and discards the compiled code that
+            // inlined them, and at tens of requests a second the JIT takes minutes to recover.
+            String recording = " -XX:StartFlightRecording=name=bench,settings=profile,maxage=30m";
+            gatewayJvm += recording;
+            ledgerJvm += recording;
+        }
+        Path out = Path.of("target", "bench").toAbsolutePath();
+        Files.createDirectories(out);
+
+        FakeOpenAi upstream = new FakeOpenAi();
+        System.out.printf("fake upstream at %s%n", upstream.baseUrl());
+        Map<String, Long> pids = new LinkedHashMap<>();
+        List<Target> targets = new ArrayList<>();
+        targets.add(Target.http("baseline (fake upstream directly)", upstream.baseUrl() + "/chat/completions",
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + CREDENTIAL),
+                Optional.empty()));
+        LedgerRoundTrip ledgerOnly = null;
+
+        GatewayStack stack = null;
+        if (wanted.contains("tally")) {
+            System.out.printf("starting the stack (broker, PostgreSQL, ledger, governance, one gateway) ...%n");
+            stack = GatewayStack.forBenchmark(upstream.baseUrl(), gatewayJvm, ledgerJvm);
+            TestAgent agent = TestAgent.create(stack, "Bench", 1_000_000_000_000L);
+            String url = "http://127.0.0.1:" + stack.gatewayA.port() + "/v1/chat/completions";
+            Map<String, String> headers = Map.of("Content-Type", "application/json",
+                    "Authorization", "Bearer " + agent.key());
+            System.out.printf("first governed answer: %s%n", awaitAnswer(url, headers));
+            if (wanted.contains("ledger")) {
+                LedgerRoundTrip ledger = new LedgerRoundTrip(stack.infra.kafkaBootstrapServers(), agent);
+                ledgerOnly = ledger;
+                targets.add(new Target("reference: ledger reserve + usage only", true,
+                        Optional.of(stack.ledgerPid()), (connections, duration) -> LoadGenerator.run(connections,
+                        duration, ledger::call)));
+            }
+            targets.add(Target.http("Tally gateway", url, headers, Optional.of(stack.gatewayA.pid())));
+            pids.put("gateway", stack.gatewayA.pid());
+            pids.put("ledger", stack.ledgerPid());
+            pids.put("governance", stack.governance.pid());
+        }
+        Portkey portkey = null;
+        String portkeyProblem = null;
+        if (wanted.contains("portkey")) {
+            try {
+                portkey = Portkey.start(out.resolve("portkey"), freePort(), out.resolve("portkey.log"));
+                String url = portkey.baseUrl() + "/v1/chat/completions";
+                Map<String, String> headers = Map.of("Content-Type", "application/json",
+                        "Authorization", "Bearer " + CREDENTIAL, "x-portkey-provider", "openai",
+                        "x-portkey-custom-host", upstream.baseUrl());
+                System.out.printf("first Portkey answer: %s%n", awaitAnswer(url, headers));
+                targets.add(Target.http("Portkey " + Portkey.PACKAGE.substring(Portkey.PACKAGE.lastIndexOf('@') + 1),
+                        url, headers, Optional.of(portkey.pid())));
+                pids.put("portkey", portkey.pid());
+            } catch (IOException | RuntimeException e) {
+                portkeyProblem = e.getMessage();
+                System.out.printf("Portkey is left out: %s%n", portkeyProblem);
+            }
+        }
+        Cpu cpu = new Cpu(pids, stack == null ? null : stack.postgresPort());
+
+        List<Row> rows = new ArrayList<>();
+        for (Target target : targets) {
+            // Until the JIT has seen enough requests: the ledger-bound targets answer only tens a second.
+            long requests = 0;
+            long started = System.nanoTime();
+            while (requests < warmupRequests && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(warmupMax)) {
+                requests += target.run(32, Duration.ofSeconds(5)).requests();
+            }
+            System.out.printf("warm-up: %s, 32 connections, %d requests in %.0f s%n", target.name(), requests,
+                    (System.nanoTime() - started) / 1e9);
+        }
+        // What every process burns with no request at all (pollers, schedulers), to subtract from the rows below.
+        Cpu.Snapshot idleStart = cpu.snapshot();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(5, seconds / 2)));
+        cpu.idle(cpu.snapshot().minus(idleStart));
+        System.out.printf("idle: %s%n", cpu.idleDescription());
+        for (int connections : connectionCounts) {
+            for (Target target : targets) {
+                target.run(connections, Duration.ofSeconds(warmup));
+                Cpu.Snapshot before = cpu.snapshot();
+                LoadGenerator.Result result = target.run(connections, Duration.ofSeconds(seconds));
+                Cpu.Delta used = cpu.withIdle(cpu.snapshot().minus(before));
+                rows.add(new Row(target, connections, result, used));
+                System.out.printf("%-34s %3d conns: %8.0f req/s, p50 %7.2f ms, p99 %7.2f ms, errors %d%s; %s%n",
+                        target.name(), connections, result.perSecond(), result.percentileMillis(50),
+                        result.percentileMillis(99), result.errors(),
+                        result.firstError() == null ? "" : " (first: " + abbreviate(result.firstError()) + ")",
+                        used.describe(result.requests()));
+            }
+        }
+
+        String report = report(rows, seconds, portkeyProblem) + (jfr
+                ? "\nJFR (settings=profile) was recording in the gateway and the ledger during every row.\n" : "");
+        System.out.println();
+        System.out.println(report);
+        Files.writeString(out.resolve("gateway-benchmark.md"), report);
+
+        if (jfr && stack != null) {
+            int connections = connectionCounts.stream().max(Integer::compare).orElse(32);
+            Target tally = targets.stream().filter(t -> t.name().startsWith("Tally")).findFirst().orElseThrow();
+            Cpu.Snapshot before = cpu.snapshot();
+            LoadGenerator.Result result = tally.run(connections, Duration.ofSeconds(seconds));
+            Cpu.Delta used = cpu.withIdle(cpu.snapshot().minus(before));
+            for (long pid : new long[] {stack.gatewayA.pid(), stack.ledgerPid()}) {
+                String name = pid == stack.ledgerPid() ? "ledger" : "gateway";
+                jcmd(pid, "JFR.dump", "name=bench", "begin=-" + seconds + "s",
+                        "filename=" + out.resolve(name + ".jfr"));
+            }
+            System.out.printf("profiled Tally run, %d connections: %.0f req/s, p50 %.2f ms; %s; recordings of its "
+                    + "%d s in %s%n", connections, result.perSecond(), result.percentileMillis(50),
+                    used.describe(result.requests()), seconds, out);
+        }
+        if (portkey != null) {
+            portkey.close();
+        }
+        if (ledgerOnly != null) {
+            ledgerOnly.close();
+        }
+        upstream.close();
+        System.exit(0);
+    }
+
+    static String report(List<Row> rows, int seconds, String portkeyProblem) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format("Gateway benchmark, %s, %d s per row, %d cores, Java %s%n%n", LocalDate.now(),
+                seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+        md.append("| target | connections | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms "
+                + "| target process CPU ms/request | machine CPU ms/request | machine busy | errors |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row row : rows) {
+            Row base = rows.stream().filter(r -> r.connections() == row.connections()
+                    && r.target().name().startsWith("baseline")).findFirst().orElse(null);
+            LoadGenerator.Result r = row.result();
+            boolean isBase = row == base || row.target().reference();
+            md.append(String.format("| %s | %d | %.0f | %.2f | %.2f | %s | %s | %s | %.2f | %.0f %% | %d |%n",
+                    row.target().name(), row.connections(), r.perSecond(), r.percentileMillis(50),
+                    r.percentileMillis(99),
+                    isBase || base == null ? "–" : String.format("%.2f", r.percentileMillis(50)
+                            - base.result().percentileMillis(50)),
+                    isBase || base == null ? "–" : String.format("%.2f", r.percentileMillis(99)
+                            - base.result().percentileMillis(99)),
+                    row.target().pid().map(pid -> String.format("%.2f", row.cpu().millisPerRequest(
+                            row.cpu().of(pid), r.requests()))).orElse("–"),
+                    row.cpu().millisPerRequest(row.cpu().machineBusyNanos(), r.requests()),
+                    row.cpu().machineBusyPercent(), r.errors()));
+        }
+        for (Row row : rows) {
+            if (row.target().name().startsWith("Tally")) {
+                md.append(String.format("%nCPU per Tally request at %d connection(s), by process, beyond idle: %s%n",
+                        row.connections(), row.cpu().describe(row.result().requests())));
+            }
+        }
+        if (portkeyProblem != null) {
+            md.append("\nPortkey was left out: ").append(portkeyProblem).append('\n');
+        }
+        Row tally32 = find(rows, "Tally", 32);
+        Row portkey32 = find(rows, "Portkey", 32);
+        Row tally1 = find(rows, "Tally", 1);
+        Row base1 = find(rows, "baseline", 1);
+        if (tally32 != null && portkey32 != null) {
+            md.append(String.format("%nTarget 1, throughput at 32 connections ≥ Portkey's: %.0f vs %.0f requests/s: %s%n",
+                    tally32.result().perSecond(), portkey32.result().perSecond(),
+                    tally32.result().perSecond() >= portkey32.result().perSecond() ? "met" : "NOT met"));
+        }
+        if (tally1 != null && base1 != null) {
+            double added = tally1.result().percentileMillis(50) - base1.result().percentileMillis(50);
+            md.append(String.format("Target 2, added p50 at 1 connection ≤ 3 ms: %.2f ms: %s%n", added,
+                    added <= 3 ? "met" : "NOT met"));
+        }
+        return md.toString();
+    }
+
+    private static Row find(List<Row> rows, String prefix, int connections) {
+        return rows.stream().filter(r -> r.connections() == connections && r.target().name().startsWith(prefix))
+                .findFirst().orElse(null);
+    }
+
+    /** Sends the request until it is answered 200 (a new key reaches the gateway through the state topic). */
+    private static String awaitAnswer(String url, Map<String, String> headers) throws InterruptedException {
+        // HTTP/1.1: the default would offer an h2c upgrade (Connection: Upgrade, HTTP2-Settings), and Portkey
+        // forwards that Connection header upstream, where node's fetch rejects it ("invalid connection header").
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(REQUEST));
+        headers.forEach(request::header);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    return answer.body();
+                }
+                last = answer.statusCode() + " " + answer.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(url + " never answered 200; last: " + last);
+    }
+
+    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), String.valueOf(pid)));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", line) + " failed: " + output);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    /**
+     * The CPU time of this machine, of this JVM and of the named processes between two snapshots, and the same less
+     * what each burned while idle (pollers, schedulers) over as long, so that per-request figures count requests.
+     */
+    static final class Cpu {
+
+        static final String BENCH_JVM = "benchmark JVM (broker, load generator, fake upstream)";
+
+        record Snapshot(Map<String, Long> nanos, long busyJiffies, long totalJiffies, long wallNanos) {
+            Delta minus(Snapshot before) {
+                Map<String, Long> used = new LinkedHashMap<>();
+                nanos.forEach((name, value) -> used.put(name, value - before.nanos.getOrDefault(name, 0L)));
+                return new Delta(used, busyJiffies - before.busyJiffies, totalJiffies - before.totalJiffies,
+                        wallNanos - before.wallNanos, null);
+            }
+        }
+
+        record Delta(Map<String, Long> nanos, long busyJiffies, long totalJiffies, long wallNanos, Delta idle) {
+
+            /** CPU nanoseconds of the process beyond its idle rate. */
+            long beyondIdle(String name) {
+                long used = nanos.getOrDefault(name, 0L);
+                if (idle == null || idle.wallNanos == 0) {
+                    return used;
+                }
+                return used - (long) (idle.nanos.getOrDefault(name, 0L) * (double) wallNanos / idle.wallNanos);
+            }
+
+            long of(long pid) {
+                return beyondIdle("pid:" + pid);
+            }
+
+            long machineBusyNanos() {
+                // /proc/stat counts USER_HZ ticks summed over all cores: 100 a second per core.
+                return busyJiffies * 10_000_000L;
+            }
+
+            double machineBusyPercent() {
+                return totalJiffies == 0 ? Double.NaN : 100.0 * busyJiffies / totalJiffies;
+            }
+
+            double millisPerRequest(long nanos, long requests) {
+                return requests == 0 ? Double.NaN : nanos / 1e6 / requests;
+            }
+
+            /** Per request, beyond idle, by process; and what the machine spent on everything else. */
+            String describe(long requests) {
+                StringBuilder text = new StringBuilder();
+                long ours = 0;
+                for (var entry : nanos.entrySet()) {
+                    if (!entry.getKey().startsWith("pid:")) {
+                        ours += entry.getValue();
+                        text.append(String.format("%s %.2f ms, ", entry.getKey(),
+                                millisPerRequest(beyondIdle(entry.getKey()), requests)));
+                    }
+                }
+                text.append(String.format("other processes %.2f ms (machine %.0f %% busy)",
+                        millisPerRequest(Math.max(0, machineBusyNanos() - ours), requests), machineBusyPercent()));
+                return text.toString();
+            }
+        }
+
+        private final Map<String, Long> pids;
+        private final Long postmaster;
+        private Delta idle;
+
+        Cpu(Map<String, Long> pids, Integer postgresPort) {
+            this.pids = pids;
+            this.postmaster = postgresPort == null ? null : postmaster(postgresPort);
+        }
+
+        void idle(Delta measured) {
+            this.idle = measured;
+        }
+
+        Delta withIdle(Delta measured) {
+            return new Delta(measured.nanos(), measured.busyJiffies(), measured.totalJiffies(), measured.wallNanos(),
+                    idle);
+        }
+
+        String idleDescription() {
+            StringBuilder text = new StringBuilder();
+            long ours = 0;
+            for (var entry : idle.nanos().entrySet()) {
+                if (!entry.getKey().startsWith("pid:")) {
+                    ours += entry.getValue();
+                    text.append(String.format("%s %.1f %%, ", entry.getKey(),
+                            100.0 * entry.getValue() / idle.wallNanos()));
+                }
+            }
+            return text.append(String.format("other processes %.1f %% (of one core)",
+                    100.0 * Math.max(0, idle.machineBusyNanos() - ours) / idle.wallNanos())).toString();
+        }
+
+        Snapshot snapshot() throws IOException {
+            Map<String, Long> nanos = new LinkedHashMap<>();
+            nanos.put(BENCH_JVM, ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime());
+            pids.forEach((name, pid) -> {
+                long value = cpuNanos(pid);
+                nanos.put(name, value);
+                nanos.put("pid:" + pid, value);
+            });
+            if (postmaster != null) {
+                long total = cpuNanos(postmaster);
+                for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList())
+                        .orElse(List.of())) {
+                    total += cpuNanos(child.pid());
+                }
+                nanos.put("postgres", total);
+            }
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            long idleJiffies = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+            return new Snapshot(nanos, total - idleJiffies, total, System.nanoTime());
+        }
+
+        /** utime + stime of every thread of the process, from /proc (clock ticks of 10 ms). */
+        private static long cpuNanos(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+
+        /** The embedded PostgreSQL server of this benchmark: the postgres process listening on the URL's port. */
+        private static Long postmaster(int port) {
+            String portArgument = "-p " + port;
+            return ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(portArgument)).orElse(false))
+                    .map(ProcessHandle::pid).findFirst().orElse(null);
+        }
+    }
+}
