@@ -95,6 +95,39 @@ class UserTrackIT {
     }
 
     @Test
+    void vacation_sharing_is_capped_at_ten_percent_of_the_team_pool() throws Exception {
+        String support = owner.post("/orgs/" + orgId + "/teams", Map.of("name", "Support", "common_pool", 50))
+                .path("id").asString();
+        String carolKey = owner.post("/orgs/" + orgId + "/users", Map.of("email", "carol@people.example",
+                "personal_quota", 0, "team_id", support)).path("api_key").path("plaintext_key").asString();
+        String daveKey = owner.post("/orgs/" + orgId + "/users", Map.of("email", "dave@people.example",
+                "personal_quota", 0, "team_id", support)).path("api_key").path("plaintext_key").asString();
+        GatewayIT.awaitKnownOn(stack, carolKey);
+        GatewayIT.awaitKnownOn(stack, daveKey);
+        stack.platform().as(daveKey).put("/users/me/status?status=on_vacation", null);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(cheap(client(carolKey, Map.of())).choices()).isNotEmpty());
+
+        // Each cheap request reserves and costs 1 credit; the share is 10 % of the 50-credit pool: 5 credits.
+        int served = 1;
+        OpenAIServiceException refusal = null;
+        while (refusal == null && served < 50) {
+            try {
+                cheap(client(carolKey, Map.of()));
+                served++;
+            } catch (OpenAIServiceException e) {
+                refusal = e;
+            }
+        }
+        assertThat(served).isEqualTo(5);
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.statusCode()).isEqualTo(402);
+        assertThat(refusal.getMessage()).contains("vacation-share:" + support);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(quota(carolKey).path("team_pool_available").asLong()).isEqualTo(45));
+    }
+
+    @Test
     void a_project_budget_applies_on_top_of_the_member_chain_and_privacy_mode_keeps_content_out_of_records() {
         String projectId = owner.post("/orgs/" + orgId + "/projects", Map.of("name", "Apollo")).path("id").asString();
         String budgetId = owner.post("/budgets", Map.of("period", "MONTHLY", "limit_credits", 1,
@@ -118,6 +151,11 @@ class UserTrackIT {
     private static com.openai.models.chat.completions.ChatCompletion expensive(OpenAIClient client) {
         return client.chat().completions().create(ChatCompletionCreateParams.builder().model("mock-model")
                 .addUserMessage("Explain budgets").maxCompletionTokens(20_000).build());
+    }
+
+    private static com.openai.models.chat.completions.ChatCompletion cheap(OpenAIClient client) {
+        return client.chat().completions().create(ChatCompletionCreateParams.builder().model("mock-model")
+                .addUserMessage("Hi").maxCompletionTokens(100).build());
     }
 
     private static OpenAIClient client(String key, Map<String, String> headers) {

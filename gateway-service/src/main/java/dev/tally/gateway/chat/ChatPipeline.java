@@ -38,9 +38,11 @@ public class ChatPipeline {
     private final ProviderRouter providers;
     private final RequestRecorder recorder;
     private final Tokenizer tokenizer;
+    private final AccountBalancer balancer;
 
     public ChatPipeline(ChatPreparer preparer, LedgerGateway ledger, ProviderRouter providers,
-            RequestRecorder recorder, Tokenizer tokenizer) {
+            RequestRecorder recorder, Tokenizer tokenizer, AccountBalancer balancer) {
+        this.balancer = balancer;
         this.preparer = preparer;
         this.ledger = ledger;
         this.providers = providers;
@@ -122,7 +124,10 @@ public class ChatPipeline {
                 .concatWith(Flux.just("[DONE]"));
     }
 
-    /** Reserves the preferred model; when a budget refuses it and the policy lists cheaper models, tries those. */
+    /**
+     * Reserves the preferred model; when a budget refuses it and the policy lists cheaper models, tries those. A user
+     * whose personal allocation cannot cover it tries the team pool while a teammate is on vacation (seed 002).
+     */
     private Mono<PreparedRequest> reserve(PreparedRequest request, List<String> fallbacks) {
         return ledger.reserve(request.orgId(), request.requestId(), request.scopes(), request.accountIds(),
                         request.reservedCredits(), request.priority(), request.principal().isUser())
@@ -131,6 +136,14 @@ public class ChatPipeline {
                     if (e.outcome() == RequestOutcome.BUDGET_EXCEEDED && !fallbacks.isEmpty()) {
                         PreparedRequest cheaper = preparer.withModel(request, fallbacks.get(0), "budget_exceeded");
                         return reserve(cheaper, fallbacks.subList(1, fallbacks.size()));
+                    }
+                    if (e.outcome() == RequestOutcome.INSUFFICIENT_CREDITS) {
+                        var share = balancer.vacationShare(request.principal(), request.priority())
+                                .filter(draw -> !request.accountIds().equals(draw.accountIds()));
+                        if (share.isPresent()) {
+                            return reserve(request.drawingOn(share.get().accountIds(), share.get().scope()),
+                                    fallbacks);
+                        }
                     }
                     return Mono.error(e);
                 });

@@ -26,4 +26,13 @@ public record PreparedRequest(String requestId, long startedNanos, Principal pri
     public String orgId() {
         return principal.org().id();
     }
+
+    /** The same request, drawing on other accounts with one more scope whose budgets must allow it. */
+    public PreparedRequest drawingOn(List<String> otherAccountIds, Scope extraScope) {
+        List<Scope> widened = new java.util.ArrayList<>(scopes);
+        widened.add(extraScope);
+        return new PreparedRequest(requestId, startedNanos, principal, headers, body, stream, requestedModel, model,
+                price, policy, promptTokens, maxTokens, reservedCredits, List.copyOf(widened),
+                List.copyOf(otherAccountIds), priority, fallbackReason);
+    }
 }

@@ -9,6 +9,8 @@ import dev.tally.events.governance.MemberStatus;
 import dev.tally.events.governance.OrgState;
 import dev.tally.events.governance.WorkspaceState;
 import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.gateway.auth.Principal;
 import dev.tally.gateway.state.GovernanceView;
 import org.junit.jupiter.api.Test;
@@ -70,36 +72,58 @@ class AccountBalancerTest {
     }
 
     @Test
-    void a_teammate_on_vacation_adds_the_team_pool() {
+    void a_teammate_on_vacation_offers_the_team_pool_alone_under_the_vacation_share_budget() {
         Principal caller = principal(user("alice", TEAM, MemberStatus.ACTIVE), team);
         apply(user("bob", TEAM, MemberStatus.ON_VACATION));
 
-        assertThat(balancer.accounts(caller, Priority.NORMAL)).containsExactly("acct-alice", "acct-pool-team-1");
+        // First the personal allocation alone: what it covers must not count against the vacation share.
+        assertThat(balancer.accounts(caller, Priority.NORMAL)).containsExactly("acct-alice");
+        assertThat(balancer.vacationShare(caller, Priority.NORMAL)).get().satisfies(draw -> {
+            assertThat(draw.accountIds()).containsExactly("acct-pool-team-1");
+            assertThat(draw.scope()).isEqualTo(new Scope(ScopeLevel.GROUP, "vacation-share:" + TEAM));
+        });
     }
 
     @Test
-    void being_on_vacation_oneself_does_not_add_the_team_pool() {
+    void critical_work_needs_no_vacation_share() {
+        Principal caller = principal(user("alice", TEAM, MemberStatus.ACTIVE), team);
+        apply(user("bob", TEAM, MemberStatus.ON_VACATION));
+
+        assertThat(balancer.vacationShare(caller, Priority.CRITICAL)).isEmpty();
+    }
+
+    @Test
+    void being_on_vacation_oneself_does_not_offer_the_team_pool() {
         Principal caller = principal(user("alice", TEAM, MemberStatus.ON_VACATION), team);
         apply(user("bob", TEAM, MemberStatus.ACTIVE));
 
         assertThat(balancer.accounts(caller, Priority.NORMAL)).containsExactly("acct-alice");
+        assertThat(balancer.vacationShare(caller, Priority.NORMAL)).isEmpty();
     }
 
     @Test
-    void a_vacationer_in_another_team_does_not_add_the_team_pool() {
+    void a_vacationer_in_another_team_does_not_offer_the_team_pool() {
         Principal caller = principal(user("alice", TEAM, MemberStatus.ACTIVE), team);
         apply(team("team-2", EntityStatus.ACTIVE), user("carol", "team-2", MemberStatus.ON_VACATION));
 
-        assertThat(balancer.accounts(caller, Priority.NORMAL)).containsExactly("acct-alice");
+        assertThat(balancer.vacationShare(caller, Priority.NORMAL)).isEmpty();
     }
 
     @Test
-    void a_teammate_back_from_vacation_no_longer_adds_the_team_pool() {
+    void a_teammate_back_from_vacation_no_longer_offers_the_team_pool() {
         Principal caller = principal(user("alice", TEAM, MemberStatus.ACTIVE), team);
         apply(user("bob", TEAM, MemberStatus.ON_VACATION));
         apply(user("bob", TEAM, MemberStatus.ACTIVE));
 
-        assertThat(balancer.accounts(caller, Priority.NORMAL)).containsExactly("acct-alice");
+        assertThat(balancer.vacationShare(caller, Priority.NORMAL)).isEmpty();
+    }
+
+    @Test
+    void an_agent_has_no_vacation_share() {
+        Principal caller = principal(agent("bot", TEAM), team);
+        apply(user("bob", TEAM, MemberStatus.ON_VACATION));
+
+        assertThat(balancer.vacationShare(caller, Priority.NORMAL)).isEmpty();
     }
 
     @Test

@@ -46,9 +46,11 @@ public class PeopleService {
     private final Changes changes;
     private final CreditService credits;
     private final ApiKeyService keys;
+    private final VacationShareBudget vacationShare;
 
     public PeopleService(HierarchyStore store, Lookup lookup, Changes changes, CreditService credits,
-            ApiKeyService keys) {
+            ApiKeyService keys, VacationShareBudget vacationShare) {
+        this.vacationShare = vacationShare;
         this.store = store;
         this.lookup = lookup;
         this.changes = changes;
@@ -120,10 +122,15 @@ public class PeopleService {
         String name = request.name() == null ? user.name() : Check.name(request.name(), "name");
         Member updated = new Member(user.id(), user.orgId(), user.workspaceId(), user.groupId(), user.kind(), name,
                 user.email(), status, user.personalQuota(), user.groupAdmin(), user.createdAt(), Instant.now());
-        Mono<Void> save = changes.commit(store.update(updated)
-                .then(changes.publish(updated.state()))
-                .then(changes.audit(user.orgId(), caller.actor(), "user.updated", "user", user.id(),
-                        Map.of("status", status.name(), "name", name))));
+        // The share's budget first: gateways start sharing the pool as soon as they see the new status.
+        boolean startsVacation = user.groupId() != null && status == MemberStatus.ON_VACATION
+                && user.status() != MemberStatus.ON_VACATION;
+        Mono<Void> save = (startsVacation ? vacationShare.define(user.orgId(), user.groupId(), caller.actor())
+                : Mono.<Void>empty())
+                .then(changes.commit(store.update(updated)
+                        .then(changes.publish(updated.state()))
+                        .then(changes.audit(user.orgId(), caller.actor(), "user.updated", "user", user.id(),
+                                Map.of("status", status.name(), "name", name)))));
         if (request.personalQuota() == null) {
             return save.then(store.member(user.id())).map(UserView::of);
         }

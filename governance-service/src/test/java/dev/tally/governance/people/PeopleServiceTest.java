@@ -20,7 +20,7 @@ class PeopleServiceTest {
     private static final Caller SELF = new Caller(Role.MEMBER, "org-a", "user-1", null, "key-1");
 
     /** The refusal comes before any store is touched, so the service needs none here. */
-    private final PeopleService people = new PeopleService(null, null, null, null, null);
+    private final PeopleService people = new PeopleService(null, null, null, null, null, null);
 
     @ParameterizedTest
     @EnumSource(value = MemberStatus.class, names = {"SUSPENDED", "DISABLED", "BUDGET_EXHAUSTED"})
