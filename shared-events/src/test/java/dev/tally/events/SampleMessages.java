@@ -1,6 +1,10 @@
 package dev.tally.events;
 
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.alert.Alert;
+import dev.tally.events.alert.AlertKind;
+import dev.tally.events.alert.AlertMessageTypes;
+import dev.tally.events.alert.AlertSeverity;
 import dev.tally.events.gateway.GatewayMessageTypes;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
@@ -80,7 +84,7 @@ import java.util.stream.Stream;
  * values, telling one story: the ACME org's ledger, its support-bots group and a member of it, a monthly group
  * budget, and reservation res-0001 of one chat completion; the governance state behind it: the org, its workspace,
  * the support-bots team, jdoe and her key, a project, the group's policy and budget, the price of the model used and
- * the org's own OpenAI key; and the gateway's record of that chat completion.
+ * the org's own OpenAI key; the gateway's record of that chat completion; and the alert of the budget's 80 %.
  */
 public final class SampleMessages {
 
@@ -106,11 +110,12 @@ public final class SampleMessages {
     public static final String ADMIN_KEY_HASH = "4f1c3b0e5d0a9e2b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b";
 
     /**
-     * Every registered message type of every domain: the ledger's messages, then the governance states, then the
-     * gateway's records.
+     * Every registered message type of every domain: the ledger's messages, then the governance states, the
+     * gateway's records, then the alerts.
      */
     private static final List<MessageType<?>> REGISTERED = Stream.of(
-            LedgerMessageTypes.all(), GovernanceMessageTypes.STATES, GatewayMessageTypes.ALL)
+            LedgerMessageTypes.all(), GovernanceMessageTypes.STATES, GatewayMessageTypes.ALL,
+            AlertMessageTypes.ALL)
             .<MessageType<?>>flatMap(List::stream).toList();
 
     private static final Map<Class<?>, Object> SAMPLES = samples();
@@ -236,7 +241,12 @@ public final class SampleMessages {
                 // gateway records: the streamed chat completion behind res-0001, as charged by UsageRecorded
                 new GatewayRequestRecord(RESERVATION, LEDGER, MEMBER.id(), MemberKind.USER, "key-0001",
                         "prj-helpdesk", "gpt-4o-mini", "gpt-4o-mini", "openai", true, false, Priority.NORMAL.name(),
-                        RequestOutcome.SUCCESS, 200, null, null, 1_830L, 412L, 1_200L, 950L, 2_340L, 2_215L, AT))
+                        RequestOutcome.SUCCESS, 200, null, null, 1_830L, 412L, 1_200L, 950L, 2_340L, 2_215L, AT),
+                // alerts: the group budget's 80 % threshold crossed, as notification-service derives it
+                new Alert("alr-budget-threshold-3f9a1c0e5b7d2a46", LEDGER, AlertKind.BUDGET_THRESHOLD,
+                        AlertSeverity.WARNING, "Budget bgt-support-bots-monthly at 80 %",
+                        "12000 of 15000 credits spent in the MONTHLY window starting 2026-11-01 (group support-bots).",
+                        BUDGET, GROUP.id(), null, null, AT))
                 .forEach(sample -> {
                     if (samples.put(sample.getClass(), sample) != null) {
                         throw new IllegalStateException("two samples of " + sample.getClass().getName());

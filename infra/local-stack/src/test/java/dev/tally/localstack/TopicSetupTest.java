@@ -16,7 +16,8 @@ class TopicSetupTest {
     @Test
     void every_topic_of_the_registry_and_the_ledger_commands_dead_letters_are_created() {
         assertThat(topics).containsOnlyKeys("tally.ledger.commands", "tally.ledger.commands.DLT",
-                "tally.ledger.replies", "tally.ledger.events", "tally.governance.state", "tally.gateway.requests");
+                "tally.ledger.replies", "tally.ledger.events", "tally.governance.state", "tally.gateway.requests",
+                "tally.alerts", "tally.alerts.dead-letter");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tally.events.topic;
 
+import dev.tally.events.alert.Alert;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.ledger.LedgerCommand;
@@ -35,10 +36,23 @@ public final class Topics {
             new Topic<>("tally.gateway.requests", String.class, GatewayRequestRecord.class, Cleanup.DELETE,
                     Duration.ofDays(30).toMillis());
 
+    /** Key: org id. Threshold crossings, exhausted budgets, approvals, anomalies: what notification-service delivers. */
+    public static final Topic<String, Alert> ALERTS =
+            new Topic<>("tally.alerts", String.class, Alert.class, Cleanup.DELETE, Duration.ofDays(30).toMillis());
+
+    /**
+     * Key: org id. Alerts that notification-service could not deliver to a channel after every retry; the reason,
+     * the channel and the attempts travel in the headers ({@code tally_reason}, {@code tally_channel_id}, ...).
+     */
+    public static final Topic<String, Alert> ALERTS_DEAD_LETTER =
+            new Topic<>("tally.alerts.dead-letter", String.class, Alert.class, Cleanup.DELETE,
+                    Duration.ofDays(30).toMillis());
+
     private Topics() {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS, GOVERNANCE_STATE, GATEWAY_REQUESTS);
+        return List.of(LEDGER_COMMANDS, LEDGER_REPLIES, LEDGER_EVENTS, GOVERNANCE_STATE, GATEWAY_REQUESTS, ALERTS,
+                ALERTS_DEAD_LETTER);
     }
 }
