@@ -1,0 +1,9 @@
+package dev.tally.notification.channel;
+
+public enum ChannelKind {
+    SLACK,
+    TEAMS,
+    TELEGRAM,
+    WEBHOOK,
+    EMAIL
+}
