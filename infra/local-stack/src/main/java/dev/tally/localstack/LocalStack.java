@@ -35,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String LEDGER = "ledger-service";
     public static final String GOVERNANCE = "governance-service";
     public static final String GATEWAY = "gateway-service";
+    public static final String NOTIFICATION = "notification-service";
     private static final Duration GATEWAY_STATE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
@@ -111,6 +112,8 @@ public final class LocalStack implements AutoCloseable {
         claims.add(new PortCheck.Claim(options.ledgerPort(), LEDGER, "--ledger-port (TALLY_LEDGER_PORT)"));
         claims.add(new PortCheck.Claim(options.governancePort(), GOVERNANCE,
                 "--governance-port (TALLY_GOVERNANCE_PORT)"));
+        claims.add(new PortCheck.Claim(options.notificationPort(), NOTIFICATION,
+                "--notification-port (TALLY_NOTIFICATION_PORT)"));
         if (options.externalKafka() == null) {
             claims.add(new PortCheck.Claim(options.kafkaPort(), "Kafka", "--kafka-port (TALLY_KAFKA_PORT)"));
             claims.add(new PortCheck.Claim(options.kafkaControllerPort(), "Kafka's controller",
@@ -128,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void requireJars() {
         List<String> missing = new ArrayList<>();
-        for (String module : List.of(LEDGER, GOVERNANCE, GATEWAY)) {
+        for (String module : List.of(LEDGER, GOVERNANCE, GATEWAY, NOTIFICATION)) {
             if (!Files.isRegularFile(options.jar(module))) {
                 missing.add(options.jar(module).toString());
             }
@@ -139,7 +142,7 @@ public final class LocalStack implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new StackException("not built yet: " + String.join(", ", missing)
                     + "\n  build with: ./mvnw -q -DskipTests package -pl infra/local-stack,ledger-service,"
-                    + "governance-service,gateway-service -am   (./tally up does it for you)");
+                    + "governance-service,gateway-service,notification-service -am   (./tally up does it for you)");
         }
     }
 
@@ -220,6 +223,15 @@ public final class LocalStack implements AutoCloseable {
             String name = gatewayName(i);
             services.put(name, launcher(name, GATEWAY, options.gatewayPorts().get(i), gateway, logs));
         }
+
+        Map<String, String> notification = new LinkedHashMap<>(common);
+        notification.put("TALLY_NOTIFICATION_R2DBC_URL", database.r2dbcUrl("tally_notification"));
+        notification.put("TALLY_NOTIFICATION_DB_URL", database.jdbcUrl("tally_notification"));
+        notification.put("TALLY_DB_USER", database.user());
+        notification.put("TALLY_DB_PASSWORD", database.password());
+        notification.put("TALLY_CREDENTIAL_KEY", secrets.credentialKey());
+        services.put(NOTIFICATION, launcher(NOTIFICATION, NOTIFICATION, options.notificationPort(), notification,
+                logs));
     }
 
     private ServiceLauncher launcher(String name, String module, int port, Map<String, String> environment, Path logs) {
@@ -318,6 +330,10 @@ public final class LocalStack implements AutoCloseable {
         return services.get(GOVERNANCE).baseUrl();
     }
 
+    public String notificationUrl() {
+        return services.get(NOTIFICATION).baseUrl();
+    }
+
     public String kafkaBootstrapServers() {
         return kafkaBootstrapServers;
     }
@@ -366,7 +382,8 @@ public final class LocalStack implements AutoCloseable {
         return options.dataDirectory();
     }
 
-    /** The service names: ledger-service, governance-service, gateway-service (gateway-service-2, … for replicas). */
+    /** The service names: ledger-service, governance-service, gateway-service (gateway-service-2, … for replicas),
+     * notification-service. */
     public List<String> serviceNames() {
         return List.copyOf(services.keySet());
     }

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
  */
 public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> gatewayPorts, int ledgerPort,
-        int governancePort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
+        int governancePort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
         List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments) {
 
@@ -33,6 +33,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
     public static final int GATEWAY_PORT = 8080;
     public static final int LEDGER_PORT = 8081;
     public static final int GOVERNANCE_PORT = 8082;
+    public static final int NOTIFICATION_PORT = 8085;
     public static final int KAFKA_PORT = 19092;
     public static final int KAFKA_CONTROLLER_PORT = 19093;
     public static final int POSTGRES_PORT = 15432;
@@ -67,6 +68,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.gatewayPorts = new ArrayList<>(gatewayPorts);
         builder.ledgerPort = ledgerPort;
         builder.governancePort = governancePort;
+        builder.notificationPort = notificationPort;
         builder.kafkaPort = kafkaPort;
         builder.kafkaControllerPort = kafkaControllerPort;
         builder.postgresPort = postgresPort;
@@ -101,6 +103,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private List<Integer> gatewayPorts = new ArrayList<>(List.of(GATEWAY_PORT));
         private int ledgerPort = LEDGER_PORT;
         private int governancePort = GOVERNANCE_PORT;
+        private int notificationPort = NOTIFICATION_PORT;
         private int kafkaPort = KAFKA_PORT;
         private int kafkaControllerPort = KAFKA_CONTROLLER_PORT;
         private int postgresPort = POSTGRES_PORT;
@@ -142,6 +145,11 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        public Builder notificationPort(int port) {
+            this.notificationPort = port;
+            return this;
+        }
+
         public Builder kafkaPort(int port) {
             this.kafkaPort = port;
             return this;
@@ -166,6 +174,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             gatewayPorts = gateways;
             ledgerPort = freePort();
             governancePort = freePort();
+            notificationPort = freePort();
             kafkaPort = freePort();
             kafkaControllerPort = freePort();
             postgresPort = freePort();
@@ -218,8 +227,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             // The embedded server knows only its superuser; an external one gets the services' documented default.
             String user = externalPostgres == null ? "postgres" : dbUser != null ? dbUser : "tally";
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
-            return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort, kafkaPort,
-                    kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
+            return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
+                    notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
                     createDemo, serviceJvmOptions, serviceArguments);
         }
 
