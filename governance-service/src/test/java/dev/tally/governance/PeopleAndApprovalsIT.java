@@ -1,8 +1,11 @@
 package dev.tally.governance;
 
+import dev.tally.events.alert.Alert;
+import dev.tally.events.alert.AlertKind;
 import dev.tally.events.governance.MemberState;
 import dev.tally.events.governance.MemberStatus;
 import dev.tally.governance.support.Admin;
+import dev.tally.governance.support.AlertTopic;
 import dev.tally.governance.support.GovernanceTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** The people track of seeds 000 and 002: teams with pools, users with quotas, vacation, transfers, approvals. */
@@ -168,5 +172,24 @@ class PeopleAndApprovalsIT extends GovernanceTestBase {
         org.owner().read("/orgs/" + org.id() + "/audit?limit=1000").forEach(e -> actions.add(e.path("action").asString()));
         assertThat(actions).containsSubsequence("approval.requested", "approval.approved", "approval.requested",
                 "approval.transfer-refused", "approval.rejected");
+
+        // Seeds 000 and 002: requests and decisions reach people through notification-service's tally.alerts.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                AlertTopic.of(INFRA.kafkaBootstrapServers(), org.id()))
+                .extracting(Alert::alertId, Alert::kind, Alert::approvalId, Alert::memberId)
+                .containsExactlyInAnyOrder(
+                        tuple("approval-requested:" + requestId, AlertKind.APPROVAL_REQUESTED, requestId,
+                                dev.path("id").asString()),
+                        tuple("approval-decided:" + requestId, AlertKind.APPROVAL_DECIDED, requestId,
+                                dev.path("id").asString()),
+                        tuple("approval-requested:" + second, AlertKind.APPROVAL_REQUESTED, second,
+                                dev.path("id").asString()),
+                        tuple("approval-decided:" + second, AlertKind.APPROVAL_DECIDED, second,
+                                dev.path("id").asString())));
+        assertThat(AlertTopic.of(INFRA.kafkaBootstrapServers(), org.id()))
+                .filteredOn(alert -> alert.kind() == AlertKind.APPROVAL_DECIDED)
+                .extracting(Alert::title)
+                .containsExactlyInAnyOrder("Quota request approved: 500 credits",
+                        "Quota request rejected: 50000 credits");
     }
 }

@@ -78,7 +78,9 @@ public class ApprovalController {
                     "PENDING", Instant.now(), null, null, null, null);
             return changes.commit(approvals.insert(approval)
                             .then(changes.audit(user.orgId(), caller.actor(), "approval.requested", "approval",
-                                    approval.id(), Map.of("amount", amount, "reason", reason))))
+                                    approval.id(), Map.of("amount", amount, "reason", reason)))
+                            .then(changes.alert(ApprovalAlerts.requested(approval,
+                                    user.email() != null ? user.email() : user.name()))))
                     .thenReturn(ApprovalView.of(approval, null));
         });
     }
@@ -146,6 +148,7 @@ public class ApprovalController {
                                         "approval " + a.id() + " was decided meanwhile", null)))
                                 .flatMap(rejected -> changes.audit(a.orgId(), caller.actor(), "approval.rejected",
                                         "approval", a.id(), Map.of("note", note == null ? "" : note))
+                                        .then(changes.alert(ApprovalAlerts.decided(rejected, "rejected")))
                                         .thenReturn(rejected))))
                 .map(a -> ApprovalView.of(a, null));
     }

@@ -1,6 +1,7 @@
 package dev.tally.governance.approval;
 
 import dev.tally.governance.audit.AuditLog;
+import dev.tally.governance.publication.StateOutbox;
 import dev.tally.governance.ledger.LedgerOutcome;
 import dev.tally.governance.ledger.LedgerOutcomeHandler;
 import org.springframework.stereotype.Component;
@@ -15,7 +16,10 @@ public class ApprovalOutcomeHandler implements LedgerOutcomeHandler {
     private final ApprovalStore approvals;
     private final AuditLog audit;
 
-    public ApprovalOutcomeHandler(ApprovalStore approvals, AuditLog audit) {
+    private final StateOutbox outbox;
+
+    public ApprovalOutcomeHandler(ApprovalStore approvals, AuditLog audit, StateOutbox outbox) {
+        this.outbox = outbox;
         this.approvals = approvals;
         this.audit = audit;
     }
@@ -27,7 +31,9 @@ public class ApprovalOutcomeHandler implements LedgerOutcomeHandler {
                 .flatMap(a -> outcome.accepted()
                         ? approvals.transition(a.id(), "APPROVING", "APPROVED", a.decidedBy(), a.decisionNote(), null)
                                 .flatMap(done -> audit.record(a.orgId(), a.decidedBy(), "approval.approved",
-                                        "approval", a.id(), Map.of("amount", a.amount())))
+                                                "approval", a.id(), Map.of("amount", a.amount()))
+                                        .then(outbox.stage(ApprovalAlerts.decided(done, "approved")))
+                                        .doOnSuccess(staged -> outbox.flushSoon()))
                         : approvals.transition(a.id(), "APPROVING", "PENDING", null,
                                         "the ledger refused the transfer: " + outcome.reason() + ": "
                                                 + outcome.detail(), null)

@@ -79,9 +79,10 @@ public class StateRelay {
     }
 
     private Mono<Integer> sendStaged() {
-        return db.sql("select seq, state_key, ce_type, payload, staged_at from state_outbox order by seq limit :n")
+        return db.sql("select seq, topic, state_key, ce_type, payload, staged_at from state_outbox order by seq limit :n")
                 .bind("n", BATCH)
-                .map(row -> new Staged(row.get("seq", Long.class), row.get("state_key", String.class),
+                .map(row -> new Staged(row.get("seq", Long.class), row.get("topic", String.class),
+                        row.get("state_key", String.class),
                         row.get("ce_type", String.class), row.get("payload", ByteBuffer.class)))
                 .all().collectList()
                 .flatMap(this::sendAll);
@@ -100,7 +101,8 @@ public class StateRelay {
                 .thenReturn(batch.size());
     }
 
-    private record Staged(long seq, String key, String ceType, ByteBuffer payload) {
+    /** {@code topic} null: tally.governance.state. */
+    private record Staged(long seq, String topic, String key, String ceType, ByteBuffer payload) {
 
         ProducerRecord<String, byte[]> record() {
             byte[] value = null;
@@ -108,7 +110,8 @@ public class StateRelay {
                 value = new byte[payload.remaining()];
                 payload.get(value);
             }
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.GOVERNANCE_STATE.name(), key, value);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    topic == null ? Topics.GOVERNANCE_STATE.name() : topic, key, value);
             new Envelope(Ids.newId(), ceType, "tally/governance", Instant.now(), key).toHeaders()
                     .forEach(record.headers()::add);
             return record;

@@ -40,6 +40,11 @@ public class Changes {
         return states.stage(state);
     }
 
+    /** An alert for notification-service on tally.alerts, relayed after the commit like state changes. */
+    public Mono<Void> alert(dev.tally.events.alert.Alert alert) {
+        return states.stage(alert);
+    }
+
     public Mono<Void> publishDeletion(GovernanceState lastState) {
         return states.stageDeletion(lastState);
     }
