@@ -1,0 +1,83 @@
+package dev.tally.analytics.projection;
+
+import dev.tally.events.envelope.Envelope;
+import dev.tally.events.envelope.InvalidEnvelopeException;
+import dev.tally.events.envelope.MessageType;
+import dev.tally.events.gateway.GatewayMessageTypes;
+import dev.tally.events.gateway.GatewayRequestRecord;
+import dev.tally.events.json.TallyJson;
+import dev.tally.events.ledger.LedgerEvent;
+import dev.tally.events.ledger.LedgerMessageTypes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.AbstractConsumerSeekAware;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The two projection consumers. Offsets are committed after each batch is in PostgreSQL, so a crash re-delivers
+ * rather than skips; the projectors' idempotency makes the re-delivery harmless. A record that cannot be read goes to
+ * {@code <topic>.DLT} (see {@link ProjectionKafkaConfiguration}).
+ */
+@Component
+public class ProjectionListeners extends AbstractConsumerSeekAware {
+
+    public static final String LEDGER = "analytics-ledger-projection";
+    public static final String REQUESTS = "analytics-request-projection";
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LedgerProjector ledger;
+    private final RequestProjector requests;
+    /** Topics to read again from offset zero at their next assignment: set by a rebuild. */
+    private final Set<String> rewind = ConcurrentHashMap.newKeySet();
+
+    public ProjectionListeners(LedgerProjector ledger, RequestProjector requests) {
+        this.ledger = ledger;
+        this.requests = requests;
+    }
+
+    @KafkaListener(id = LEDGER, topics = "tally.ledger.events")
+    void onLedgerEvent(ConsumerRecord<String, byte[]> record) {
+        Envelope envelope = Envelope.fromHeaders(name -> header(record, name));
+        MessageType<?> type = LedgerMessageTypes.ofCeType(envelope.type());
+        if (!LedgerEvent.class.isAssignableFrom(type.javaType()) || record.value() == null) {
+            throw new InvalidEnvelopeException(envelope.type() + " is not a ledger event");
+        }
+        LedgerEvent event = (LedgerEvent) TallyJson.read(record.value(), type.javaType());
+        ledger.project(envelope.id(), event).block(WRITE_TIMEOUT);
+    }
+
+    @KafkaListener(id = REQUESTS, topics = "tally.gateway.requests")
+    void onGatewayRequest(ConsumerRecord<String, byte[]> record) {
+        Envelope envelope = Envelope.fromHeaders(name -> header(record, name));
+        if (!GatewayMessageTypes.REQUEST.ceType().equals(envelope.type()) || record.value() == null) {
+            throw new InvalidEnvelopeException(envelope.type() + " is not a gateway request record");
+        }
+        requests.project(TallyJson.read(record.value(), GatewayRequestRecord.class)).block(WRITE_TIMEOUT);
+    }
+
+    void rewindOnNextAssignment(Set<String> topics) {
+        rewind.addAll(topics);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        super.onPartitionsAssigned(assignments, callback);
+        var toRewind = assignments.keySet().stream().filter(tp -> rewind.contains(tp.topic())).toList();
+        if (!toRewind.isEmpty()) {
+            callback.seekToBeginning(toRewind);
+            toRewind.forEach(tp -> rewind.remove(tp.topic()));
+        }
+    }
+
+    private static byte[] header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : header.value();
+    }
+}

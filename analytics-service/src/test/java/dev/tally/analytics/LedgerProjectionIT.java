@@ -1,0 +1,103 @@
+package dev.tally.analytics;
+
+import dev.tally.analytics.support.AnalyticsTestBase;
+import dev.tally.analytics.support.Api;
+import dev.tally.analytics.support.Fixtures;
+import dev.tally.events.governance.AdminRole;
+import dev.tally.events.governance.MemberKind;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Ledger events from the real broker into PostgreSQL, read back over the HTTP API. */
+class LedgerProjectionIT extends AnalyticsTestBase {
+
+    @Test
+    void purchases_charges_transfers_budgets_and_alerts_are_projected_per_organisation() {
+        Fixtures f = new Fixtures("ledger");
+        var events = events();
+        events.state(f.orgState("Ledger Org"));
+        events.state(f.team("team-a", "Platform"));
+        events.state(f.member("alice", "Alice", MemberKind.USER, "team-a"));
+        String key = events.adminKey(f.org, AdminRole.ORG_ADMIN);
+        Instant now = Instant.now();
+        Scope orgScope = new Scope(ScopeLevel.ORG, f.org);
+        Scope team = new Scope(ScopeLevel.GROUP, "team-a");
+
+        events.ledger(f.purchase(10_000, now.minusSeconds(3600)));
+        events.ledger(f.budget("budget-team", ScopeLevel.GROUP, "team-a", BudgetPeriod.MONTHLY, 1_000));
+        events.ledger(f.reserve("r1", 400, now.minusSeconds(60)));
+        events.ledger(f.usage("r1", 300, now.minusSeconds(50), orgScope, team));
+        events.ledger(f.reserve("r2", 200, now.minusSeconds(40)));
+        events.ledger(f.reserve("r3", 50, now.minusSeconds(30)));
+        events.ledger(new ReservationReleasedEvent(f.org, UUID.randomUUID().toString(), now.minusSeconds(20), "r3",
+                50, "client gone"));
+        events.ledger(f.transfer(f.pool, "alice-acct", 700, now.minusSeconds(10)));
+        events.ledger(f.threshold("budget-team", team, 50, 500, 1_000));
+
+        Api admin = as(key);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode overview = admin.json("/orgs/" + f.org + "/overview");
+            assertThat(overview.path("balance_credits").asLong()).isEqualTo(10_000 - 300);
+            assertThat(overview.path("held_credits").asLong()).isEqualTo(200);
+            assertThat(overview.path("available_credits").asLong()).isEqualTo(9_500);
+            assertThat(overview.path("org_name").asString()).isEqualTo("Ledger Org");
+            JsonNode budget = overview.path("budgets").get(0);
+            assertThat(budget.path("budget_id").asString()).isEqualTo("budget-team");
+            assertThat(budget.path("scope_name").asString()).isEqualTo("Platform");
+            assertThat(budget.path("spent_credits").asLong()).isEqualTo(300);
+            assertThat(budget.path("fill_percent").asDouble()).isEqualTo(30.0);
+            assertThat(budget.path("thresholds_percent").toString()).isEqualTo("[50,80]");
+        });
+
+        JsonNode transfers = admin.json("/orgs/" + f.org + "/transfers").path("items");
+        assertThat(transfers).hasSize(1);
+        assertThat(transfers.get(0).path("credits").asLong()).isEqualTo(700);
+        assertThat(transfers.get(0).path("from_name").asString()).isEqualTo("Ledger Org (org pool)");
+        assertThat(transfers.get(0).path("to_name").asString()).isEqualTo("Alice");
+        assertThat(transfers.get(0).path("reason").asString()).isEqualTo("vacation cover");
+
+        JsonNode accounts = admin.json("/orgs/" + f.org + "/accounts").path("items");
+        assertThat(accounts.get(0).path("balance_credits").asLong()).isEqualTo(10_000 - 300 - 700);
+        assertThat(accounts.get(1).path("balance_credits").asLong()).isEqualTo(700);
+
+        JsonNode alerts = admin.json("/orgs/" + f.org + "/alerts").path("items");
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).path("kind").asString()).isEqualTo("THRESHOLD");
+        assertThat(alerts.get(0).path("threshold_percent").asInt()).isEqualTo(50);
+        assertThat(alerts.get(0).path("scope_name").asString()).isEqualTo("Platform");
+    }
+
+    @Test
+    void forecast_projects_the_last_seven_days_pace_to_month_end() {
+        Fixtures f = new Fixtures("forecast");
+        var events = events();
+        String key = events.adminKey(f.org, AdminRole.ORG_OWNER);
+        Scope agent = new Scope(ScopeLevel.MEMBER, "bot-1");
+        Instant now = Instant.now();
+        events.ledger(f.purchase(1_000_000, now.minusSeconds(3600)));
+        events.ledger(f.budget("budget-bot", ScopeLevel.MEMBER, "bot-1", BudgetPeriod.TOTAL, 5_000));
+        // 7,000 credits in the last 7 days: 1,000 a day, so the forecast adds ~1,000 per remaining day.
+        events.ledger(f.reserve("fr1", 7_000, now.minusSeconds(120)));
+        events.ledger(f.usage("fr1", 7_000, now.minusSeconds(100), agent));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode budget = as(key).json("/orgs/" + f.org + "/forecast").path("items").get(0);
+            assertThat(budget.path("spent_credits").asLong()).isEqualTo(7_000);
+            assertThat(budget.path("fill_percent").asDouble()).isEqualTo(140.0);
+            assertThat(budget.path("forecast_exceeds").asBoolean()).isTrue();
+            assertThat(budget.path("forecast_credits").asLong()).isGreaterThanOrEqualTo(7_000);
+            assertThat(budget.path("exhausted_at").isNull()).isFalse();
+        });
+    }
+}
