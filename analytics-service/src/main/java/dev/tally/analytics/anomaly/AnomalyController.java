@@ -1,5 +1,6 @@
 package dev.tally.analytics.anomaly;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.GovernanceDirectory;
 import dev.tally.analytics.web.ApiException;
@@ -38,7 +39,8 @@ public class AnomalyController {
         this.clock = clock;
     }
 
-    public record Anomaly(String memberId, String name, String kind, long last24hCredits, double baselineDailyMean,
+    public record Anomaly(String memberId, String name, String kind,
+            @JsonProperty("credits_last_24h") long creditsLast24h, double baselineDailyMean,
             double baselineDailyStddev, Double zScore, Double ratio) {
     }
 
@@ -88,7 +90,7 @@ public class AnomalyController {
                                     verdict.ratio()));
                         }
                     });
-                    found.sort(java.util.Comparator.comparingLong(Anomaly::last24hCredits).reversed());
+                    found.sort(java.util.Comparator.comparingLong(Anomaly::creditsLast24h).reversed());
                     return Map.<String, Object>of("as_of", now, "baseline_days", baselineDays, "items", found);
                 }));
     }

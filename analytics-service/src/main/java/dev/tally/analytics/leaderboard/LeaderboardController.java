@@ -94,7 +94,7 @@ public class LeaderboardController {
     }
 
     public record Entry(int rank, String memberId, String name, String kind, Double score, long promptTokens,
-            long completionTokens, long requests, long credits, Double creditsPer1kCompletionTokens) {
+            long completionTokens, long requests, long credits, Double creditsPerThousandCompletionTokens) {
     }
 
     /** Seed 002's efficiency leaderboard: completion/prompt tokens of successful requests, best first. */

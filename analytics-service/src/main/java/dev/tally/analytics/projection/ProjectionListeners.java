@@ -30,6 +30,8 @@ public class ProjectionListeners extends AbstractConsumerSeekAware {
 
     public static final String LEDGER = "analytics-ledger-projection";
     public static final String REQUESTS = "analytics-request-projection";
+    /** Without it a listener's id would be its group, and the lag would be measured on the wrong group. */
+    private static final String GROUP = "${tally.analytics.consumer-group}";
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final LedgerProjector ledger;
@@ -42,7 +44,7 @@ public class ProjectionListeners extends AbstractConsumerSeekAware {
         this.requests = requests;
     }
 
-    @KafkaListener(id = LEDGER, topics = "tally.ledger.events")
+    @KafkaListener(id = LEDGER, groupId = GROUP, topics = "tally.ledger.events")
     void onLedgerEvent(ConsumerRecord<String, byte[]> record) {
         Envelope envelope = Envelope.fromHeaders(name -> header(record, name));
         MessageType<?> type = LedgerMessageTypes.ofCeType(envelope.type());
@@ -53,7 +55,7 @@ public class ProjectionListeners extends AbstractConsumerSeekAware {
         ledger.project(envelope.id(), event).block(WRITE_TIMEOUT);
     }
 
-    @KafkaListener(id = REQUESTS, topics = "tally.gateway.requests")
+    @KafkaListener(id = REQUESTS, groupId = GROUP, topics = "tally.gateway.requests")
     void onGatewayRequest(ConsumerRecord<String, byte[]> record) {
         Envelope envelope = Envelope.fromHeaders(name -> header(record, name));
         if (!GatewayMessageTypes.REQUEST.ceType().equals(envelope.type()) || record.value() == null) {

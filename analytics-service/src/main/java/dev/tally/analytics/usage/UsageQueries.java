@@ -1,5 +1,6 @@
 package dev.tally.analytics.usage;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tally.analytics.web.Paging;
 import dev.tally.analytics.web.Rows;
 import dev.tally.analytics.web.Window;
@@ -62,7 +63,11 @@ public class UsageQueries {
                 .map(UsageRow::of).all();
     }
 
-    public record BurnRate(long creditsLast24h, long creditsLast7d, long dailyAverage7d, long requestsLast24h) {
+    /** Seed 004's burn rate; the names are spelled out because snake_case would glue the digits ("last24h"). */
+    public record BurnRate(@JsonProperty("credits_last_24h") long creditsLast24h,
+            @JsonProperty("credits_last_7d") long creditsLast7d,
+            @JsonProperty("daily_average_7d") long dailyAverage7d,
+            @JsonProperty("requests_last_24h") long requestsLast24h) {
     }
 
     public Mono<BurnRate> burnRate(String orgId, Instant now) {
