@@ -104,6 +104,7 @@ class DashboardIT extends AnalyticsTestBase {
 
         wait.until(d -> "9,390".equals(d.findElement(By.id("balance")).getText()));
         assertThat(text("burn-24h")).isEqualTo("610");
+        assertThat(text("days-left")).as("9,390 available at 610 a week").isEqualTo("107");
         wait.until(d -> "610".equals(d.findElement(By.id("chart-trend")).getAttribute("data-total")));
         assertThat(browser.findElements(By.cssSelector("#chart-trend canvas"))).isNotEmpty();
         assertThat(((Number) js("return echarts.getInstanceByDom(document.getElementById('chart-trend'))"
@@ -173,7 +174,7 @@ class DashboardIT extends AnalyticsTestBase {
         events.state(f.member("alice", "Alice", MemberKind.USER, "team-a"));
         events.state(f.member("bot-1", "Support bot", MemberKind.AGENT, "team-b"));
         events.state(f.project("p1", "Chatbot"));
-        String key = events.adminKey(f.org, AdminRole.ORG_ADMIN);
+        String key = adminKey(f.org, AdminRole.ORG_ADMIN);
         Instant now = Instant.now();
         Scope team = new Scope(ScopeLevel.GROUP, "team-a");
         events.ledger(f.purchase(10_000, now.minusSeconds(7200)));

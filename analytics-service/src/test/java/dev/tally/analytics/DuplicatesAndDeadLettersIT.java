@@ -34,7 +34,7 @@ class DuplicatesAndDeadLettersIT extends AnalyticsTestBase {
     void a_ledger_event_delivered_twice_with_the_same_event_id_counts_once() {
         Fixtures f = new Fixtures("dup");
         TestEvents events = events();
-        Api admin = as(events.adminKey(f.org, AdminRole.ORG_ADMIN));
+        Api admin = as(adminKey(f.org, AdminRole.ORG_ADMIN));
         Instant now = Instant.now();
         var purchase = f.purchase(1_000, now.minusSeconds(600));
         String purchaseId = events.ledger(purchase);
@@ -58,7 +58,7 @@ class DuplicatesAndDeadLettersIT extends AnalyticsTestBase {
     void a_gateway_request_delivered_twice_counts_once() {
         Fixtures f = new Fixtures("dupreq");
         TestEvents events = events();
-        Api admin = as(events.adminKey(f.org, AdminRole.ORG_ADMIN));
+        Api admin = as(adminKey(f.org, AdminRole.ORG_ADMIN));
         GatewayRequestRecord request = f.request("bot", MemberKind.AGENT, null, "gpt-4o", "openai", 10, 10, 40,
                 Instant.now().minusSeconds(120));
         events.request(request);
@@ -75,7 +75,7 @@ class DuplicatesAndDeadLettersIT extends AnalyticsTestBase {
     void an_unreadable_record_goes_to_the_dead_letter_topic_and_the_projection_carries_on() {
         Fixtures f = new Fixtures("dlt");
         TestEvents events = events();
-        Api admin = as(events.adminKey(f.org, AdminRole.ORG_ADMIN));
+        Api admin = as(adminKey(f.org, AdminRole.ORG_ADMIN));
         events.raw(Topics.LEDGER_EVENTS.name(), f.org, "{\"nonsense\":true}".getBytes(StandardCharsets.UTF_8),
                 Map.of(CloudEventHeaders.ID, UUID.randomUUID().toString(),
                         CloudEventHeaders.TYPE, "tally.ledger.NoSuchEvent.v1",

@@ -29,7 +29,7 @@ class LedgerProjectionIT extends AnalyticsTestBase {
         events.state(f.orgState("Ledger Org"));
         events.state(f.team("team-a", "Platform"));
         events.state(f.member("alice", "Alice", MemberKind.USER, "team-a"));
-        String key = events.adminKey(f.org, AdminRole.ORG_ADMIN);
+        String key = adminKey(f.org, AdminRole.ORG_ADMIN);
         Instant now = Instant.now();
         Scope orgScope = new Scope(ScopeLevel.ORG, f.org);
         Scope team = new Scope(ScopeLevel.GROUP, "team-a");
@@ -46,12 +46,17 @@ class LedgerProjectionIT extends AnalyticsTestBase {
         events.ledger(f.threshold("budget-team", team, 50, 500, 1_000));
 
         Api admin = as(key);
+        // One org, one partition, in order: once the last event is projected, every earlier one is.
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin.json("/orgs/" + f.org + "/alerts").path("items").size() == 1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode overview = admin.json("/orgs/" + f.org + "/overview");
             assertThat(overview.path("balance_credits").asLong()).isEqualTo(10_000 - 300);
             assertThat(overview.path("held_credits").asLong()).isEqualTo(200);
             assertThat(overview.path("available_credits").asLong()).isEqualTo(9_500);
             assertThat(overview.path("org_name").asString()).isEqualTo("Ledger Org");
+            // No gateway records for this org, so no burn rate to run out at.
+            assertThat(overview.path("days_left").isNull()).isTrue();
             JsonNode budget = overview.path("budgets").get(0);
             assertThat(budget.path("budget_id").asString()).isEqualTo("budget-team");
             assertThat(budget.path("scope_name").asString()).isEqualTo("Platform");
@@ -82,7 +87,7 @@ class LedgerProjectionIT extends AnalyticsTestBase {
     void forecast_projects_the_last_seven_days_pace_to_month_end() {
         Fixtures f = new Fixtures("forecast");
         var events = events();
-        String key = events.adminKey(f.org, AdminRole.ORG_OWNER);
+        String key = adminKey(f.org, AdminRole.ORG_OWNER);
         Scope agent = new Scope(ScopeLevel.MEMBER, "bot-1");
         Instant now = Instant.now();
         events.ledger(f.purchase(1_000_000, now.minusSeconds(3600)));

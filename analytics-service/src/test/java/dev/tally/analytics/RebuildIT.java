@@ -35,8 +35,8 @@ class RebuildIT extends AnalyticsTestBase {
     void a_rebuild_from_offset_zero_gives_the_same_results() throws Exception {
         Fixtures f = new Fixtures("rebuild");
         TestEvents events = events();
-        String platform = events.adminKey(null, AdminRole.PLATFORM_ADMIN);
-        String owner = events.adminKey(f.org, AdminRole.ORG_OWNER);
+        String platform = adminKey(null, AdminRole.PLATFORM_ADMIN);
+        String owner = adminKey(f.org, AdminRole.ORG_OWNER);
         Instant now = Instant.now();
         Scope org = new Scope(ScopeLevel.ORG, f.org);
         events.ledger(f.purchase(5_000, now.minusSeconds(7200)));

@@ -32,8 +32,8 @@ class TenantIsolationIT extends AnalyticsTestBase {
         TestEvents events = events();
         events.state(a.orgState("Org A"));
         events.state(b.orgState("Org B"));
-        String keyA = events.adminKey(a.org, AdminRole.ORG_ADMIN);
-        String platform = events.adminKey(null, AdminRole.PLATFORM_ADMIN);
+        String keyA = adminKey(a.org, AdminRole.ORG_ADMIN);
+        String platform = adminKey(null, AdminRole.PLATFORM_ADMIN);
         events.request(a.request("a-bot", MemberKind.AGENT, null, "gpt-4o", "openai", 1, 1, 11, Instant.now()));
         events.request(b.request("b-bot", MemberKind.AGENT, null, "gpt-4o", "openai", 1, 1, 22, Instant.now()));
         Api adminA = as(keyA);
@@ -64,7 +64,7 @@ class TenantIsolationIT extends AnalyticsTestBase {
     void requests_without_a_valid_active_admin_key_are_unauthenticated() {
         Fixtures a = new Fixtures("iso-auth");
         TestEvents events = events();
-        String key = events.adminKey(a.org, AdminRole.ORG_OWNER);
+        String key = adminKey(a.org, AdminRole.ORG_OWNER);
         await().atMost(Duration.ofSeconds(30)).until(() -> as(key).get("/me").status() == 200);
 
         assertThat(as(null).get("/orgs/" + a.org + "/overview").status()).isEqualTo(401);
@@ -80,7 +80,7 @@ class TenantIsolationIT extends AnalyticsTestBase {
     @Test
     void bad_parameters_name_the_field() {
         Fixtures a = new Fixtures("iso-params");
-        String key = events().adminKey(a.org, AdminRole.ORG_ADMIN);
+        String key = adminKey(a.org, AdminRole.ORG_ADMIN);
         Api admin = as(key);
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.get("/me").status() == 200);
         assertField(admin.get("/orgs/" + a.org + "/usage?limit=abc"), "limit");

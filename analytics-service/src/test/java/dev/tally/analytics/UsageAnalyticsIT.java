@@ -31,7 +31,7 @@ class UsageAnalyticsIT extends AnalyticsTestBase {
     @BeforeAll
     void publish() {
         TestEvents events = events();
-        key = events.adminKey(f.org, AdminRole.ORG_ADMIN);
+        key = adminKey(f.org, AdminRole.ORG_ADMIN);
         events.state(f.orgState("Usage Org"));
         events.state(f.team("team-a", "Platform"));
         events.state(f.team("team-b", "Bots"));
@@ -98,6 +98,8 @@ class UsageAnalyticsIT extends AnalyticsTestBase {
         assertThat(burn.path("credits_last_7d").asLong()).isEqualTo(270);
         assertThat(burn.path("daily_average_7d").asLong()).isEqualTo(38);
         assertThat(burn.path("requests_last_24h").asLong()).isEqualTo(4);
+        // Nothing bought in this org's ledger: nothing left, at any pace.
+        assertThat(api().json("/orgs/" + f.org + "/overview").path("days_left").asLong()).isZero();
     }
 
     @Test
@@ -185,7 +187,7 @@ class UsageAnalyticsIT extends AnalyticsTestBase {
     void an_agent_spending_far_above_its_pattern_is_reported_as_an_anomaly() {
         Fixtures g = new Fixtures("anomaly");
         TestEvents events = events();
-        String owner = events.adminKey(g.org, AdminRole.ORG_OWNER);
+        String owner = adminKey(g.org, AdminRole.ORG_OWNER);
         events.state(g.member("spiky", "Spiky bot", MemberKind.AGENT, null));
         Instant now = Instant.now();
         for (int day = 1; day <= 14; day++) {

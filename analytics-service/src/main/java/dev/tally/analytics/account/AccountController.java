@@ -75,8 +75,9 @@ public class AccountController {
                     body.put("held_credits", t.getT1().heldCredits());
                     body.put("available_credits", t.getT1().availableCredits());
                     body.put("burn_rate", t.getT2());
-                    long perDay = t.getT2().dailyAverage7d();
-                    body.put("days_left", perDay == 0 ? null : Math.max(0, t.getT1().availableCredits()) / perDay);
+                    // From the 7-day total rather than the rounded daily average: 3 credits a week is not "0 a day".
+                    long week = t.getT2().creditsLast7d();
+                    body.put("days_left", week == 0 ? null : Math.max(0, t.getT1().availableCredits()) * 7 / week);
                     body.put("budgets", t.getT3());
                     return body;
                 });

@@ -1,5 +1,6 @@
 package dev.tally.analytics.support;
 
+import dev.tally.events.governance.AdminRole;
 import dev.tally.events.topic.Topics;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.TallyInfrastructure;
@@ -11,6 +12,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.time.Duration;
 import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * analytics-service in this JVM against the real broker and a real PostgreSQL database. Every IT class shares one
@@ -52,6 +55,17 @@ public abstract class AnalyticsTestBase {
             events = new TestEvents(INFRA.kafkaBootstrapServers());
         }
         return events;
+    }
+
+    /**
+     * A new admin key, published on the state topic as governance does, and awaited until this service accepts it:
+     * the state consumer applies records asynchronously, and a test must not race it.
+     */
+    protected String adminKey(String orgId, AdminRole role) {
+        String key = events().adminKey(orgId, role);
+        Api api = as(key);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/me").status() == 200);
+        return key;
     }
 
     protected Api as(String key) {
