@@ -28,6 +28,7 @@ final class CommandLine {
         VALUED.put("gateway-port", (builder, value) -> builder.gatewayPorts(ports(value)));
         VALUED.put("ledger-port", (builder, value) -> builder.ledgerPort(port(value)));
         VALUED.put("governance-port", (builder, value) -> builder.governancePort(port(value)));
+        VALUED.put("analytics-port", (builder, value) -> builder.analyticsPort(port(value)));
         VALUED.put("notification-port", (builder, value) -> builder.notificationPort(port(value)));
         VALUED.put("kafka-port", (builder, value) -> builder.kafkaPort(port(value)));
         VALUED.put("kafka-controller-port", (builder, value) -> builder.kafkaControllerPort(port(value)));
@@ -52,6 +53,7 @@ final class CommandLine {
               --gateway-port P[,P2,...]      gateway port; several = several replicas (default 8080)
               --ledger-port P                ledger-service (default 8081)
               --governance-port P            governance-service (default 8082)
+              --analytics-port P             analytics-service and its dashboard (default 8084)
               --notification-port P          notification-service (default 8085)
               --kafka-port P                 Kafka broker (default 19092)
               --kafka-controller-port P      Kafka KRaft controller (default 19093)

@@ -35,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String LEDGER = "ledger-service";
     public static final String GOVERNANCE = "governance-service";
     public static final String GATEWAY = "gateway-service";
+    public static final String ANALYTICS = "analytics-service";
     public static final String NOTIFICATION = "notification-service";
     private static final Duration GATEWAY_STATE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
@@ -112,6 +113,8 @@ public final class LocalStack implements AutoCloseable {
         claims.add(new PortCheck.Claim(options.ledgerPort(), LEDGER, "--ledger-port (TALLY_LEDGER_PORT)"));
         claims.add(new PortCheck.Claim(options.governancePort(), GOVERNANCE,
                 "--governance-port (TALLY_GOVERNANCE_PORT)"));
+        claims.add(new PortCheck.Claim(options.analyticsPort(), ANALYTICS,
+                "--analytics-port (TALLY_ANALYTICS_PORT)"));
         claims.add(new PortCheck.Claim(options.notificationPort(), NOTIFICATION,
                 "--notification-port (TALLY_NOTIFICATION_PORT)"));
         if (options.externalKafka() == null) {
@@ -131,7 +134,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void requireJars() {
         List<String> missing = new ArrayList<>();
-        for (String module : List.of(LEDGER, GOVERNANCE, GATEWAY, NOTIFICATION)) {
+        for (String module : List.of(LEDGER, GOVERNANCE, GATEWAY, ANALYTICS, NOTIFICATION)) {
             if (!Files.isRegularFile(options.jar(module))) {
                 missing.add(options.jar(module).toString());
             }
@@ -142,7 +145,7 @@ public final class LocalStack implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new StackException("not built yet: " + String.join(", ", missing)
                     + "\n  build with: ./mvnw -q -DskipTests package -pl infra/local-stack,ledger-service,"
-                    + "governance-service,gateway-service,notification-service -am   (./tally up does it for you)");
+                    + "governance-service,gateway-service,analytics-service,notification-service -am   (./tally up does it for you)");
         }
     }
 
@@ -223,6 +226,13 @@ public final class LocalStack implements AutoCloseable {
             String name = gatewayName(i);
             services.put(name, launcher(name, GATEWAY, options.gatewayPorts().get(i), gateway, logs));
         }
+
+        Map<String, String> analytics = new LinkedHashMap<>(common);
+        analytics.put("TALLY_ANALYTICS_R2DBC_URL", database.r2dbcUrl("tally_analytics"));
+        analytics.put("TALLY_ANALYTICS_DB_URL", database.jdbcUrl("tally_analytics"));
+        analytics.put("TALLY_DB_USER", database.user());
+        analytics.put("TALLY_DB_PASSWORD", database.password());
+        services.put(ANALYTICS, launcher(ANALYTICS, ANALYTICS, options.analyticsPort(), analytics, logs));
 
         Map<String, String> notification = new LinkedHashMap<>(common);
         notification.put("TALLY_NOTIFICATION_R2DBC_URL", database.r2dbcUrl("tally_notification"));
@@ -330,6 +340,10 @@ public final class LocalStack implements AutoCloseable {
         return services.get(GOVERNANCE).baseUrl();
     }
 
+    public String analyticsUrl() {
+        return services.get(ANALYTICS).baseUrl();
+    }
+
     public String notificationUrl() {
         return services.get(NOTIFICATION).baseUrl();
     }
@@ -383,7 +397,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The service names: ledger-service, governance-service, gateway-service (gateway-service-2, … for replicas),
-     * notification-service. */
+     * analytics-service, notification-service. */
     public List<String> serviceNames() {
         return List.copyOf(services.keySet());
     }

@@ -20,7 +20,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 final class Postgres {
 
-    static final List<String> DATABASES = List.of("tally_ledger", "tally_governance", "tally_notification");
+    static final List<String> DATABASES = List.of("tally_ledger", "tally_governance", "tally_analytics",
+            "tally_notification");
 
     private final String host;
     private final int port;

@@ -18,10 +18,10 @@ final class ReadyBanner {
         row(text, "governance", stack.governanceUrl() + "   (admin API, docs/governance.md)");
         row(text, "notifications", stack.notificationUrl() + "   (alerts and channels, docs/notifications.md)");
         row(text, "ledger", stack.ledgerUrl());
-        row(text, "dashboard", "not yet: it comes with analytics-service");
+        row(text, "dashboard", stack.analyticsUrl() + "/   (sign in with an org admin key; API: docs/analytics.md)");
         row(text, "Kafka", stack.kafkaBootstrapServers());
         row(text, "PostgreSQL", stack.jdbcUrl("tally_ledger").replace("/tally_ledger", "/")
-                + "   (tally_ledger, tally_governance, tally_notification; user " + stack.databaseUser() + ")");
+                + "   (tally_ledger, tally_governance, tally_analytics, tally_notification; user " + stack.databaseUser() + ")");
         row(text, "data and logs", display(stack.dataDirectory()) + "   (logs/<service>.log)");
         text.append('\n');
         row(text, "admin key", stack.adminKey() + "   (platform admin)");

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
  */
 public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> gatewayPorts, int ledgerPort,
-        int governancePort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
+        int governancePort, int analyticsPort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
         List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments) {
 
@@ -33,6 +33,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
     public static final int GATEWAY_PORT = 8080;
     public static final int LEDGER_PORT = 8081;
     public static final int GOVERNANCE_PORT = 8082;
+    public static final int ANALYTICS_PORT = 8084;
     public static final int NOTIFICATION_PORT = 8085;
     public static final int KAFKA_PORT = 19092;
     public static final int KAFKA_CONTROLLER_PORT = 19093;
@@ -68,6 +69,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.gatewayPorts = new ArrayList<>(gatewayPorts);
         builder.ledgerPort = ledgerPort;
         builder.governancePort = governancePort;
+        builder.analyticsPort = analyticsPort;
         builder.notificationPort = notificationPort;
         builder.kafkaPort = kafkaPort;
         builder.kafkaControllerPort = kafkaControllerPort;
@@ -103,6 +105,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private List<Integer> gatewayPorts = new ArrayList<>(List.of(GATEWAY_PORT));
         private int ledgerPort = LEDGER_PORT;
         private int governancePort = GOVERNANCE_PORT;
+        private int analyticsPort = ANALYTICS_PORT;
         private int notificationPort = NOTIFICATION_PORT;
         private int kafkaPort = KAFKA_PORT;
         private int kafkaControllerPort = KAFKA_CONTROLLER_PORT;
@@ -145,6 +148,11 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        public Builder analyticsPort(int port) {
+            this.analyticsPort = port;
+            return this;
+        }
+
         public Builder notificationPort(int port) {
             this.notificationPort = port;
             return this;
@@ -174,6 +182,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             gatewayPorts = gateways;
             ledgerPort = freePort();
             governancePort = freePort();
+            analyticsPort = freePort();
             notificationPort = freePort();
             kafkaPort = freePort();
             kafkaControllerPort = freePort();
@@ -228,7 +237,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             String user = externalPostgres == null ? "postgres" : dbUser != null ? dbUser : "tally";
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
-                    notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
+                    analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
                     createDemo, serviceJvmOptions, serviceArguments);
         }
 

@@ -25,9 +25,9 @@ class CommandLineTest {
         assertThat(parsed.command()).isEqualTo(CommandLine.Command.UP);
         assertThat(options.dataDirectory()).isEqualTo(Path.of("/repo/.tally"));
         assertThat(options.gatewayPorts()).containsExactly(8080);
-        assertThat(List.of(options.ledgerPort(), options.governancePort(), options.notificationPort(),
-                options.kafkaPort(), options.kafkaControllerPort(), options.postgresPort()))
-                .containsExactly(8081, 8082, 8085, 19092, 19093, 15432);
+        assertThat(List.of(options.ledgerPort(), options.governancePort(), options.analyticsPort(),
+                options.notificationPort(), options.kafkaPort(), options.kafkaControllerPort(),
+                options.postgresPort())).containsExactly(8081, 8082, 8084, 8085, 19092, 19093, 15432);
         assertThat(options.externalKafka()).isNull();
         assertThat(options.externalPostgres()).isNull();
         assertThat(options.wipe()).isFalse();
@@ -48,6 +48,7 @@ class CommandLineTest {
         assertThat(options.ledgerPort()).isEqualTo(9081);
         assertThat(options.governancePort()).isEqualTo(9082);
         assertThat(parse(Map.of(), "up", "--notification-port", "9085").options().notificationPort()).isEqualTo(9085);
+        assertThat(parse(Map.of(), "up", "--analytics-port", "9084").options().analyticsPort()).isEqualTo(9084);
         assertThat(options.dataDirectory()).isEqualTo(Path.of("/tmp/t"));
     }
 

@@ -52,12 +52,12 @@ class PortCheckTest {
     void the_stack_claims_every_port_it_listens_on_and_none_of_external_servers() {
         StackOptions own = StackOptions.builder(Path.of("/repo")).gatewayPorts(List.of(8080, 8090)).build();
         assertThat(LocalStack.portClaims(own)).extracting(PortCheck.Claim::port)
-                .containsExactly(8080, 8090, 8081, 8082, 8085, 19092, 19093, 15432);
+                .containsExactly(8080, 8090, 8081, 8082, 8084, 8085, 19092, 19093, 15432);
         assertThat(LocalStack.portClaims(own)).extracting(PortCheck.Claim::owner)
                 .startsWith("gateway-service", "gateway-service-2");
 
         StackOptions external = own.toBuilder().externalKafka("kafka:9092").externalPostgres("db:5432").build();
         assertThat(LocalStack.portClaims(external)).extracting(PortCheck.Claim::port)
-                .containsExactly(8080, 8090, 8081, 8082, 8085);
+                .containsExactly(8080, 8090, 8081, 8082, 8084, 8085);
     }
 }
