@@ -1,139 +1,60 @@
 package dev.tally.notification.state;
 
-import dev.tally.events.envelope.CloudEventHeaders;
-import dev.tally.events.governance.GovernanceMessageTypes;
 import dev.tally.events.governance.AdminKeyState;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.governance.MemberState;
 import dev.tally.notification.alert.VacationWatch;
 import dev.tally.notification.auth.AdminKeys;
-import dev.tally.events.json.TallyJson;
-import dev.tally.events.topic.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.tally.statereader.GovernanceStateReader;
+import dev.tally.statereader.StateSink;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-
 /**
- * Reads tally.governance.state from the beginning, on every start, then follows it: admin keys into {@link AdminKeys}
- * (every replica needs all of them, hence no consumer group), members into {@link VacationWatch}. The service
- * reports ready only once it has caught up with what was on the topic when it started.
+ * Follows tally.governance.state from the beginning ({@link GovernanceStateReader}): admin keys into {@link AdminKeys}
+ * (every replica needs all of them, hence no consumer group), members into {@link VacationWatch}; every other state
+ * is ignored. The service reports ready only once it has caught up with what was on the topic when it started.
  */
 @Component
 public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator {
 
-    private static final Logger log = LoggerFactory.getLogger(GovernanceStateConsumer.class);
-
     private static final String ADMIN_KEY = "admin-key:";
 
-    private final AdminKeys adminKeys;
-    private final VacationWatch vacations;
-    private final String bootstrapServers;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean running;
-    private KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private final GovernanceStateReader reader;
 
     public GovernanceStateConsumer(AdminKeys adminKeys, VacationWatch vacations,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-        this.adminKeys = adminKeys;
-        this.vacations = vacations;
-        this.bootstrapServers = bootstrapServers;
+        this.reader = new GovernanceStateReader(bootstrapServers, "notification-governance-state", new StateSink() {
+            @Override
+            public void apply(String key, GovernanceState state) {
+                if (state instanceof AdminKeyState adminKey) {
+                    adminKeys.apply(adminKey);
+                } else if (state instanceof MemberState member) {
+                    // On the reader's own thread, never an event loop's, so blocking here is allowed; a failure is
+                    // logged by the reader and the record skipped.
+                    vacations.onMember(member).block();
+                }
+            }
+
+            @Override
+            public void remove(String key) {
+                if (key != null && key.startsWith(ADMIN_KEY)) {
+                    adminKeys.remove(key.substring(ADMIN_KEY.length()));
+                }
+            }
+        });
     }
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        thread = new Thread(this::run, "notification-governance-state");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = waitForPartitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    apply(record);
-                }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    log.info("governance state loaded");
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            log.error("governance state consumer stopped", e);
-        } finally {
-            consumer.close();
-        }
-    }
-
-    private List<TopicPartition> waitForPartitions() {
-        while (running) {
-            var infos = consumer.partitionsFor(Topics.GOVERNANCE_STATE.name(), Duration.ofSeconds(5));
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            }
-            log.info("waiting for topic {}", Topics.GOVERNANCE_STATE.name());
-        }
-        throw new WakeupException();
-    }
-
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            if (record.key() != null && record.key().startsWith(ADMIN_KEY)) {
-                adminKeys.remove(record.key().substring(ADMIN_KEY.length()));
-            }
-            return;
-        }
-        Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
-        try {
-            Class<?> javaType = GovernanceMessageTypes.ofCeType(new String(type.value(), StandardCharsets.UTF_8))
-                    .javaType();
-            GovernanceState state = (GovernanceState) TallyJson.read(record.value(), javaType);
-            if (state instanceof AdminKeyState key) {
-                adminKeys.apply(key);
-            } else if (state instanceof MemberState member) {
-                vacations.onMember(member).block();
-            }
-        } catch (RuntimeException e) {
-            // A newer governance may publish a type this service does not know: skip it, keep serving.
-            log.warn("skipping state record {} at {}-{}@{}: {}", record.key(), record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-        }
+        reader.start();
     }
 
     public boolean ready() {
-        return caughtUp.getCount() == 0;
+        return reader.caughtUp();
     }
 
     @Override
@@ -143,21 +64,11 @@ public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator 
 
     @Override
     public void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        reader.close();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return reader.isRunning();
     }
 }
