@@ -1,15 +1,19 @@
 package dev.tally.analytics;
 
+import dev.tally.analytics.anomaly.AnomalyAlerts;
+import dev.tally.analytics.support.AlertTopic;
 import dev.tally.analytics.support.AnalyticsTestBase;
 import dev.tally.analytics.support.Api;
 import dev.tally.analytics.support.Fixtures;
 import dev.tally.analytics.support.TestEvents;
+import dev.tally.events.alert.AlertKind;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.governance.AdminRole;
 import dev.tally.events.governance.MemberKind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -24,6 +28,9 @@ import static org.awaitility.Awaitility.await;
 /** Gateway request records from the real broker, read back through every usage, leaderboard and export route. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageAnalyticsIT extends AnalyticsTestBase {
+
+    @Autowired
+    private AnomalyAlerts anomalyAlerts;
 
     private final Fixtures f = new Fixtures("usage");
     private String key;
@@ -206,6 +213,22 @@ class UsageAnalyticsIT extends AnalyticsTestBase {
             assertThat(items.get(0).path("credits_last_24h").asLong()).isEqualTo(2_000);
             assertThat(items.get(0).path("baseline_daily_mean").asDouble()).isBetween(100.0, 102.0);
         });
+
+        // The same finding reaches notification-service as an alert, under one id per member and day however
+        // often the scan runs (notification-service delivers an alert id once).
+        anomalyAlerts.scan().block();
+        anomalyAlerts.scan().block();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(AlertTopic.of(INFRA.kafkaBootstrapServers(), g.org))
+                        .hasSizeGreaterThanOrEqualTo(2)
+                        .allSatisfy(alert -> {
+                            assertThat(alert.kind()).isEqualTo(AlertKind.ANOMALY);
+                            assertThat(alert.memberId()).isEqualTo("spiky");
+                            assertThat(alert.alertId()).isEqualTo("anomaly:spiky:"
+                                    + java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+                            assertThat(alert.title()).isEqualTo("Unusual spend: Spiky bot");
+                            assertThat(alert.text()).contains("2000 credits in the last 24 hours");
+                        }));
     }
 
     private static List<String> ids(JsonNode items) {
