@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -51,13 +53,14 @@ class LedgerGatewayTest {
 
     @Test
     void an_unconfirmed_reservation_fails_at_once_while_sending_its_release_blocks() {
+        CountDownLatch metadataArrives = new CountDownLatch(1);
         gateway = new LedgerGateway(command -> {
             sent.add(command);
             if (command instanceof ReserveCreditCommand reserve) {
                 return CompletableFuture.failedFuture(new LedgerTimeoutException("ReserveCredit", reserve.commandId(),
                         reserve.ledgerId(), Duration.ofSeconds(2)));
             }
-            sleep(Duration.ofSeconds(3)); // as KafkaProducer.send with no metadata for the topic
+            awaitQuietly(metadataArrives); // as KafkaProducer.send with no metadata for the topic
             return CompletableFuture.completedFuture(accepted(command));
         }, new GovernanceView(), SETTINGS);
 
@@ -72,15 +75,17 @@ class LedgerGatewayTest {
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(sent)
                 .hasAtLeastOneElementOfType(ReleaseReservationCommand.class));
+        metadataArrives.countDown();
     }
 
     @Test
     void a_charge_returns_at_once_and_is_sent_again_with_the_same_command_id_until_the_ledger_confirms_it() {
         AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch metadataTimesOut = new CountDownLatch(1);
         gateway = new LedgerGateway(command -> {
             sent.add(command);
             if (attempts.incrementAndGet() == 1) {
-                sleep(Duration.ofSeconds(2)); // blocked on metadata, then failed
+                awaitQuietly(metadataTimesOut); // blocked on metadata, then failed
                 return CompletableFuture.failedFuture(
                         new org.apache.kafka.common.errors.TimeoutException("metadata not available"));
             }
@@ -97,14 +102,17 @@ class LedgerGatewayTest {
         long begin = System.nanoTime();
         gateway.charge("org", "r1", 3, 10, 20, "mock-model", "mock");
         assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(500));
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
+        metadataTimesOut.countDown();
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(attempts).hasValue(4));
         assertThat(sent).hasSize(4).allSatisfy(command -> {
             assertThat(command).isInstanceOf(RecordUsageCommand.class);
             assertThat(command.commandId()).isEqualTo(sent.get(0).commandId());
         });
-        sleep(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(2));
-        assertThat(sent).as("nothing more once confirmed").hasSize(4);
+        // Nothing more once confirmed: still four after two resend intervals.
+        await().during(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(2))
+                .atMost(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(4)).until(() -> sent.size() == 4);
     }
 
     @Test
@@ -116,17 +124,18 @@ class LedgerGatewayTest {
         gateway = new LedgerGateway(failing, new GovernanceView(), SETTINGS);
         gateway.release("org", "r1", "provider failed");
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
-        sleep(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(2));
-        assertThat(sent).hasSize(1);
+        await().during(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(2))
+                .atMost(LedgerGateway.RESEND_CHARGE_AFTER.multipliedBy(4)).until(() -> sent.size() == 1);
     }
 
     private static LedgerReply accepted(LedgerCommand command) {
         return new CommandAcceptedReply(command.commandId(), command.ledgerId(), "ok", 0);
     }
 
-    private static void sleep(Duration duration) {
+    /** A send that blocks until the test lets it go (at most 10 s, so a failing test cannot hang). */
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            Thread.sleep(duration.toMillis());
+            latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -39,15 +39,15 @@ class LedgerCrashIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.count(200) >= 20);
             stack.killService(LocalStack.LEDGER);
             long killed = System.nanoTime();
-            sleep(Duration.ofSeconds(2));
+            // The gateways have felt the crash: a request sent after it was refused.
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.sent().stream()
+                    .anyMatch(s -> s.begin() > killed && s.answer().status() != 200));
             stack.startService(LocalStack.LEDGER);
             restarted = System.nanoTime();
             System.out.printf("e2e: ledger-service killed and healthy again after %.1f s%n",
                     (restarted - killed) / 1e9);
             // Load goes on until the gateways are served again by the new ledger process.
-            await().atMost(Duration.ofSeconds(90)).until(() -> load.sent().stream()
-                    .anyMatch(s -> s.begin() > restarted && s.answer().status() == 200));
-            sleep(Duration.ofSeconds(2));
+            await().atMost(Duration.ofSeconds(90)).until(() -> servedAfter(load, restarted) >= 10);
             sent = load.stop();
         }
 
@@ -67,12 +67,8 @@ class LedgerCrashIT {
                         java.util.TreeMap::new, java.util.stream.Collectors.counting())));
     }
 
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** Requests sent after {@code since} (System.nanoTime) and answered 200. */
+    static long servedAfter(Load load, long since) {
+        return load.sent().stream().filter(s -> s.begin() > since && s.answer().status() == 200).count();
     }
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,6 +17,7 @@ public final class Load implements AutoCloseable {
     private final Gateway gateway;
     private final String key;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
 
@@ -42,7 +45,7 @@ public final class Load implements AutoCloseable {
             sent.add(new Sent(begin, System.nanoTime(), answer));
             if (answer.status() != 200) {
                 // Do not spin on a failing stack: a fault makes answers fast (503 from an open breaker).
-                sleep(100);
+                pauseUnlessStopped(Duration.ofMillis(100));
             }
         }
     }
@@ -61,6 +64,7 @@ public final class Load implements AutoCloseable {
     /** Stops sending and waits for the requests under way. */
     public List<Sent> stop() {
         running.set(false);
+        stopped.countDown();
         for (Thread thread : threads) {
             try {
                 thread.join(Duration.ofSeconds(90).toMillis());
@@ -77,9 +81,10 @@ public final class Load implements AutoCloseable {
         stop();
     }
 
-    private static void sleep(long millis) {
+    /** Waits {@code pause}, or less when {@link #stop()} is called meanwhile. */
+    private void pauseUnlessStopped(Duration pause) {
         try {
-            Thread.sleep(millis);
+            stopped.await(pause.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
