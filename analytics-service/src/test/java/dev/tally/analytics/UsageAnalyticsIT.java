@@ -1,7 +1,6 @@
 package dev.tally.analytics;
 
 import dev.tally.analytics.anomaly.AnomalyAlerts;
-import dev.tally.analytics.support.AlertTopic;
 import dev.tally.analytics.support.AnalyticsTestBase;
 import dev.tally.analytics.support.Api;
 import dev.tally.analytics.support.Fixtures;
@@ -10,6 +9,7 @@ import dev.tally.events.alert.AlertKind;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.governance.AdminRole;
 import dev.tally.events.governance.MemberKind;
+import dev.tally.testsupport.AlertTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
