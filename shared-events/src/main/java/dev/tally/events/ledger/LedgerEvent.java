@@ -6,7 +6,8 @@ import java.time.Instant;
 public sealed interface LedgerEvent permits LedgerOpenedEvent, AccountOpenedEvent, CreditsPurchasedEvent,
         CreditsTransferredEvent, TransferRefusedEvent, BudgetDefinedEvent, BudgetRemovedEvent, CreditReservedEvent,
         CreditReservationRejectedEvent, UsageRecordedEvent, ReservationReleasedEvent, ReservationExpiredEvent,
-        BalanceAdjustedEvent, CreditsRefundedEvent, BudgetThresholdCrossedEvent, BudgetExhaustedEvent {
+        BalanceAdjustedEvent, CreditsRefundedEvent, BudgetThresholdCrossedEvent, BudgetExhaustedEvent,
+        LeaseChargedEvent {
 
     String ledgerId();
 

@@ -25,7 +25,8 @@ public final class LedgerMessageTypes {
             type("ReleaseReservation", ReleaseReservationCommand.class),
             type("ExpireReservation", ExpireReservationCommand.class),
             type("AdjustBalance", AdjustBalanceCommand.class),
-            type("RefundCredits", RefundCreditsCommand.class));
+            type("RefundCredits", RefundCreditsCommand.class),
+            type("ChargeLease", ChargeLeaseCommand.class));
 
     public static final List<MessageType<? extends LedgerEvent>> EVENTS = List.of(
             type("LedgerOpened", LedgerOpenedEvent.class),
@@ -43,7 +44,8 @@ public final class LedgerMessageTypes {
             type("BalanceAdjusted", BalanceAdjustedEvent.class),
             type("CreditsRefunded", CreditsRefundedEvent.class),
             type("BudgetThresholdCrossed", BudgetThresholdCrossedEvent.class),
-            type("BudgetExhausted", BudgetExhaustedEvent.class));
+            type("BudgetExhausted", BudgetExhaustedEvent.class),
+            type("LeaseCharged", LeaseChargedEvent.class));
 
     public static final List<MessageType<? extends LedgerReply>> REPLIES = List.of(
             type("CommandAccepted", CommandAcceptedReply.class),
