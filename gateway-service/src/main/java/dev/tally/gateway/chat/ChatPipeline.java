@@ -3,7 +3,8 @@ package dev.tally.gateway.chat;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.gateway.error.GatewayException;
-import dev.tally.gateway.ledger.LedgerGateway;
+import dev.tally.gateway.lease.CreditLeases;
+import dev.tally.gateway.lease.LeaseHold;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.Tokenizer;
 import dev.tally.gateway.provider.ProviderRequest;
@@ -34,17 +35,17 @@ import java.util.concurrent.atomic.AtomicReference;
 public class ChatPipeline {
 
     private final ChatPreparer preparer;
-    private final LedgerGateway ledger;
+    private final CreditLeases leases;
     private final ProviderRouter providers;
     private final RequestRecorder recorder;
     private final Tokenizer tokenizer;
     private final AccountBalancer balancer;
 
-    public ChatPipeline(ChatPreparer preparer, LedgerGateway ledger, ProviderRouter providers,
+    public ChatPipeline(ChatPreparer preparer, CreditLeases leases, ProviderRouter providers,
             RequestRecorder recorder, Tokenizer tokenizer, AccountBalancer balancer) {
         this.balancer = balancer;
         this.preparer = preparer;
-        this.ledger = ledger;
+        this.leases = leases;
         this.providers = providers;
         this.recorder = recorder;
         this.tokenizer = tokenizer;
@@ -52,24 +53,27 @@ public class ChatPipeline {
 
     public Mono<ObjectNode> complete(PreparedRequest prepared) {
         return reserve(prepared, preparer.cheaperFallbacks(prepared))
-                .flatMap(request -> providers.complete(request.orgId(), request.price().provider(),
-                                provider -> providerRequest(request))
-                        .map(routed -> settle(request, routed))
+                .flatMap(reserved -> providers.complete(reserved.request().orgId(),
+                                reserved.request().price().provider(), provider -> providerRequest(reserved.request()))
+                        .map(routed -> settle(reserved, routed))
                         .onErrorResume(e -> {
-                            ledger.release(request.orgId(), request.requestId(), "provider failed");
+                            reserved.hold().giveBack();
                             return Mono.error(e);
-                        }))
+                        })
+                        // The client left before the answer: nothing is charged, as nothing was delivered.
+                        .doOnCancel(() -> reserved.hold().giveBack()))
                 .doOnError(e -> recordFailure(prepared, e));
     }
 
     /** Reserves first, so refusals still answer with an HTTP status; then the stream of SSE data lines. */
     public Mono<Flux<String>> stream(PreparedRequest prepared) {
         return reserve(prepared, preparer.cheaperFallbacks(prepared))
-                .map(request -> streamReserved(request))
+                .map(this::streamReserved)
                 .doOnError(e -> recordFailure(prepared, e));
     }
 
-    private Flux<String> streamReserved(PreparedRequest request) {
+    private Flux<String> streamReserved(Reserved reserved) {
+        PreparedRequest request = reserved.request();
         AtomicReference<String> provider = new AtomicReference<>(request.price().provider());
         StringBuilder generated = new StringBuilder();
         AtomicLong promptTokens = new AtomicLong(-1);
@@ -91,7 +95,7 @@ public class ChatPipeline {
                         if (!settled.compareAndSet(false, true)) {
                             return Flux.empty();
                         }
-                        long charged = charge(request, routed.provider(), chunk.promptTokens(),
+                        long charged = charge(reserved, routed.provider(), chunk.promptTokens(),
                                 chunk.completionTokens(), RequestOutcome.SUCCESS, providerStart.get());
                         if (!clientWantsUsage) {
                             return Flux.empty();
@@ -110,11 +114,11 @@ public class ChatPipeline {
                         RequestOutcome outcome = signal == SignalType.CANCEL ? RequestOutcome.CLIENT_DISCONNECTED
                                 : signal == SignalType.ON_ERROR ? RequestOutcome.PROVIDER_ERROR : RequestOutcome.SUCCESS;
                         if (completion == 0 && signal == SignalType.ON_ERROR) {
-                            ledger.release(request.orgId(), request.requestId(), "provider failed");
+                            reserved.hold().giveBack();
                             record(request, provider.get(), outcome, 502, "provider_error", null, 0,
                                     providerStart.get());
                         } else {
-                            charge(request, provider.get(), request.promptTokens(), completion, outcome,
+                            charge(reserved, provider.get(), request.promptTokens(), completion, outcome,
                                     providerStart.get());
                         }
                     }
@@ -128,10 +132,10 @@ public class ChatPipeline {
      * Reserves the preferred model; when a budget refuses it and the policy lists cheaper models, tries those. A user
      * whose personal allocation cannot cover it tries the team pool while a teammate is on vacation (seed 002).
      */
-    private Mono<PreparedRequest> reserve(PreparedRequest request, List<String> fallbacks) {
-        return ledger.reserve(request.orgId(), request.requestId(), request.scopes(), request.accountIds(),
+    private Mono<Reserved> reserve(PreparedRequest request, List<String> fallbacks) {
+        return leases.hold(request.orgId(), request.requestId(), request.scopes(), request.accountIds(),
                         request.reservedCredits(), request.priority(), request.principal().isUser())
-                .thenReturn(request)
+                .map(hold -> new Reserved(request, hold))
                 .onErrorResume(GatewayException.class, e -> {
                     if (e.outcome() == RequestOutcome.BUDGET_EXCEEDED && !fallbacks.isEmpty()) {
                         PreparedRequest cheaper = preparer.withModel(request, fallbacks.get(0), "budget_exceeded");
@@ -149,13 +153,18 @@ public class ChatPipeline {
                 });
     }
 
+    /** A request and the credits held for it. */
+    private record Reserved(PreparedRequest request, LeaseHold hold) {
+    }
+
     private ProviderRequest providerRequest(PreparedRequest request) {
         return new ProviderRequest(request.body(), request.model(), request.maxTokens(), null, request.promptTokens());
     }
 
-    private ObjectNode settle(PreparedRequest request, Routed<ProviderResponse> routed) {
+    private ObjectNode settle(Reserved reserved, Routed<ProviderResponse> routed) {
+        PreparedRequest request = reserved.request();
         ProviderResponse response = routed.result();
-        long charged = charge(request, routed.provider(), response.promptTokens(), response.completionTokens(),
+        long charged = charge(reserved, routed.provider(), response.promptTokens(), response.completionTokens(),
                 RequestOutcome.SUCCESS, request.startedNanos());
         ObjectNode body = response.body();
         body.put("model", request.model());
@@ -163,14 +172,13 @@ public class ChatPipeline {
         return body;
     }
 
-    private long charge(PreparedRequest request, String provider, long promptTokens, long completionTokens,
+    private long charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
             RequestOutcome outcome, long providerStartNanos) {
+        PreparedRequest request = reserved.request();
         long actual = CreditPricing.credits(request.price(), request.principal().org().creditsPerUsd(), promptTokens,
                 completionTokens);
-        // The ledger caps a charge at the reservation; reporting the same cap keeps x_platform equal to the ledger.
-        long charged = Math.min(actual, request.reservedCredits());
-        ledger.charge(request.orgId(), request.requestId(), actual, promptTokens, completionTokens, request.model(),
-                provider);
+        // Capped at what was held, as the ledger caps it: x_platform reports what the ledger charges.
+        long charged = reserved.hold().charge(actual, promptTokens, completionTokens, request.model(), provider);
         recorder.record(record(request, provider, outcome, 200, null, null, promptTokens, completionTokens,
                 charged, providerStartNanos));
         return charged;

@@ -1,11 +1,12 @@
 package dev.tally.gateway.ledger;
 
 import dev.tally.events.gateway.RequestOutcome;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.Priority;
-import dev.tally.events.ledger.RecordUsageCommand;
 import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
@@ -68,7 +69,8 @@ public class LedgerGateway {
         this(ledger::send, view, settings);
     }
 
-    LedgerGateway(Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger, GovernanceView view,
+    /** Over any transport: tests and tools pass a function that answers commands. */
+    public LedgerGateway(Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger, GovernanceView view,
             GatewaySettings settings) {
         this.ledger = ledger;
         this.view = view;
@@ -109,24 +111,28 @@ public class LedgerGateway {
                         : Mono.empty());
     }
 
-    /** Returns at once; the charge is sent, and sent again until the ledger confirms it, in the background. */
-    public void charge(String orgId, String reservationId, long credits, long tokensIn, long tokensOut, String model,
-            String provider) {
-        RecordUsageCommand command = new RecordUsageCommand(UUID.randomUUID().toString(), orgId, reservationId,
-                credits, tokensIn, tokensOut, model, provider);
+    /**
+     * Returns at once; the charges are sent, and sent again with the same command id (the ledger applies it once)
+     * until the ledger confirms them or the lease's TTL has passed. The future completes then, either way.
+     */
+    public CompletableFuture<Void> chargeLease(String orgId, String leaseId, List<LeaseCharge> charges) {
+        ChargeLeaseCommand command = new ChargeLeaseCommand(UUID.randomUUID().toString(), orgId, leaseId,
+                List.copyOf(charges));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
-        settlements.execute(() -> send(command, deadline));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        settlements.execute(() -> send(command, deadline, done));
+        return done;
     }
 
     /** Returns at once; the release is sent in the background (if it is lost, the ledger's expiry releases). */
     public void release(String orgId, String reservationId, String reason) {
         ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,
                 reservationId, reason);
-        settlements.execute(() -> send(command, 0));
+        settlements.execute(() -> send(command, 0, new CompletableFuture<>()));
     }
 
     /** Sends on the settlements thread; a charge is resent until {@code resendUntil} (System.nanoTime). */
-    private void send(LedgerCommand command, long resendUntil) {
+    private void send(LedgerCommand command, long resendUntil, CompletableFuture<Void> done) {
         CompletableFuture<LedgerReply> reply;
         try {
             reply = ledger.apply(command);
@@ -139,21 +145,23 @@ public class LedgerGateway {
                     log.warn("{} refused: {} {}", command.getClass().getSimpleName(), rejected.reason(),
                             rejected.detail());
                 }
+                done.complete(null);
             } else if (System.nanoTime() < resendUntil && !settlements.isShutdown()) {
                 log.info("{} {} not confirmed ({}); sending it again", command.getClass().getSimpleName(),
                         command.commandId(), error.toString());
-                settlements.schedule(() -> send(command, resendUntil), RESEND_CHARGE_AFTER.toMillis(),
+                settlements.schedule(() -> send(command, resendUntil, done), RESEND_CHARGE_AFTER.toMillis(),
                         TimeUnit.MILLISECONDS);
             } else {
-                log.warn("{} for reservation not confirmed ({}); the ledger's expiry will release it",
+                log.warn("{} not confirmed ({}); the ledger's expiry will release the reservation",
                         command.getClass().getSimpleName(), error.toString());
+                done.complete(null);
             }
         });
     }
 
     /** Sends what is queued (for a few seconds at most) before the ledger client closes. */
     @PreDestroy
-    void close() throws InterruptedException {
+    public void close() throws InterruptedException {
         settlements.shutdown();
         settlements.awaitTermination(5, TimeUnit.SECONDS);
     }

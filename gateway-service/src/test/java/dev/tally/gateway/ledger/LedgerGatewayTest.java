@@ -4,7 +4,8 @@ import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.Priority;
-import dev.tally.events.ledger.RecordUsageCommand;
+import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
@@ -93,21 +94,25 @@ class LedgerGatewayTest {
                 throw new org.apache.kafka.common.errors.TimeoutException("metadata not available");
             }
             if (attempts.get() == 3) {
-                return CompletableFuture.failedFuture(new LedgerTimeoutException("RecordUsage", command.commandId(),
+                return CompletableFuture.failedFuture(new LedgerTimeoutException("ChargeLease", command.commandId(),
                         command.ledgerId(), Duration.ofSeconds(2)));
             }
             return CompletableFuture.completedFuture(accepted(command));
         }, new GovernanceView(), SETTINGS);
 
         long begin = System.nanoTime();
-        gateway.charge("org", "r1", 3, 10, 20, "mock-model", "mock");
+        CompletableFuture<Void> confirmed = gateway.chargeLease("org", "lease-1",
+                List.of(new LeaseCharge("r1", 5, 3, 10, 20, "mock-model", "mock")));
         assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(500));
         await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
         metadataTimesOut.countDown();
 
+        assertThat(confirmed).isNotDone();
+
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(attempts).hasValue(4));
+        assertThat(confirmed).succeedsWithin(Duration.ofSeconds(5));
         assertThat(sent).hasSize(4).allSatisfy(command -> {
-            assertThat(command).isInstanceOf(RecordUsageCommand.class);
+            assertThat(command).isInstanceOf(ChargeLeaseCommand.class);
             assertThat(command.commandId()).isEqualTo(sent.get(0).commandId());
         });
         // Nothing more once confirmed: still four after two resend intervals.

@@ -1,0 +1,343 @@
+package dev.tally.gateway.lease;
+
+import dev.tally.events.governance.BudgetState;
+import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.Scope;
+import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.ledger.LedgerGateway;
+import dev.tally.gateway.state.GovernanceView;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Credit leases: instead of one ledger round trip per request before the provider is called, this replica reserves
+ * a block of credit for a member's chain (an ordinary reservation, so the ledger checks balance and every budget as
+ * for one request) and carves requests out of it in memory. Each request's actual cost is charged against the lease
+ * ({@code ChargeLease}, batched while one is in flight); the rest is released when the lease retires. So no number of
+ * replicas can overspend (the ledger never holds more than a budget allows), and the reservation round trip leaves
+ * the hot path for all but the request that finds no lease.
+ *
+ * <p>What a lease costs is credit held by one replica that another one's request could have used: leases are sized to
+ * about a second of the member's own rate, at most {@code 1/budgetShare} of the smallest budget on the chain, shrink
+ * to the request's own size once the ledger refuses a bigger one (the budget is nearly spent), and are returned after
+ * {@code idleRelease} without use.
+ */
+@Component
+public class CreditLeases {
+
+    private static final Logger log = LoggerFactory.getLogger(CreditLeases.class);
+    /** How often a request waits for another request's lease before reserving its own. */
+    private static final int WAITS = 3;
+    private static final int MIN_REQUESTS_PER_LEASE = 4;
+    private static final int MAX_CHARGES_PER_COMMAND = 500;
+    private static final long EXACT_AFTER_REFUSAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final LedgerGateway ledger;
+    private final GovernanceView view;
+    private final LeaseSettings settings;
+    private final Clock clock;
+    private final ConcurrentHashMap<LeaseKey, LeaseLine> lines = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
+
+    @Autowired
+    public CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings) {
+        this(ledger, view, settings, Clock.systemUTC());
+    }
+
+    CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings, Clock clock) {
+        this.ledger = ledger;
+        this.view = view;
+        this.settings = settings;
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "credit-leases");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(10, settings.idleRelease().toMillis() / 4);
+        sweeper.scheduleWithFixedDelay(this::retireIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Carves {@code credits} for one request out of a lease for this chain, reserving a lease first when there is
+     * none with room. Fails as a reservation of {@code credits} would: 402 naming the budget, 503 when the ledger
+     * does not answer.
+     */
+    public Mono<LeaseHold> hold(String orgId, String requestId, List<Scope> scopes, List<String> accountIds,
+            long credits, Priority priority, boolean user) {
+        LeaseLine line = lines.computeIfAbsent(new LeaseKey(orgId, List.copyOf(scopes), List.copyOf(accountIds),
+                priority, user), LeaseLine::new);
+        synchronized (line) {
+            line.count(System.nanoTime());
+        }
+        return hold(line, requestId, credits, WAITS);
+    }
+
+    private Mono<LeaseHold> hold(LeaseLine line, String requestId, long credits, int waitsLeft) {
+        return Mono.defer(() -> {
+            CompletableFuture<Void> other;
+            synchronized (line) {
+                long now = System.nanoTime();
+                LeaseHold hold = carve(line, requestId, credits, now);
+                if (hold != null) {
+                    prefetchIfLow(line, credits, now);
+                    return Mono.just(hold);
+                }
+                if (line.acquiring == null || waitsLeft == 0) {
+                    return Mono.fromFuture(acquire(line, requestId, credits, now), true);
+                }
+                other = line.acquiring;
+            }
+            // Another request is reserving a lease for this chain: it will likely have room for this one too.
+            return Mono.fromFuture(other, true).then(hold(line, requestId, credits, waitsLeft - 1));
+        });
+    }
+
+    /** Under the line's lock. Null when the current lease cannot take {@code credits}. */
+    private LeaseHold carve(LeaseLine line, String requestId, long credits, long now) {
+        Lease lease = line.current;
+        if (lease != null && !usable(lease, now)) {
+            retire(line, lease);
+            lease = null;
+        }
+        if (lease == null || lease.available < credits) {
+            return null;
+        }
+        lease.available -= credits;
+        lease.holds++;
+        lease.lastUsedNanos = now;
+        return new LeaseHold(this, line, lease, requestId, credits);
+    }
+
+    /**
+     * Reserves a lease and carves this request out of it before anyone else can. When the ledger refuses the lease
+     * and it was bigger than the request, tries once more with the request's own size.
+     */
+    private CompletableFuture<LeaseHold> acquire(LeaseLine line, String requestId, long credits, long now) {
+        long size = size(line, credits, now);
+        CompletableFuture<LeaseHold> held = reserve(line, size, requestId, credits)
+                .exceptionallyCompose(e -> {
+                    if (size > credits && refusedForCredit(e)) {
+                        synchronized (line) {
+                            line.exactUntilNanos = System.nanoTime() + EXACT_AFTER_REFUSAL_NANOS;
+                        }
+                        return reserve(line, credits, requestId, credits);
+                    }
+                    return CompletableFuture.failedFuture(e);
+                });
+        track(line, held);
+        return held;
+    }
+
+    /** Reserves the next lease ahead of need once the current one runs low and the rate says it will be needed. */
+    private void prefetchIfLow(LeaseLine line, long credits, long now) {
+        Lease lease = line.current;
+        if (line.acquiring != null || now < line.exactUntilNanos || lease.available >= lease.size / 4
+                || line.requestsPerSecond() < MIN_REQUESTS_PER_LEASE) {
+            return;
+        }
+        track(line, reserve(line, size(line, credits, now), null, 0).exceptionally(e -> {
+            synchronized (line) {
+                line.exactUntilNanos = System.nanoTime() + EXACT_AFTER_REFUSAL_NANOS;
+            }
+            return null;
+        }));
+    }
+
+    private void track(LeaseLine line, CompletableFuture<?> acquisition) {
+        CompletableFuture<Void> done = acquisition.handle((value, error) -> null);
+        synchronized (line) {
+            line.acquiring = done;
+        }
+        done.whenComplete((value, error) -> {
+            synchronized (line) {
+                if (line.acquiring == done) {
+                    line.acquiring = null;
+                }
+            }
+        });
+    }
+
+    /**
+     * Reserves {@code size} in the ledger; on success the new lease becomes the line's current one and, in the same
+     * critical section, {@code credits} are carved for {@code requestId} (none when it is null: a prefetch).
+     */
+    private CompletableFuture<LeaseHold> reserve(LeaseLine line, long size, String requestId, long credits) {
+        LeaseKey key = line.key;
+        String leaseId = "lease-" + UUID.randomUUID();
+        return ledger.reserve(key.orgId(), leaseId, key.scopes(), key.accountIds(), size, key.priority(), key.user())
+                .toFuture()
+                .thenApply(confirmed -> {
+                    synchronized (line) {
+                        long now = System.nanoTime();
+                        Lease lease = new Lease(leaseId, size, today(), now);
+                        if (line.current != null) {
+                            retire(line, line.current);
+                        }
+                        line.current = lease;
+                        return requestId == null ? null : carve(line, requestId, credits, now);
+                    }
+                });
+    }
+
+    private long size(LeaseLine line, long credits, long now) {
+        if (now < line.exactUntilNanos) {
+            return credits;
+        }
+        long requests = Math.max(MIN_REQUESTS_PER_LEASE, Math.min(settings.maxRequests(),
+                line.requestsPerSecond() * settings.targetWindow().toMillis() / 1000));
+        long size = credits * requests;
+        long budgetCap = smallestBudget(line.key.scopes()) / settings.budgetShare();
+        return Math.max(credits, Math.min(size, budgetCap));
+    }
+
+    private long smallestBudget(List<Scope> scopes) {
+        long smallest = Long.MAX_VALUE;
+        for (Scope scope : scopes) {
+            for (BudgetState budget : view.budgetsAt(scope)) {
+                smallest = Math.min(smallest, budget.limitCredits());
+            }
+        }
+        return smallest;
+    }
+
+    /** Under the line's lock. */
+    long charge(LeaseLine line, Lease lease, String requestId, long held, long actualCredits, long tokensIn,
+            long tokensOut, String model, String provider) {
+        long charged = Math.min(actualCredits, held);
+        lease.holds--;
+        lease.available += held - charged;
+        lease.unsent.add(new LeaseCharge(requestId, held, actualCredits, tokensIn, tokensOut, model, provider));
+        flush(line, lease);
+        releaseIfDone(line, lease);
+        return charged;
+    }
+
+    /** Under the line's lock. */
+    void giveBack(LeaseLine line, Lease lease, long held) {
+        lease.holds--;
+        lease.available += held;
+        releaseIfDone(line, lease);
+    }
+
+    /** Sends the unsent charges in one command unless one is in flight; its answer sends what gathered meanwhile. */
+    private void flush(LeaseLine line, Lease lease) {
+        if (lease.sending || lease.unsent.isEmpty()) {
+            return;
+        }
+        List<LeaseCharge> batch = new ArrayList<>(lease.unsent.subList(0,
+                Math.min(MAX_CHARGES_PER_COMMAND, lease.unsent.size())));
+        lease.unsent.subList(0, batch.size()).clear();
+        lease.sending = true;
+        ledger.chargeLease(line.key.orgId(), lease.id, batch).whenComplete((done, error) -> {
+            synchronized (line) {
+                lease.sending = false;
+                flush(line, lease);
+                releaseIfDone(line, lease);
+            }
+        });
+    }
+
+    private void retire(LeaseLine line, Lease lease) {
+        if (lease.retired) {
+            return;
+        }
+        lease.retired = true;
+        if (line.current == lease) {
+            line.current = null;
+        }
+        line.retired.add(lease);
+        releaseIfDone(line, lease);
+    }
+
+    /**
+     * The rest of a retired lease goes back once its requests have ended and their charges are confirmed: a release
+     * before a charge would leave the charge nothing to charge, a request served free.
+     */
+    private void releaseIfDone(LeaseLine line, Lease lease) {
+        if (lease.retired && !lease.releaseSent && lease.settled()) {
+            lease.releaseSent = true;
+            line.retired.remove(lease);
+            ledger.release(line.key.orgId(), lease.id, "lease returned");
+        }
+    }
+
+    private boolean usable(Lease lease, long now) {
+        return !lease.retired && now - lease.createdNanos < settings.maxAge().toNanos() && lease.day.equals(today());
+    }
+
+    private void retireIdle() {
+        long now = System.nanoTime();
+        long idle = settings.idleRelease().toNanos();
+        for (LeaseLine line : lines.values()) {
+            synchronized (line) {
+                Lease lease = line.current;
+                if (lease != null && (now - lease.lastUsedNanos >= idle || !usable(lease, now))) {
+                    retire(line, lease);
+                }
+            }
+        }
+    }
+
+    private LocalDate today() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    }
+
+    private static boolean refusedForCredit(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+        return cause instanceof GatewayException g && g.status() == HttpStatus.PAYMENT_REQUIRED;
+    }
+
+    /** Retires every lease and waits (a few seconds at most) until their charges are sent and their rest released. */
+    @PreDestroy
+    void close() throws InterruptedException {
+        sweeper.shutdownNow();
+        for (LeaseLine line : lines.values()) {
+            synchronized (line) {
+                if (line.current != null) {
+                    retire(line, line.current);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && lines.values().stream().anyMatch(CreditLeases::hasRetired)) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private static boolean hasRetired(LeaseLine line) {
+        synchronized (line) {
+            return !line.retired.isEmpty();
+        }
+    }
+
+    /** Leases currently open in the ledger for this replica, for tests and the health endpoint. */
+    int openLeases() {
+        int open = 0;
+        for (LeaseLine line : lines.values()) {
+            synchronized (line) {
+                open += line.retired.size() + (line.current == null ? 0 : 1);
+            }
+        }
+        return open;
+    }
+}

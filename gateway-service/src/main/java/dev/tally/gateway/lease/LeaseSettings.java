@@ -1,0 +1,30 @@
+package dev.tally.gateway.lease;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/**
+ * How big credit leases grow and how long they live. Bigger and longer means fewer ledger round trips; smaller and
+ * shorter means less credit held by one gateway replica that another replica's request could have used.
+ *
+ * @param idleRelease  a lease nobody carved from for this long is returned to the ledger
+ * @param maxAge       a lease is not carved from after this age (the ledger's TTL must be well above it)
+ * @param targetWindow a lease is sized to cover about this long of its member's recent request rate
+ * @param maxRequests  a lease never covers more than this many requests of the size that asked for it
+ * @param budgetShare  a lease never holds more than 1/budgetShare of the smallest budget limit on its chain
+ */
+@ConfigurationProperties("tally.gateway.leases")
+public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targetWindow, int maxRequests,
+        int budgetShare) {
+
+    public static final LeaseSettings DEFAULTS = new LeaseSettings(null, null, null, 0, 0);
+
+    public LeaseSettings {
+        idleRelease = idleRelease == null ? Duration.ofMillis(500) : idleRelease;
+        maxAge = maxAge == null ? Duration.ofSeconds(30) : maxAge;
+        targetWindow = targetWindow == null ? Duration.ofSeconds(1) : targetWindow;
+        maxRequests = maxRequests <= 0 ? 256 : maxRequests;
+        budgetShare = budgetShare <= 0 ? 10 : budgetShare;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.tally.gateway.lease;
+
+import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.RejectionReason;
+import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.ReserveCreditCommand;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The ledger's rules for one budget, as far as leases touch them: a reservation fits or is refused, a lease charge is
+ * capped at what was held for the request and at what the lease still holds, a release returns the rest. Records every
+ * command so tests can check what a gateway sent and in which order.
+ */
+final class BudgetOnlyLedger implements Function<LedgerCommand, CompletableFuture<LedgerReply>> {
+
+    final List<LedgerCommand> commands = new ArrayList<>();
+    private final long limit;
+    private long charged;
+    private final Map<String, Long> open = new HashMap<>();
+    private final Map<String, Long> chargedByRequest = new HashMap<>();
+    private final Set<String> appliedCommands = new HashSet<>();
+
+    BudgetOnlyLedger(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public synchronized CompletableFuture<LedgerReply> apply(LedgerCommand command) {
+        commands.add(command);
+        return CompletableFuture.completedFuture(answer(command));
+    }
+
+    private LedgerReply answer(LedgerCommand command) {
+        if (!appliedCommands.add(command.commandId())) {
+            return accepted(command, 0);
+        }
+        if (command instanceof ReserveCreditCommand c) {
+            if (charged + reserved() + c.credits() > limit) {
+                return new CommandRejectedReply(c.commandId(), c.ledgerId(), RejectionReason.BUDGET_EXCEEDED,
+                        "budget b1 has " + (limit - charged - reserved()) + " left", "b1");
+            }
+            open.put(c.reservationId(), c.credits());
+            return accepted(c, c.credits());
+        }
+        if (command instanceof ChargeLeaseCommand c) {
+            Long holds = open.get(c.reservationId());
+            if (holds == null) {
+                return new CommandRejectedReply(c.commandId(), c.ledgerId(), RejectionReason.UNKNOWN_RESERVATION,
+                        "lease " + c.reservationId() + " is not open", null);
+            }
+            long total = 0;
+            for (LeaseCharge charge : c.charges()) {
+                long part = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), holds);
+                holds -= part;
+                total += part;
+                chargedByRequest.merge(charge.requestId(), part, Long::sum);
+            }
+            open.put(c.reservationId(), holds);
+            charged += total;
+            return accepted(c, total);
+        }
+        if (command instanceof ReleaseReservationCommand c) {
+            Long holds = open.remove(c.reservationId());
+            return holds == null ? new CommandRejectedReply(c.commandId(), c.ledgerId(),
+                    RejectionReason.UNKNOWN_RESERVATION, "not open", null) : accepted(c, holds);
+        }
+        throw new IllegalArgumentException("not expected here: " + command);
+    }
+
+    synchronized long charged() {
+        return charged;
+    }
+
+    synchronized long reserved() {
+        return open.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    synchronized int openReservations() {
+        return open.size();
+    }
+
+    synchronized Map<String, Long> chargedByRequest() {
+        return Map.copyOf(chargedByRequest);
+    }
+
+    synchronized <T extends LedgerCommand> List<T> sent(Class<T> type) {
+        return commands.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static LedgerReply accepted(LedgerCommand command, long credits) {
+        return new CommandAcceptedReply(command.commandId(), command.ledgerId(), "ok", credits);
+    }
+}

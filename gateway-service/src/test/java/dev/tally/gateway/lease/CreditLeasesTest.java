@@ -1,0 +1,225 @@
+package dev.tally.gateway.lease;
+
+import dev.tally.events.governance.BudgetState;
+import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LedgerCommand;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.Priority;
+import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.ReserveCreditCommand;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.gateway.GatewaySettings;
+import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.ledger.LedgerGateway;
+import dev.tally.gateway.state.GovernanceView;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class CreditLeasesTest {
+
+    private static final GatewaySettings GATEWAY = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(60),
+            1024, 4_194_304, null, null, Map.of());
+    private static final LeaseSettings LEASES = new LeaseSettings(Duration.ofMillis(100), Duration.ofSeconds(30),
+            Duration.ofSeconds(1), 256, 10);
+    private static final Scope ORG = new Scope(ScopeLevel.ORG, "org");
+    private static final Scope AGENT = new Scope(ScopeLevel.MEMBER, "agent-1");
+
+    private final List<CreditLeases> replicas = new ArrayList<>();
+    private final List<LedgerGateway> gateways = new ArrayList<>();
+
+    @AfterEach
+    void close() throws InterruptedException {
+        for (CreditLeases leases : replicas) {
+            leases.close();
+        }
+        for (LedgerGateway gateway : gateways) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void one_reservation_serves_several_requests_and_its_rest_is_released_after_their_charges() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+
+        for (int i = 0; i < 20; i++) {
+            LeaseHold hold = hold(leases, "r" + i, 5).block(Duration.ofSeconds(5));
+            assertThat(hold.charge(3, 10, 20, "m", "mock")).isEqualTo(3);
+        }
+
+        assertThat(ledger.sent(ReserveCreditCommand.class)).hasSizeLessThanOrEqualTo(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.charged()).isEqualTo(60);
+        assertThat(ledger.reserved()).isZero();
+        assertThat(ledger.chargedByRequest()).hasSize(20).allSatisfy((request, credits) ->
+                assertThat(credits).isEqualTo(3));
+        releasesFollowEveryChargeOfTheirLease(ledger);
+    }
+
+    @Test
+    void a_charge_never_exceeds_what_was_held_for_the_request() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+
+        LeaseHold hold = hold(leases, "r1", 5).block(Duration.ofSeconds(5));
+        assertThat(hold.charge(9, 10, 20, "m", "mock")).isEqualTo(5);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.chargedByRequest()).containsEntry("r1", 5L);
+        assertThat(ledger.sent(ChargeLeaseCommand.class).get(0).charges().get(0).actualCredits()).isEqualTo(9);
+    }
+
+    @Test
+    void credits_given_back_are_carved_again_without_another_reservation() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+
+        hold(leases, "r1", 5).block(Duration.ofSeconds(5)).giveBack();
+        hold(leases, "r2", 5).block(Duration.ofSeconds(5)).charge(5, 1, 1, "m", "mock");
+
+        assertThat(ledger.sent(ReserveCreditCommand.class)).hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.chargedByRequest()).containsOnlyKeys("r2");
+    }
+
+    @Test
+    void a_lease_never_holds_more_than_its_share_of_the_smallest_budget_on_the_chain() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
+        GovernanceView view = new GovernanceView();
+        view.apply("budget:b1", new BudgetState("b1", "org", AGENT, BudgetPeriod.MONTHLY, 200, List.of(), false,
+                Instant.now()));
+        CreditLeases leases = replica(ledger, view);
+
+        Flux.range(0, 100).flatMap(i -> hold(leases, "r" + i, 1).doOnNext(h -> h.charge(1, 1, 1, "m", "mock")), 16)
+                .blockLast(Duration.ofSeconds(10));
+
+        assertThat(ledger.sent(ReserveCreditCommand.class)).isNotEmpty()
+                .allSatisfy(reserve -> assertThat(reserve.credits()).isLessThanOrEqualTo(20));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.charged()).isEqualTo(100);
+    }
+
+    @Test
+    void when_the_budget_cannot_take_a_lease_the_request_asks_for_its_own_size_and_is_refused_only_if_that_fails() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(7);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+
+        LeaseHold first = hold(leases, "r1", 5).block(Duration.ofSeconds(5));
+        assertThat(ledger.sent(ReserveCreditCommand.class)).extracting(ReserveCreditCommand::credits)
+                .containsExactly(20L, 5L);
+        first.charge(5, 1, 1, "m", "mock");
+
+        assertThatThrownBy(() -> hold(leases, "r2", 5).block(Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(402);
+                    assertThat(e.budgetId()).isEqualTo("b1");
+                });
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.charged()).isEqualTo(5);
+    }
+
+    @Test
+    void a_lease_is_released_only_once_its_charges_are_confirmed() {
+        BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
+        CountDownLatch chargesConfirmed = new CountDownLatch(1);
+        List<LedgerCommand> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Function<LedgerCommand, CompletableFuture<LedgerReply>> slowCharges = command -> {
+            sent.add(command);
+            CompletableFuture<LedgerReply> reply = budget.apply(command);
+            if (command instanceof ChargeLeaseCommand) {
+                return reply.thenApplyAsync(r -> r, runnable -> new Thread(() -> {
+                    awaitQuietly(chargesConfirmed);
+                    runnable.run();
+                }).start());
+            }
+            return reply;
+        };
+        CreditLeases leases = replica(slowCharges, new GovernanceView());
+
+        hold(leases, "r1", 5).block(Duration.ofSeconds(5)).charge(4, 1, 1, "m", "mock");
+
+        await().during(LEASES.idleRelease().multipliedBy(4)).atMost(LEASES.idleRelease().multipliedBy(8))
+                .until(() -> sent.stream().noneMatch(ReleaseReservationCommand.class::isInstance));
+        chargesConfirmed.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.openReservations() == 0);
+        assertThat(budget.charged()).isEqualTo(4);
+    }
+
+    @Test
+    void two_replicas_with_leases_never_let_a_budget_be_overspent() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(100);
+        GovernanceView view = new GovernanceView();
+        view.apply("budget:b1", new BudgetState("b1", "org", AGENT, BudgetPeriod.MONTHLY, 100, List.of(), false,
+                Instant.now()));
+        CreditLeases a = replica(ledger, view);
+        CreditLeases b = replica(ledger, view);
+
+        List<Integer> served = Flux.range(0, 500)
+                .flatMap(i -> hold(i % 2 == 0 ? a : b, "r" + i, 1)
+                        .publishOn(reactor.core.scheduler.Schedulers.parallel())
+                        .map(h -> (int) h.charge(1, 1, 1, "m", "mock"))
+                        .onErrorResume(GatewayException.class, e -> Mono.just(0)), 500)
+                .collectList().block(Duration.ofSeconds(30));
+
+        int successes = served.stream().mapToInt(Integer::intValue).sum();
+        assertThat(successes).isLessThanOrEqualTo(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.charged()).isEqualTo(successes);
+        assertThat(ledger.reserved()).isZero();
+        // Leases of at most a tenth of the budget: what one replica held idle while the other refused stays small.
+        assertThat(successes).isGreaterThanOrEqualTo(80);
+        releasesFollowEveryChargeOfTheirLease(ledger);
+    }
+
+    private static void releasesFollowEveryChargeOfTheirLease(BudgetOnlyLedger ledger) {
+        List<LedgerCommand> commands = List.copyOf(ledger.commands);
+        for (int i = 0; i < commands.size(); i++) {
+            if (commands.get(i) instanceof ReleaseReservationCommand release) {
+                assertThat(commands.subList(i + 1, commands.size()))
+                        .as("nothing charged to %s after its release", release.reservationId())
+                        .noneMatch(c -> c instanceof ChargeLeaseCommand charge
+                                && charge.reservationId().equals(release.reservationId()));
+            }
+        }
+    }
+
+    private Mono<LeaseHold> hold(CreditLeases leases, String requestId, long credits) {
+        return leases.hold("org", requestId, List.of(ORG, AGENT), List.of("org-pool"), credits, Priority.NORMAL,
+                false);
+    }
+
+    private CreditLeases replica(Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger, GovernanceView view) {
+        LedgerGateway gateway = new LedgerGateway(ledger, view, GATEWAY);
+        CreditLeases leases = new CreditLeases(gateway, view, LEASES, Clock.systemUTC());
+        gateways.add(gateway);
+        replicas.add(leases);
+        return leases;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
