@@ -47,13 +47,20 @@ public final class Ledger {
         return events;
     }
 
-    /** Reservation id (the gateway's request id) → credits the ledger charged for it, from UsageRecorded events. */
+    /**
+     * The gateway's request id → credits the ledger charged for it: from UsageRecorded events (a reservation of its
+     * own, whose id is the request id) and LeaseCharged events (a request carved out of a lease, named by request_id).
+     */
     public Map<String, Long> charges(String ledgerId) {
         Map<String, Long> charges = new HashMap<>();
         for (JsonNode event : events(ledgerId)) {
-            if (event.path("type").asString().endsWith(".UsageRecorded.v1")) {
-                charges.merge(event.path("data").path("reservation_id").asString(),
-                        event.path("data").path("charged_credits").asLong(), Long::sum);
+            String type = event.path("type").asString();
+            JsonNode data = event.path("data");
+            if (type.endsWith(".UsageRecorded.v1")) {
+                charges.merge(data.path("reservation_id").asString(), data.path("charged_credits").asLong(),
+                        Long::sum);
+            } else if (type.endsWith(".LeaseCharged.v1")) {
+                charges.merge(data.path("request_id").asString(), data.path("charged_credits").asLong(), Long::sum);
             }
         }
         return charges;
