@@ -4,14 +4,12 @@ import dev.tally.events.governance.BudgetState;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
-import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.ledger.LedgerGateway;
 import dev.tally.gateway.state.GovernanceView;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -36,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * the hot path for all but the request that finds no lease.
  *
  * <p>What a lease costs is credit held by one replica that another one's request could have used: leases are sized to
- * about a second of the member's own rate, at most {@code 1/budgetShare} of the smallest budget on the chain, shrink
- * to the request's own size once the ledger refuses a bigger one (the budget is nearly spent), and are returned after
+ * about a second of the member's own rate, at most {@code 1/budgetShare} of the smallest budget on the chain; the
+ * ledger grants less when less fits (refusing only when not even the asking request fits), after which the chain's
+ * leases are the request's own size for a second (the budget is nearly spent); and they are returned after
  * {@code idleRelease} without use.
  */
 @Component
@@ -48,7 +47,7 @@ public class CreditLeases {
     private static final int WAITS = 3;
     private static final int MIN_REQUESTS_PER_LEASE = 4;
     private static final int MAX_CHARGES_PER_COMMAND = 500;
-    private static final long EXACT_AFTER_REFUSAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long EXACT_WHEN_SHORT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final LedgerGateway ledger;
     private final GovernanceView view;
@@ -127,22 +126,9 @@ public class CreditLeases {
         return new LeaseHold(this, line, lease, requestId, credits);
     }
 
-    /**
-     * Reserves a lease and carves this request out of it before anyone else can. When the ledger refuses the lease
-     * and it was bigger than the request, tries once more with the request's own size.
-     */
+    /** Reserves a lease of at least {@code credits} and carves this request out of it before anyone else can. */
     private CompletableFuture<LeaseHold> acquire(LeaseLine line, String requestId, long credits, long now) {
-        long size = size(line, credits, now);
-        CompletableFuture<LeaseHold> held = reserve(line, size, requestId, credits)
-                .exceptionallyCompose(e -> {
-                    if (size > credits && refusedForCredit(e)) {
-                        synchronized (line) {
-                            line.exactUntilNanos = System.nanoTime() + EXACT_AFTER_REFUSAL_NANOS;
-                        }
-                        return reserve(line, credits, requestId, credits);
-                    }
-                    return CompletableFuture.failedFuture(e);
-                });
+        CompletableFuture<LeaseHold> held = reserve(line, size(line, credits, now), credits, requestId);
         track(line, held);
         return held;
     }
@@ -154,12 +140,7 @@ public class CreditLeases {
                 || line.requestsPerSecond() < MIN_REQUESTS_PER_LEASE) {
             return;
         }
-        track(line, reserve(line, size(line, credits, now), null, 0).exceptionally(e -> {
-            synchronized (line) {
-                line.exactUntilNanos = System.nanoTime() + EXACT_AFTER_REFUSAL_NANOS;
-            }
-            return null;
-        }));
+        track(line, reserve(line, size(line, credits, now), credits, null).exceptionally(e -> null));
     }
 
     private void track(LeaseLine line, CompletableFuture<?> acquisition) {
@@ -177,23 +158,29 @@ public class CreditLeases {
     }
 
     /**
-     * Reserves {@code size} in the ledger; on success the new lease becomes the line's current one and, in the same
-     * critical section, {@code credits} are carved for {@code requestId} (none when it is null: a prefetch).
+     * Reserves up to {@code size} and at least {@code floor} in the ledger; the new lease becomes the line's current
+     * one and, in the same critical section, {@code floor} credits are carved for {@code requestId} (none when it is
+     * null: a prefetch). A lease granted smaller than asked means a budget or balance is nearly spent: the line's
+     * next leases ask for exactly their request for a while.
      */
-    private CompletableFuture<LeaseHold> reserve(LeaseLine line, long size, String requestId, long credits) {
+    private CompletableFuture<LeaseHold> reserve(LeaseLine line, long size, long floor, String requestId) {
         LeaseKey key = line.key;
         String leaseId = "lease-" + UUID.randomUUID();
-        return ledger.reserve(key.orgId(), leaseId, key.scopes(), key.accountIds(), size, key.priority(), key.user())
+        return ledger.reserve(key.orgId(), leaseId, key.scopes(), key.accountIds(), size, floor, key.priority(),
+                        key.user())
                 .toFuture()
-                .thenApply(confirmed -> {
+                .thenApply(granted -> {
                     synchronized (line) {
                         long now = System.nanoTime();
-                        Lease lease = new Lease(leaseId, size, today(), now);
+                        if (granted < size) {
+                            line.exactUntilNanos = now + EXACT_WHEN_SHORT_NANOS;
+                        }
+                        Lease lease = new Lease(leaseId, granted, today(), now);
                         if (line.current != null) {
                             retire(line, line.current);
                         }
                         line.current = lease;
-                        return requestId == null ? null : carve(line, requestId, credits, now);
+                        return requestId == null ? null : carve(line, requestId, floor, now);
                     }
                 });
     }
@@ -299,12 +286,6 @@ public class CreditLeases {
 
     private LocalDate today() {
         return LocalDate.now(clock.withZone(ZoneOffset.UTC));
-    }
-
-    private static boolean refusedForCredit(Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause() : e;
-        return cause instanceof GatewayException g && g.status() == HttpStatus.PAYMENT_REQUIRED;
     }
 
     /** Retires every lease and waits (a few seconds at most) until their charges are sent and their rest released. */

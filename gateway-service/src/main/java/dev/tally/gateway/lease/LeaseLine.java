@@ -18,7 +18,7 @@ final class LeaseLine {
     /** Completes when the reservation in flight for this line is answered, whatever the answer. */
     CompletableFuture<Void> acquiring;
     final List<Lease> retired = new ArrayList<>();
-    /** After the ledger refused a lease, leases are no bigger than the request until then: the budget is nearly out. */
+    /** After the ledger granted a lease less than asked, leases are the request's own size until then: credit is short. */
     long exactUntilNanos;
 
     private long windowStart;

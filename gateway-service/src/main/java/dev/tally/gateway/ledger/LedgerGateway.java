@@ -2,6 +2,7 @@ package dev.tally.gateway.ledger;
 
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
@@ -89,11 +90,15 @@ public class LedgerGateway {
                 .build());
     }
 
-    /** Holds {@code credits} on the accounts, checked against every budget of the scopes, atomically in the ledger. */
-    public Mono<Void> reserve(String orgId, String reservationId, List<Scope> scopes, List<String> accountIds,
-            long credits, Priority priority, boolean user) {
+    /**
+     * Holds up to {@code credits} and at least {@code minimumCredits} on the accounts, checked against every budget of
+     * the scopes, atomically in the ledger; emits what the ledger granted.
+     */
+    public Mono<Long> reserve(String orgId, String reservationId, List<Scope> scopes, List<String> accountIds,
+            long credits, long minimumCredits, Priority priority, boolean user) {
         ReserveCreditCommand command = new ReserveCreditCommand(UUID.randomUUID().toString(), orgId, reservationId,
-                scopes, accountIds, credits, priority, ttlSeconds);
+                scopes, accountIds, credits, priority, ttlSeconds, minimumCredits);
+        long floor = command.floorCredits();
         return Mono.fromFuture(() -> ledger.apply(command))
                 .subscribeOn(Schedulers.boundedElastic())
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
@@ -107,8 +112,8 @@ public class LedgerGateway {
                                 ? "The credit ledger is unavailable; requests are refused until it recovers."
                                 : "The credit ledger did not confirm the reservation in time; nothing was charged."))
                 .flatMap(reply -> reply instanceof CommandRejectedReply rejected
-                        ? Mono.error(refusal(rejected, credits, user, priority))
-                        : Mono.empty());
+                        ? Mono.error(refusal(rejected, floor, user, priority))
+                        : Mono.just(((CommandAcceptedReply) reply).credits()));
     }
 
     /**

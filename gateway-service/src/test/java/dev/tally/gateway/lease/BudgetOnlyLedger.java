@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * The ledger's rules for one budget, as far as leases touch them: a reservation fits or is refused, a lease charge is
+ * The ledger's rules for one budget, as far as leases touch them: a reservation gets what fits down to its minimum
+ * or is refused, a lease charge is
  * capped at what was held for the request and at what the lease still holds, a release returns the rest. Records every
  * command so tests can check what a gateway sent and in which order.
  */
@@ -48,12 +49,14 @@ final class BudgetOnlyLedger implements Function<LedgerCommand, CompletableFutur
             return accepted(command, 0);
         }
         if (command instanceof ReserveCreditCommand c) {
-            if (charged + reserved() + c.credits() > limit) {
+            long room = limit - charged - reserved();
+            if (room < c.floorCredits()) {
                 return new CommandRejectedReply(c.commandId(), c.ledgerId(), RejectionReason.BUDGET_EXCEEDED,
-                        "budget b1 has " + (limit - charged - reserved()) + " left", "b1");
+                        "budget b1 has " + room + " left", "b1");
             }
-            open.put(c.reservationId(), c.credits());
-            return accepted(c, c.credits());
+            long granted = Math.min(c.credits(), room);
+            open.put(c.reservationId(), granted);
+            return accepted(c, granted);
         }
         if (command instanceof ChargeLeaseCommand c) {
             Long holds = open.get(c.reservationId());

@@ -119,13 +119,15 @@ class CreditLeasesTest {
     }
 
     @Test
-    void when_the_budget_cannot_take_a_lease_the_request_asks_for_its_own_size_and_is_refused_only_if_that_fails() {
+    void when_the_budget_cannot_take_a_whole_lease_it_gets_what_fits_and_a_request_is_refused_only_if_it_does_not() {
         BudgetOnlyLedger ledger = new BudgetOnlyLedger(7);
         CreditLeases leases = replica(ledger, new GovernanceView());
 
         LeaseHold first = hold(leases, "r1", 5).block(Duration.ofSeconds(5));
-        assertThat(ledger.sent(ReserveCreditCommand.class)).extracting(ReserveCreditCommand::credits)
-                .containsExactly(20L, 5L);
+        assertThat(ledger.sent(ReserveCreditCommand.class)).singleElement().satisfies(reserve -> {
+            assertThat(reserve.credits()).isEqualTo(20);
+            assertThat(reserve.minimumCredits()).isEqualTo(5);
+        });
         first.charge(5, 1, 1, "m", "mock");
 
         assertThatThrownBy(() -> hold(leases, "r2", 5).block(Duration.ofSeconds(5)))
@@ -133,8 +135,13 @@ class CreditLeasesTest {
                     assertThat(e.status().value()).isEqualTo(402);
                     assertThat(e.budgetId()).isEqualTo("b1");
                 });
+        // Credit was short: the second lease asked for exactly the request.
+        assertThat(ledger.sent(ReserveCreditCommand.class)).extracting(ReserveCreditCommand::credits)
+                .containsExactly(20L, 5L);
+        LeaseHold small = hold(leases, "r3", 2).block(Duration.ofSeconds(5));
+        small.charge(2, 1, 1, "m", "mock");
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
-        assertThat(ledger.charged()).isEqualTo(5);
+        assertThat(ledger.charged()).isEqualTo(7);
     }
 
     @Test

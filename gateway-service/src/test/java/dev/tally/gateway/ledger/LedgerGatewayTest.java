@@ -68,7 +68,7 @@ class LedgerGatewayTest {
         for (int i = 0; i < 2; i++) { // the first one also loads Reactor's and the breaker's classes
             long begin = System.nanoTime();
             assertThatThrownBy(() -> gateway.reserve("org", "r1", List.of(new Scope(ScopeLevel.ORG, "org")),
-                    List.of("org"), 5, Priority.NORMAL, false).block(Duration.ofSeconds(10)))
+                    List.of("org"), 5, 0, Priority.NORMAL, false).block(Duration.ofSeconds(10)))
                     .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status().value()).isEqualTo(503));
             if (i == 1) {
                 assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(1));

@@ -211,36 +211,55 @@ public final class LedgerRules {
         List<Scope> chain = c.scopeChain() == null ? List.of() : c.scopeChain();
         Priority priority = c.priority() == null ? Priority.NORMAL : c.priority();
 
+        // A lease asks for up to credits and at least floorCredits(): it gets what fits, refused only below the floor.
+        long floor = c.floorCredits();
+        long grant = c.credits();
         List<BudgetHold> holds = new ArrayList<>();
         for (Map.Entry<String, Budget> entry : budgetsOn(state, chain)) {
             Budget budget = entry.getValue();
             long spent = budget.spentAt(now);
-            if (spent + c.credits() > budget.limit) {
-                return budgetExceeded(c, now, chain, entry.getKey(), budget, spent);
+            if (spent + floor > budget.limit) {
+                return budgetExceeded(c, floor, now, chain, entry.getKey(), budget, spent);
             }
+            grant = Math.min(grant, budget.limit - spent);
             holds.add(new BudgetHold(entry.getKey(), BudgetWindows.start(budget.period, now)));
         }
+        if (grant > floor) {
+            grant = Math.max(floor, Math.min(grant, coverable(state, c.accountIds(), priority)));
+        }
 
-        List<Leg> legs = drawLegs(state, c.accountIds(), c.credits(), priority);
+        List<Leg> legs = drawLegs(state, c.accountIds(), grant, priority);
         if (legs == null) {
-            String detail = "accounts " + c.accountIds() + " cannot cover " + c.credits() + " credits";
+            String detail = "accounts " + c.accountIds() + " cannot cover " + floor + " credits";
             return Decision.refuse(c, INSUFFICIENT_CREDITS, detail, null, new CreditReservationRejectedEvent(
-                    c.ledgerId(), c.commandId(), now, c.reservationId(), c.credits(), chain, INSUFFICIENT_CREDITS,
+                    c.ledgerId(), c.commandId(), now, c.reservationId(), floor, chain, INSUFFICIENT_CREDITS,
                     null, detail));
         }
-        return Decision.accept(c, c.credits(), new CreditReservedEvent(c.ledgerId(), c.commandId(), now,
-                c.reservationId(), c.credits(), legs, List.copyOf(holds), chain, priority,
+        return Decision.accept(c, grant, new CreditReservedEvent(c.ledgerId(), c.commandId(), now,
+                c.reservationId(), grant, legs, List.copyOf(holds), chain, priority,
                 now.plusSeconds(c.ttlSeconds())));
     }
 
-    private static Decision budgetExceeded(ReserveCreditCommand c, Instant now, List<Scope> chain, String budgetId,
-            Budget budget, long spent) {
+    /** The most the accounts can hold together: what each has available, plus the overdraft room if critical. */
+    private static long coverable(LedgerState state, List<String> accountIds, Priority priority) {
+        long total = 0;
+        for (String accountId : accountIds.stream().distinct().toList()) {
+            total += Math.max(0, state.accounts.get(accountId).available());
+        }
+        if (priority == Priority.CRITICAL) {
+            total += Math.max(0, state.overdraftLimit - state.totalOverdraft());
+        }
+        return total;
+    }
+
+    private static Decision budgetExceeded(ReserveCreditCommand c, long requested, Instant now, List<Scope> chain,
+            String budgetId, Budget budget, long spent) {
         String detail = "budget " + budgetId + " (" + budget.period + " on " + budget.scope.level() + " "
                 + budget.scope.id() + ") has " + Math.max(0, budget.limit - spent) + " of " + budget.limit
-                + " credits left, " + c.credits() + " requested";
+                + " credits left, " + requested + " requested";
         List<LedgerEvent> events = new ArrayList<>();
         events.add(new CreditReservationRejectedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(),
-                c.credits(), chain, BUDGET_EXCEEDED, budgetId, detail));
+                requested, chain, BUDGET_EXCEEDED, budgetId, detail));
         boolean newWindow = !budget.isCurrent(BudgetWindows.start(budget.period, now));
         if (newWindow || !budget.exhausted) {
             events.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, budgetId, budget.scope,
