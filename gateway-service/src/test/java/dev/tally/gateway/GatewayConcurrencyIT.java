@@ -32,8 +32,8 @@ class GatewayConcurrencyIT {
         GatewayIT.awaitKnownOn(stack, agent.key());
         long before = agent.poolBalance();
 
-        // One org's commands are ordered on one ledger partition, so 500 reservations queue there; the stack's
-        // 60 s reservation timeout leaves room for that queue on a busy 2-core machine (docs/benchmarks.md).
+        // One org's commands are ordered on one ledger partition; the stack's 60 s reservation timeout leaves room
+        // for the queue of the replicas' lease reservations and exact ones near the end on a busy 2-core machine.
         // Each request reserves and costs exactly one credit: a short prompt and at most 16 tokens of mock answer.
         byte[] body = JSON.writeValueAsBytes(Map.of("model", "mock-model", "max_tokens", 16,
                 "messages", List.of(Map.of("role", "user", "content", "Hi"))));
@@ -66,9 +66,11 @@ class GatewayConcurrencyIT {
             }
         }
         assertThat(unexpected).as("only 200 or 402").isEmpty();
-        assertThat(succeeded).as("requests that got through").isEqualTo(100);
-        assertThat(refused).isEqualTo(400);
-        assertThat(charged).isEqualTo(100);
+        // Never more than the budget, whatever the replicas' leases. Fewer only by what one replica's lease still
+        // held when the other's last requests were refused (at most a lease: a tenth of the budget each).
+        assertThat(succeeded).as("requests that got through").isLessThanOrEqualTo(100).isGreaterThanOrEqualTo(80);
+        assertThat(refused).isEqualTo(500 - succeeded);
+        assertThat(charged).isEqualTo(succeeded);
         long expected = before - charged;
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(agent.poolBalance()).as("the ledger holds exactly the sum of the charges").isEqualTo(expected);

@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Two gateway replicas racing one budget: the ledger decides, so exactly what fits gets through. */
+/** Two gateway replicas racing one budget: the ledger decides, so never more than what fits gets through. */
 @Order(6)
 @ExtendWith(E2EStack.class)
 class ReplicaRaceIT {
@@ -50,9 +50,12 @@ class ReplicaRaceIT {
                 && !(a.status() == 402 && "budget_exceeded".equals(a.errorCode())))
                 .map(a -> a.status() + " " + a.body()).toList();
         assertThat(unexpected).as("only 200 or 402 budget_exceeded").isEmpty();
-        assertThat(answers.stream().filter(a -> a.status() == 200)).as("requests that got through").hasSize(50)
+        List<Gateway.Answer> served = answers.stream().filter(a -> a.status() == 200).toList();
+        // Never more than the budget. Fewer only by credit one replica's lease still held when the other's last
+        // requests were refused: at most a lease each, a tenth of the budget (docs/gateway.md, "Credit leases").
+        assertThat(served).as("requests that got through").hasSizeBetween(40, 50)
                 .allSatisfy(a -> assertThat(a.charged()).isEqualTo(1));
-        assertThat(answers.stream().filter(a -> a.status() == 402)).hasSize(150);
+        assertThat(answers.stream().filter(a -> a.status() == 402)).hasSize(200 - served.size());
         Settlement.assertNoCreditLost(org.id(), 10_000, answers, Duration.ofSeconds(30));
     }
 }
