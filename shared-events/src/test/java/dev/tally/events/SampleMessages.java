@@ -45,7 +45,10 @@ import dev.tally.events.ledger.CreditsPurchasedEvent;
 import dev.tally.events.ledger.CreditsRefundedEvent;
 import dev.tally.events.ledger.CreditsTransferredEvent;
 import dev.tally.events.ledger.DefineBudgetCommand;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.ledger.LedgerOpenedEvent;
 import dev.tally.events.ledger.Leg;
@@ -84,7 +87,8 @@ import java.util.stream.Stream;
  * values, telling one story: the ACME org's ledger, its support-bots group and a member of it, a monthly group
  * budget, and reservation res-0001 of one chat completion; the governance state behind it: the org, its workspace,
  * the support-bots team, jdoe and her key, a project, the group's policy and budget, the price of the model used and
- * the org's own OpenAI key; the gateway's record of that chat completion; and the alert of the budget's 80 %.
+ * the org's own OpenAI key; the gateway's record of that chat completion; the alert of the budget's 80 %; and a lease
+ * of 5000 credits that a gateway holds for jdoe and charges request by request.
  */
 public final class SampleMessages {
 
@@ -94,6 +98,7 @@ public final class SampleMessages {
     public static final String MEMBER_ACCOUNT = "acct-mbr-jdoe";
     public static final String BUDGET = "bgt-support-bots-monthly";
     public static final String RESERVATION = "res-0001";
+    public static final String LEASE = "lease-0190a3c2-7d4e-7b1a-9f3e-2c5d8e1f4a6b";
     public static final String ADMIN = "admin@acme.example";
 
     public static final Instant AT = Instant.parse("2026-11-23T10:15:30Z");
@@ -174,6 +179,9 @@ public final class SampleMessages {
                         "correct double-counted usage"),
                 new RefundCreditsCommand("cmd-0012", LEDGER, MEMBER_ACCOUNT, 950L, RESERVATION, ADMIN,
                         "provider outage"),
+                new ChargeLeaseCommand("cmd-0015", LEDGER, LEASE, List.of(
+                        new LeaseCharge("req-0001", 320L, 610L, 140L, "gpt-4o-mini", "openai"),
+                        new LeaseCharge("req-0002", 0L, 0L, 0L, "gpt-4o-mini", "openai"))),
                 // events
                 new LedgerOpenedEvent(LEDGER, "cmd-0001", AT, ORG_ACCOUNT, 500L, ADMIN),
                 new AccountOpenedEvent(LEDGER, "cmd-0002", AT, GROUP_ACCOUNT, AccountKind.GROUP, ADMIN),
@@ -208,6 +216,8 @@ public final class SampleMessages {
                         WINDOW_START, 80, 12_350L, 15_000L),
                 new BudgetExhaustedEvent(LEDGER, "cmd-0014", AT, BUDGET, GROUP, BudgetPeriod.MONTHLY, WINDOW_START,
                         12_500L, 15_000L, true),
+                new LeaseChargedEvent(LEDGER, "cmd-0015", AT, LEASE, "req-0001", 320L, 320L, 0L, 4_680L,
+                        List.of(new Leg(MEMBER_ACCOUNT, 320L)), SCOPE_CHAIN, 610L, 140L, "gpt-4o-mini", "openai"),
                 // replies
                 new CommandAcceptedReply("cmd-0007", LEDGER, "CreditReserved", 1_200L),
                 new CommandRejectedReply("cmd-0013", LEDGER, RejectionReason.INSUFFICIENT_CREDITS,

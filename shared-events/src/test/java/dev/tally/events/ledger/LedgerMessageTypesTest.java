@@ -42,9 +42,9 @@ class LedgerMessageTypesTest {
     }
 
     @Test
-    void all_is_the_12_commands_then_the_16_events_then_the_2_replies() {
-        assertThat(LedgerMessageTypes.COMMANDS).hasSize(12);
-        assertThat(LedgerMessageTypes.EVENTS).hasSize(16);
+    void all_is_the_13_commands_then_the_17_events_then_the_2_replies() {
+        assertThat(LedgerMessageTypes.COMMANDS).hasSize(13);
+        assertThat(LedgerMessageTypes.EVENTS).hasSize(17);
         assertThat(LedgerMessageTypes.REPLIES).hasSize(2);
         assertThat(LedgerMessageTypes.all()).containsExactlyElementsOf(Stream.of(LedgerMessageTypes.COMMANDS,
                 LedgerMessageTypes.EVENTS, LedgerMessageTypes.REPLIES).<MessageType<?>>flatMap(List::stream).toList());
