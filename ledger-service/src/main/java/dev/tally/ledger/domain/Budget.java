@@ -60,6 +60,14 @@ final class Budget {
         return false;
     }
 
+    /** Turns part of a held reservation (a lease) from reserved into charged spend, if this budget holds it. */
+    void charge(Reservation reservation, long credits) {
+        if (holding.contains(reservation.id())) {
+            reserved -= credits;
+            charged += credits;
+        }
+    }
+
     boolean isCurrent(LocalDate window) {
         return window.equals(windowStart);
     }

@@ -2,6 +2,7 @@ package dev.tally.ledger.domain;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import dev.tally.events.ledger.AdjustBalanceCommand;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.DefineBudgetCommand;
 import dev.tally.events.ledger.ExpireReservationCommand;
 import dev.tally.events.ledger.LedgerCommand;
@@ -85,6 +86,11 @@ public class CreditLedger {
 
     @CommandHandler
     public LedgerReply handle(RecordUsageCommand command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    public LedgerReply handle(ChargeLeaseCommand command) {
         return decide(command);
     }
 

@@ -8,6 +8,7 @@ import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetHold;
 import dev.tally.events.ledger.BudgetRemovedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
@@ -15,6 +16,8 @@ import dev.tally.events.ledger.CreditsRefundedEvent;
 import dev.tally.events.ledger.CreditsTransferredEvent;
 import dev.tally.events.ledger.DefineBudgetCommand;
 import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerOpenedEvent;
@@ -90,6 +93,8 @@ public final class LedgerRules {
             return reserve(state, c, now);
         } else if (command instanceof RecordUsageCommand c) {
             return recordUsage(state, c, now);
+        } else if (command instanceof ChargeLeaseCommand c) {
+            return chargeLease(state, c, now);
         } else if (command instanceof ReleaseReservationCommand c) {
             return release(state, c, now);
         } else if (command instanceof ExpireReservationCommand c) {
@@ -307,24 +312,66 @@ public final class LedgerRules {
         }
         // Never charge beyond the hold: charging more could break the balance and budget invariants after the fact.
         long charged = Math.min(c.actualCredits(), reservation.credits());
-        List<Leg> charges = new ArrayList<>();
-        long toCharge = charged;
-        for (Leg leg : reservation.legs()) {
-            long part = Math.min(leg.credits(), toCharge);
-            if (part > 0) {
-                charges.add(new Leg(leg.accountId(), part));
-                toCharge -= part;
-            }
-        }
         List<LedgerEvent> events = new ArrayList<>();
         events.add(new UsageRecordedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), reservation.credits(),
                 c.actualCredits(), charged, c.actualCredits() - charged, reservation.credits() - charged,
-                List.copyOf(charges), reservation.scopeChain(), c.tokensIn(), c.tokensOut(), c.model(), c.provider()));
+                reservation.take(charged), reservation.scopeChain(), c.tokensIn(), c.tokensOut(), c.model(),
+                c.provider()));
         events.addAll(alertsAfterCharge(state, c, reservation, charged, now));
         return Decision.accept(c, charged, events.toArray(LedgerEvent[]::new));
     }
 
-    /** Threshold crossings and exhaustion, once per threshold per window, measured on charged spend. */
+    /**
+     * Charges each request against the lease in turn, capped at what the lease still holds, like usage is capped at
+     * its reservation. The lease stays open with the rest: its release or expiry gives that back.
+     */
+    private static Decision chargeLease(LedgerState state, ChargeLeaseCommand c, Instant now) {
+        Reservation lease = state.reservations.get(c.reservationId());
+        if (lease == null) {
+            return Decision.invalid(c, UNKNOWN_RESERVATION,
+                    "lease " + c.reservationId() + " is not open: never made, already settled, released or expired");
+        }
+        Decision invalid = validCharges(c);
+        if (invalid != null) {
+            return invalid;
+        }
+        List<LedgerEvent> events = new ArrayList<>();
+        Reservation left = lease;
+        long total = 0;
+        for (LeaseCharge charge : c.charges()) {
+            long charged = Math.min(charge.actualCredits(), left.credits());
+            List<Leg> parts = left.take(charged);
+            left = left.less(parts);
+            total += charged;
+            // A charge of zero is still recorded: the request's tokens belong in the audit trail.
+            events.add(new LeaseChargedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), charge.requestId(),
+                    charge.actualCredits(), charged, charge.actualCredits() - charged, left.credits(), parts,
+                    lease.scopeChain(), charge.tokensIn(), charge.tokensOut(), charge.model(), charge.provider()));
+        }
+        events.addAll(alertsAfterCharge(state, c, lease, total, now));
+        return Decision.accept(c, total, events.toArray(LedgerEvent[]::new));
+    }
+
+    private static Decision validCharges(ChargeLeaseCommand c) {
+        if (c.charges() == null || c.charges().isEmpty()
+                || c.charges().stream().anyMatch(charge -> charge == null || blank(charge.requestId()))) {
+            return Decision.invalid(c, INVALID_COMMAND, "at least one charge, each with a request_id, is required");
+        }
+        // The same request twice in one command is a gateway bug that would charge the member twice.
+        if (c.charges().stream().map(LeaseCharge::requestId).distinct().count() < c.charges().size()) {
+            return Decision.invalid(c, INVALID_COMMAND, "each request_id may be charged once per command");
+        }
+        if (c.charges().stream().anyMatch(charge -> charge.actualCredits() < 0 || charge.tokensIn() < 0
+                || charge.tokensOut() < 0)) {
+            return Decision.invalid(c, INVALID_AMOUNT, "actual_credits and token counts must not be negative");
+        }
+        return null;
+    }
+
+    /**
+     * Threshold crossings and exhaustion, once per threshold per window, measured on charged spend. {@code charged} is
+     * all that the command charged, so a lease command with many requests alerts once, like one usage of that total.
+     */
     private static List<LedgerEvent> alertsAfterCharge(LedgerState state, LedgerCommand c, Reservation reservation,
             long charged, Instant now) {
         List<LedgerEvent> alerts = new ArrayList<>();

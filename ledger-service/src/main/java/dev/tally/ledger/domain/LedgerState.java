@@ -13,6 +13,7 @@ import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
 import dev.tally.events.ledger.CreditsRefundedEvent;
 import dev.tally.events.ledger.CreditsTransferredEvent;
+import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerOpenedEvent;
 import dev.tally.events.ledger.Leg;
@@ -77,6 +78,8 @@ public final class LedgerState {
             // Recorded for audit and alerts; nothing moved.
         } else if (event instanceof UsageRecordedEvent e) {
             settle(e);
+        } else if (event instanceof LeaseChargedEvent e) {
+            chargeLease(e);
         } else if (event instanceof ReservationReleasedEvent e) {
             release(e.reservationId());
         } else if (event instanceof ReservationExpiredEvent e) {
@@ -141,6 +144,27 @@ public final class LedgerState {
             // The charge counts where the hold counted; a hold from an ended window counts nowhere any more.
             if (budget != null && budget.release(reservation)) {
                 budget.charged += e.chargedCredits();
+            }
+        }
+    }
+
+    /**
+     * Moves the charge from held to paid and keeps the lease open with the rest, so accounts' availability and budgets'
+     * spend stay what they were while the lease was whole; its release later gives back only what is left.
+     */
+    private void chargeLease(LeaseChargedEvent e) {
+        Reservation lease = reservations.get(e.reservationId());
+        reservations.put(e.reservationId(), lease.less(e.charges()));
+        for (Leg charge : e.charges()) {
+            Account account = accounts.get(charge.accountId());
+            account.reserved -= charge.credits();
+            account.balance -= charge.credits();
+        }
+        for (BudgetHold hold : lease.budgets()) {
+            Budget budget = budgets.get(hold.budgetId());
+            // As in settle: the charge counts where the hold counted, and nowhere once the hold's window ended.
+            if (budget != null) {
+                budget.charge(lease, e.chargedCredits());
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.tally.events.ledger.BudgetHold;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.BudgetRemovedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
@@ -18,6 +19,8 @@ import dev.tally.events.ledger.CreditsPurchasedEvent;
 import dev.tally.events.ledger.CreditsRefundedEvent;
 import dev.tally.events.ledger.DefineBudgetCommand;
 import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
@@ -71,7 +74,7 @@ import java.util.stream.Collectors;
  * on far enough that daily and monthly budget windows roll, checked after every step.
  *
  * <p>Sequences are generated as abstract {@link Action}s that become concrete commands only against the state of
- * the moment, so usage, release and expiry mostly name reservations that are open. A failure message carries the
+ * the moment, so usage, lease charges, release and expiry mostly name reservations that are open. A failure message carries the
  * failing step and the whole trace of concrete commands with their outcomes; jqwik shrinks the action list.
  */
 class LedgerInvariantsProperties {
@@ -194,6 +197,12 @@ class LedgerInvariantsProperties {
                         Arbitraries.longs().between(1, 600), rarely)
                 .as(Reserve::new);
         Arbitrary<Action> usage = Combinators.combine(pick, uniform(0, 300)).as(RecordUsage::new);
+        // Mostly parts of a reservation, so a lease is charged several times before it runs dry or ends.
+        Arbitrary<Long> requestCost = Arbitraries.frequencyOf(
+                Tuple.of(30, uniform(0, 80)), Tuple.of(3, uniform(0, 300)), Tuple.of(1, Arbitraries.just(-1L)));
+        Arbitrary<List<Long>> requestCosts = Arbitraries.frequencyOf(
+                Tuple.of(15, requestCost.list().ofMinSize(1).ofMaxSize(4)), Tuple.of(1, Arbitraries.just(List.of())));
+        Arbitrary<Action> chargeLease = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new);
         Arbitrary<Action> release = pick.map(Release::new);
         Arbitrary<Action> expire = pick.map(Expire::new);
         Arbitrary<Action> adjust = Combinators.combine(account, uniform(-200, 200)).as(Adjust::new);
@@ -203,13 +212,14 @@ class LedgerInvariantsProperties {
         if (budgetHeavy) {
             return Arbitraries.frequencyOf(
                     Tuple.of(4, openAccount), Tuple.of(15, purchase), Tuple.of(2, transfer), Tuple.of(12, defineBudget),
-                    Tuple.of(4, removeBudget), Tuple.of(25, reserve), Tuple.of(20, usage), Tuple.of(4, release),
-                    Tuple.of(4, expire), Tuple.of(2, adjust), Tuple.of(2, refund));
+                    Tuple.of(4, removeBudget), Tuple.of(25, reserve), Tuple.of(20, usage), Tuple.of(15, chargeLease),
+                    Tuple.of(4, release), Tuple.of(4, expire), Tuple.of(2, adjust), Tuple.of(2, refund));
         }
         return Arbitraries.frequencyOf(
                 Tuple.of(8, openAccount), Tuple.of(12, purchase), Tuple.of(6, transfer), Tuple.of(8, defineBudget),
-                Tuple.of(2, removeBudget), Tuple.of(25, reserve), Tuple.of(12, usage), Tuple.of(5, release),
-                Tuple.of(5, expire), Tuple.of(5, adjust), Tuple.of(3, refund), Tuple.of(1, reopen));
+                Tuple.of(2, removeBudget), Tuple.of(25, reserve), Tuple.of(12, usage), Tuple.of(12, chargeLease),
+                Tuple.of(5, release), Tuple.of(5, expire), Tuple.of(5, adjust), Tuple.of(3, refund),
+                Tuple.of(1, reopen));
     }
 
     /** A positive amount up to {@code max}, now and then zero (an invalid amount). */
@@ -299,6 +309,18 @@ class LedgerInvariantsProperties {
         }
     }
 
+    /** Charges one request per cost against a reservation held as a lease; now and then names a request twice. */
+    record ChargeLease(Pick pick, List<Long> costs, boolean repeatRequest) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            List<LeaseCharge> charges = new ArrayList<>();
+            for (int i = 0; i < costs.size(); i++) {
+                String requestId = "q" + stepIndex + "-" + (repeatRequest ? 0 : i);
+                charges.add(new LeaseCharge(requestId, costs.get(i), 10, 5, "model", "provider"));
+            }
+            return new ChargeLeaseCommand(commandId, LEDGER, pick.reservationId(state), charges);
+        }
+    }
+
     record Release(Pick pick) implements Action {
         public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
             return new ReleaseReservationCommand(commandId, LEDGER, pick.reservationId(state), "cancelled");
@@ -364,6 +386,8 @@ class LedgerInvariantsProperties {
         int thresholdAlerts;
         int reservationsAccepted;
         int usagesOnBudgets;
+        int leaseCharges;
+        int leasesChargedDry;
         /**
          * Budget id to its incarnation: a removed budget that is defined again, or one redefined with another period,
          * is a new budget as far as windows and alerts go.
@@ -447,6 +471,19 @@ class LedgerInvariantsProperties {
                                 && e.releasedCredits() == e.reservedCredits() - e.chargedCredits(),
                         () -> "usage amounts do not add up: " + e);
                 holdGenerations.remove(e.reservationId());
+            } else if (event instanceof LeaseChargedEvent e) {
+                charged += e.chargedCredits();
+                leaseCharges++;
+                // Tracked before the event is applied: the lease as the charge found it.
+                Reservation lease = state.reservations.get(e.reservationId());
+                usagesOnBudgets += !lease.budgets().isEmpty() ? 1 : 0;
+                leasesChargedDry += e.remainingCredits() == 0 && lease.credits() > 0 ? 1 : 0;
+                long legs = e.charges().stream().mapToLong(Leg::credits).sum();
+                check(legs == e.chargedCredits() && e.charges().stream().allMatch(l -> l.credits() > 0)
+                                && e.chargedCredits() == Math.min(e.actualCredits(), lease.credits())
+                                && e.uncollectedCredits() == e.actualCredits() - e.chargedCredits()
+                                && e.remainingCredits() == lease.credits() - e.chargedCredits(),
+                        () -> "lease charge amounts do not add up against " + lease + ": " + e);
             } else if (event instanceof CreditReservedEvent e) {
                 if (e.priority() == Priority.CRITICAL) {
                     criticalAccepted = true;
@@ -673,6 +710,8 @@ class LedgerInvariantsProperties {
             Statistics.label("steps").collect(bucket(scenario.steps().size()));
             Statistics.label("reservations accepted").collect(bucket(reservationsAccepted));
             Statistics.label("usage on budgeted reservations").collect(bucket(usagesOnBudgets));
+            Statistics.label("lease charges").collect(bucket(leaseCharges));
+            Statistics.label("leases charged dry").collect(bucket(leasesChargedDry));
             Statistics.label("threshold alerts").collect(bucket(thresholdAlerts));
         }
 

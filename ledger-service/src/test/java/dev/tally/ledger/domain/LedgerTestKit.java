@@ -6,12 +6,14 @@ import dev.tally.events.ledger.AdjustBalanceCommand;
 import dev.tally.events.ledger.BudgetDefinedEvent;
 import dev.tally.events.ledger.BudgetHold;
 import dev.tally.events.ledger.BudgetPeriod;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
 import dev.tally.events.ledger.DefineBudgetCommand;
 import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerOpenedEvent;
 import dev.tally.events.ledger.LedgerReply;
@@ -154,6 +156,16 @@ final class LedgerTestKit {
     static RecordUsageCommand usage(String reservationId, long actualCredits) {
         return new RecordUsageCommand("cmd-usage-" + reservationId, LEDGER, reservationId, actualCredits, 1200, 300,
                 "gpt-4o-mini", "openai");
+    }
+
+    /** Charges against a lease; the command id names the batch, as a gateway flushing its charges would. */
+    static ChargeLeaseCommand chargeLease(String commandId, String leaseId, LeaseCharge... charges) {
+        return new ChargeLeaseCommand(commandId, LEDGER, leaseId, List.of(charges));
+    }
+
+    /** One request's charge, with the token counts and model of {@link #usage}. */
+    static LeaseCharge charge(String requestId, long actualCredits) {
+        return new LeaseCharge(requestId, actualCredits, 1200, 300, "gpt-4o-mini", "openai");
     }
 
     static ReleaseReservationCommand release(String reservationId) {
