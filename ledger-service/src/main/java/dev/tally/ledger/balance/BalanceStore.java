@@ -81,9 +81,12 @@ public class BalanceStore {
         Map<String, OpenReservation> old = index(before, OpenReservation::reservationId);
         old.keySet().stream().filter(id -> !now.containsKey(id)).forEach(id -> jdbc.update(
                 "DELETE FROM ledger_reservation WHERE ledger_id = ? AND reservation_id = ?", ledgerId, id));
-        now.values().stream().filter(r -> !old.containsKey(r.reservationId())).forEach(r -> jdbc.update("""
+        // A charged lease stays open with fewer credits, so an open reservation's row can change too.
+        now.values().stream().filter(r -> !r.equals(old.get(r.reservationId()))).forEach(r -> jdbc.update("""
                 INSERT INTO ledger_reservation (ledger_id, reservation_id, credits, priority, expires_at)
-                VALUES (?, ?, ?, ?, ?)""",
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (ledger_id, reservation_id) DO UPDATE SET credits = excluded.credits,
+                    priority = excluded.priority, expires_at = excluded.expires_at""",
                 ledgerId, r.reservationId(), r.credits(), r.priority().name(), Timestamp.from(r.expiresAt())));
     }
 
