@@ -2,6 +2,7 @@ package dev.tally.ledger;
 
 import dev.tally.events.envelope.CloudEventHeaders;
 import dev.tally.events.ledger.AccountKind;
+import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LedgerReply;
@@ -26,10 +27,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static dev.tally.ledger.support.Commands.chargeLease;
 import static dev.tally.ledger.support.Commands.id;
 import static dev.tally.ledger.support.Commands.openAccount;
 import static dev.tally.ledger.support.Commands.openLedger;
 import static dev.tally.ledger.support.Commands.purchase;
+import static dev.tally.ledger.support.Commands.release;
 import static dev.tally.ledger.support.Commands.reserve;
 import static dev.tally.ledger.support.Commands.usage;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -235,6 +238,54 @@ class LedgerServiceIT extends LedgerServiceTestBase {
                         .jsonPath("$.differences").isEmpty());
         http().post().uri("/ledgers/{id}/verify", "org-never-" + id()).exchange().expectStatus().isNotFound();
         http().get().uri("/ledgers/{id}/events?from=yesterday", ledgerId).exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
+    void a_lease_charged_twice_then_released_pays_its_charges_once_and_the_projection_agrees_throughout() {
+        String ledgerId = "org-" + id();
+        String lease = "lease-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        accepted(ledger.sendAndWait(purchase(ledgerId, 1_000)));
+        accepted(ledger.sendAndWait(reserve(ledgerId, lease, 300, 600)));
+        ChargeLeaseCommand first = chargeLease(ledgerId, lease, 1, 70, 30);
+        assertThat(ledger.sendAndWait(first))
+                .isEqualTo(new CommandAcceptedReply(first.commandId(), ledgerId, "LeaseCharged", 100));
+        // A gateway retrying its batch sends the same command id: the ledger answers as before and charges nothing.
+        assertThat(ledger.sendAndWait(first))
+                .isEqualTo(new CommandAcceptedReply(first.commandId(), ledgerId, "LeaseCharged", 100));
+        ChargeLeaseCommand second = chargeLease(ledgerId, lease, 3, 50);
+        assertThat(ledger.sendAndWait(second))
+                .isEqualTo(new CommandAcceptedReply(second.commandId(), ledgerId, "LeaseCharged", 50));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode view = ledgerView(ledgerId);
+            JsonNode account = view.get("accounts").get(0);
+            assertThat(account.get("balance").asLong()).isEqualTo(850);
+            assertThat(account.get("reserved").asLong()).isEqualTo(150);
+            assertThat(view.get("reservations")).hasSize(1);
+            assertThat(view.get("reservations").get(0).get("credits").asLong()).isEqualTo(150);
+        });
+        http().post().uri("/ledgers/{id}/verify", ledgerId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.events_replayed").isEqualTo(6)
+                .jsonPath("$.consistent").isEqualTo(true)
+                .jsonPath("$.differences").isEmpty();
+
+        assertThat(ledger.sendAndWait(release(ledgerId, lease))).isInstanceOfSatisfying(CommandAcceptedReply.class,
+                r -> assertThat(r.credits()).isEqualTo(150));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode view = ledgerView(ledgerId);
+            JsonNode account = view.get("accounts").get(0);
+            assertThat(account.get("balance").asLong()).isEqualTo(850);
+            assertThat(account.get("reserved").asLong()).isZero();
+            assertThat(view.get("reservations")).isEmpty();
+        });
+        http().post().uri("/ledgers/{id}/verify", ledgerId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.events_replayed").isEqualTo(7)
+                .jsonPath("$.consistent").isEqualTo(true);
+        String export = http().get().uri("/ledgers/{id}/events", ledgerId).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(export.lines().filter(line -> line.contains("\"type\":\"tally.ledger.LeaseCharged.v1\"")))
+                .hasSize(3);
     }
 
     @Test
