@@ -84,6 +84,49 @@ class LedgerProjectionIT extends AnalyticsTestBase {
     }
 
     @Test
+    void lease_charges_are_spent_like_usage_while_the_lease_stays_open_holding_only_what_is_left() {
+        Fixtures f = new Fixtures("lease");
+        var events = events();
+        events.state(f.orgState("Lease Org"));
+        events.state(f.team("team-l", "Gateway users"));
+        String key = adminKey(f.org, AdminRole.ORG_ADMIN);
+        Instant now = Instant.now();
+        Scope orgScope = new Scope(ScopeLevel.ORG, f.org);
+        Scope team = new Scope(ScopeLevel.GROUP, "team-l");
+
+        events.ledger(f.purchase(10_000, now.minusSeconds(3600)));
+        events.ledger(f.budget("budget-lease-team", ScopeLevel.GROUP, "team-l", BudgetPeriod.MONTHLY, 1_000));
+        events.ledger(f.reserve("lease-1", 1_000, now.minusSeconds(60)));
+        events.ledger(f.leaseCharge("lease-1", "req-1", 300, 700, now.minusSeconds(50), orgScope, team));
+        var second = f.leaseCharge("lease-1", "req-2", 200, 500, now.minusSeconds(40), orgScope, team);
+        String secondId = events.ledger(second);
+        // The ledger re-sending an event keeps its id: counted once.
+        events.ledger(secondId, second);
+
+        Api admin = as(key);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode overview = admin.json("/orgs/" + f.org + "/overview");
+            assertThat(overview.path("balance_credits").asLong()).isEqualTo(10_000 - 500);
+            assertThat(overview.path("held_credits").asLong()).isEqualTo(500);
+            assertThat(overview.path("available_credits").asLong()).isEqualTo(9_000);
+            assertThat(overview.path("budgets").get(0).path("spent_credits").asLong()).isEqualTo(500);
+        });
+
+        events.ledger(new ReservationReleasedEvent(f.org, UUID.randomUUID().toString(), now.minusSeconds(30),
+                "lease-1", 500, "lease returned"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode overview = admin.json("/orgs/" + f.org + "/overview");
+            assertThat(overview.path("held_credits").asLong()).isZero();
+            assertThat(overview.path("balance_credits").asLong()).isEqualTo(10_000 - 500);
+            assertThat(overview.path("available_credits").asLong()).isEqualTo(9_500);
+            assertThat(overview.path("budgets").get(0).path("spent_credits").asLong()).isEqualTo(500);
+        });
+        JsonNode accounts = admin.json("/orgs/" + f.org + "/accounts").path("items");
+        assertThat(accounts).hasSize(1);
+        assertThat(accounts.get(0).path("balance_credits").asLong()).isEqualTo(9_500);
+    }
+
+    @Test
     void forecast_projects_the_last_seven_days_pace_to_month_end() {
         Fixtures f = new Fixtures("forecast");
         var events = events();

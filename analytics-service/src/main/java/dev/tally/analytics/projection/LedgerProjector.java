@@ -9,6 +9,7 @@ import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
 import dev.tally.events.ledger.CreditsRefundedEvent;
 import dev.tally.events.ledger.CreditsTransferredEvent;
+import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.ledger.Leg;
@@ -86,7 +87,12 @@ public class LedgerProjector {
                     .bind("id", e.reservationId()).bind("org", e.ledgerId()).bind("credits", e.credits())
                     .bind("at", time(e.occurredAt())).then();
         } else if (event instanceof UsageRecordedEvent e) {
-            return usage(id, e);
+            return charge(id, e, e.charges(), e.scopeChain(), e.chargedCredits())
+                    .then(closeReservation(e.reservationId()));
+        } else if (event instanceof LeaseChargedEvent e) {
+            // A lease stays open after a charge: it holds only what is left until it is released or expires.
+            return charge(id, e, e.charges(), e.scopeChain(), e.chargedCredits())
+                    .then(holdOnly(e.reservationId(), e.remainingCredits()));
         } else if (event instanceof ReservationReleasedEvent e) {
             return closeReservation(e.reservationId());
         } else if (event instanceof ReservationExpiredEvent e) {
@@ -102,23 +108,22 @@ public class LedgerProjector {
         return Mono.empty();
     }
 
-    private Mono<Void> usage(String id, UsageRecordedEvent e) {
-        Mono<Void> charges = Flux.range(0, e.charges().size())
-                .concatMap(i -> {
-                    Leg leg = e.charges().get(i);
-                    return entry(id, i, e, leg.accountId(), -leg.credits(), "CHARGE");
-                }).then();
+    /** A charge of usage or of a lease: the same ledger entries and the same spend on every scope of its chain. */
+    private Mono<Void> charge(String id, LedgerEvent e, List<Leg> legs, List<Scope> chain, long charged) {
+        Mono<Void> charges = Flux.range(0, legs.size())
+                .concatMap(i -> entry(id, i, e, legs.get(i).accountId(), -legs.get(i).credits(), "CHARGE"))
+                .then();
         // A scope may appear twice in a chain (e.g. a project that is also the member's own); count it once.
-        List<Scope> scopes = List.copyOf(new LinkedHashSet<>(e.scopeChain() == null ? List.of() : e.scopeChain()));
-        Mono<Void> spend = e.chargedCredits() == 0 ? Mono.empty() : Flux.fromIterable(scopes)
+        List<Scope> scopes = List.copyOf(new LinkedHashSet<>(chain == null ? List.of() : chain));
+        Mono<Void> spend = charged == 0 ? Mono.empty() : Flux.fromIterable(scopes)
                 .concatMap(scope -> db.sql("""
                                 insert into scope_spend (event_id, org_id, scope_level, scope_id, credits, occurred_at)
                                 values (:id, :org, :level, :scope, :credits, :at)""")
                         .bind("id", id).bind("org", e.ledgerId()).bind("level", scope.level().name())
-                        .bind("scope", scope.id()).bind("credits", e.chargedCredits())
+                        .bind("scope", scope.id()).bind("credits", charged)
                         .bind("at", time(e.occurredAt())).then())
                 .then();
-        return charges.then(spend).then(closeReservation(e.reservationId()));
+        return charges.then(spend);
     }
 
     private Mono<Void> entry(String id, int leg, LedgerEvent e, String accountId, long delta, String kind) {
@@ -170,6 +175,11 @@ public class LedgerProjector {
                 .bind("level", scope.level().name()).bind("scope", scope.id()).bind("period", period)
                 .bind("window", windowStart).bind("threshold", Parameter.fromOrEmpty(threshold, Integer.class))
                 .bind("spent", spent).bind("limit", limit).bind("at", time(e.occurredAt())).then();
+    }
+
+    private Mono<Void> holdOnly(String reservationId, long credits) {
+        return db.sql("update open_reservation set credits = :credits where reservation_id = :id")
+                .bind("credits", credits).bind("id", reservationId).then();
     }
 
     private Mono<Void> closeReservation(String reservationId) {

@@ -16,6 +16,7 @@ import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
 import dev.tally.events.ledger.CreditsTransferredEvent;
+import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.Leg;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
@@ -81,6 +82,13 @@ public final class Fixtures {
     public UsageRecordedEvent usage(String reservationId, long charged, Instant at, Scope... chain) {
         return new UsageRecordedEvent(org, UUID.randomUUID().toString(), at, reservationId, charged + 10, charged,
                 charged, 0, 10, List.of(new Leg(pool, charged)), List.of(chain), 100, 50, "gpt-4o-mini", "openai");
+    }
+
+    /** One request charged against a lease from the org pool, which keeps {@code remaining} open afterwards. */
+    public LeaseChargedEvent leaseCharge(String leaseId, String requestId, long charged, long remaining, Instant at,
+            Scope... chain) {
+        return new LeaseChargedEvent(org, UUID.randomUUID().toString(), at, leaseId, requestId, charged, charged, 0,
+                remaining, List.of(new Leg(pool, charged)), List.of(chain), 100, 50, "gpt-4o-mini", "openai");
     }
 
     public BudgetThresholdCrossedEvent threshold(String budgetId, Scope scope, int percent, long spent, long limit) {
