@@ -180,8 +180,8 @@ public final class SampleMessages {
                 new RefundCreditsCommand("cmd-0012", LEDGER, MEMBER_ACCOUNT, 950L, RESERVATION, ADMIN,
                         "provider outage"),
                 new ChargeLeaseCommand("cmd-0015", LEDGER, LEASE, List.of(
-                        new LeaseCharge("req-0001", 320L, 610L, 140L, "gpt-4o-mini", "openai"),
-                        new LeaseCharge("req-0002", 0L, 0L, 0L, "gpt-4o-mini", "openai"))),
+                        new LeaseCharge("req-0001", 400L, 320L, 610L, 140L, "gpt-4o-mini", "openai"),
+                        new LeaseCharge("req-0002", 400L, 0L, 0L, 0L, "gpt-4o-mini", "openai"))),
                 // events
                 new LedgerOpenedEvent(LEDGER, "cmd-0001", AT, ORG_ACCOUNT, 500L, ADMIN),
                 new AccountOpenedEvent(LEDGER, "cmd-0002", AT, GROUP_ACCOUNT, AccountKind.GROUP, ADMIN),

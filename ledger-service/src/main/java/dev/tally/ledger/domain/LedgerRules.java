@@ -322,8 +322,9 @@ public final class LedgerRules {
     }
 
     /**
-     * Charges each request against the lease in turn, capped at what the lease still holds, like usage is capped at
-     * its reservation. The lease stays open with the rest: its release or expiry gives that back.
+     * Charges each request against the lease in turn, capped at what the gateway held for it and at what the lease
+     * still holds, like usage is capped at its reservation. The lease stays open with the rest: its release or expiry
+     * gives that back.
      */
     private static Decision chargeLease(LedgerState state, ChargeLeaseCommand c, Instant now) {
         Reservation lease = state.reservations.get(c.reservationId());
@@ -339,7 +340,7 @@ public final class LedgerRules {
         Reservation left = lease;
         long total = 0;
         for (LeaseCharge charge : c.charges()) {
-            long charged = Math.min(charge.actualCredits(), left.credits());
+            long charged = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), left.credits());
             List<Leg> parts = left.take(charged);
             left = left.less(parts);
             total += charged;
@@ -361,9 +362,10 @@ public final class LedgerRules {
         if (c.charges().stream().map(LeaseCharge::requestId).distinct().count() < c.charges().size()) {
             return Decision.invalid(c, INVALID_COMMAND, "each request_id may be charged once per command");
         }
-        if (c.charges().stream().anyMatch(charge -> charge.actualCredits() < 0 || charge.tokensIn() < 0
-                || charge.tokensOut() < 0)) {
-            return Decision.invalid(c, INVALID_AMOUNT, "actual_credits and token counts must not be negative");
+        if (c.charges().stream().anyMatch(charge -> charge.actualCredits() < 0 || charge.heldCredits() < 0
+                || charge.tokensIn() < 0 || charge.tokensOut() < 0)) {
+            return Decision.invalid(c, INVALID_AMOUNT,
+                    "held_credits, actual_credits and token counts must not be negative");
         }
         return null;
     }

@@ -343,13 +343,13 @@ class LeaseChargeTest {
                     .when(c)
                     .expectNoEvents()
                     .expectResultMessagePayload(rejected(c, INVALID_AMOUNT,
-                            "actual_credits and token counts must not be negative"));
+                            "held_credits, actual_credits and token counts must not be negative"));
         }
 
         @Test
         void a_negative_token_count_is_rejected_as_an_invalid_amount() {
             ChargeLeaseCommand c = chargeLease("cmd-charge-1", LEASE,
-                    new LeaseCharge("req-1", 10, 5, -1, "gpt-4o-mini", "openai"));
+                    new LeaseCharge("req-1", 10, 10, 5, -1, "gpt-4o-mini", "openai"));
 
             fixture.givenCurrentTime(NOW)
                     .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100))

@@ -297,8 +297,10 @@ class LedgerInvariantsProperties {
         public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
             String id = reuseOpenId && !state.reservations.isEmpty()
                     ? state.reservations.keySet().iterator().next() : "r" + stepIndex;
+            // Every third reservation is a lease that takes what fits down to a quarter of what it asks.
+            long minimum = stepIndex % 3 == 0 ? credits / 4 : 0;
             return new ReserveCreditCommand(commandId, LEDGER, id, CHAINS.get(chain).subList(0, prefix),
-                    AccountRef.accountIds(accounts, state), credits, priority, ttlSeconds);
+                    AccountRef.accountIds(accounts, state), credits, priority, ttlSeconds, minimum);
         }
     }
 
@@ -315,7 +317,9 @@ class LedgerInvariantsProperties {
             List<LeaseCharge> charges = new ArrayList<>();
             for (int i = 0; i < costs.size(); i++) {
                 String requestId = "q" + stepIndex + "-" + (repeatRequest ? 0 : i);
-                charges.add(new LeaseCharge(requestId, costs.get(i), 10, 5, "model", "provider"));
+                // Every other charge is capped by what the gateway held for it, below its cost.
+                long held = i % 2 == 0 ? Long.MAX_VALUE : Math.max(0, costs.get(i) / 2);
+                charges.add(new LeaseCharge(requestId, held, costs.get(i), 10, 5, "model", "provider"));
             }
             return new ChargeLeaseCommand(commandId, LEDGER, pick.reservationId(state), charges);
         }
@@ -479,8 +483,10 @@ class LedgerInvariantsProperties {
                 usagesOnBudgets += !lease.budgets().isEmpty() ? 1 : 0;
                 leasesChargedDry += e.remainingCredits() == 0 && lease.credits() > 0 ? 1 : 0;
                 long legs = e.charges().stream().mapToLong(Leg::credits).sum();
+                long held = ((ChargeLeaseCommand) command).charges().stream()
+                        .filter(c -> c.requestId().equals(e.requestId())).findFirst().orElseThrow().heldCredits();
                 check(legs == e.chargedCredits() && e.charges().stream().allMatch(l -> l.credits() > 0)
-                                && e.chargedCredits() == Math.min(e.actualCredits(), lease.credits())
+                                && e.chargedCredits() == Math.min(Math.min(e.actualCredits(), held), lease.credits())
                                 && e.uncollectedCredits() == e.actualCredits() - e.chargedCredits()
                                 && e.remainingCredits() == lease.credits() - e.chargedCredits(),
                         () -> "lease charge amounts do not add up against " + lease + ": " + e);

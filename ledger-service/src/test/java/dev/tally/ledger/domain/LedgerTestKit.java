@@ -165,7 +165,7 @@ final class LedgerTestKit {
 
     /** One request's charge, with the token counts and model of {@link #usage}. */
     static LeaseCharge charge(String requestId, long actualCredits) {
-        return new LeaseCharge(requestId, actualCredits, 1200, 300, "gpt-4o-mini", "openai");
+        return new LeaseCharge(requestId, Long.MAX_VALUE, actualCredits, 1200, 300, "gpt-4o-mini", "openai");
     }
 
     static ReleaseReservationCommand release(String reservationId) {

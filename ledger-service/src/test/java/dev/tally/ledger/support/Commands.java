@@ -54,7 +54,7 @@ public final class Commands {
     public static ChargeLeaseCommand chargeLease(String ledgerId, String leaseId, int firstRequest, long... costs) {
         List<LeaseCharge> charges = new java.util.ArrayList<>();
         for (int i = 0; i < costs.length; i++) {
-            charges.add(new LeaseCharge("req-" + (firstRequest + i), costs[i], 100, 20, "gpt-4o-mini", "openai"));
+            charges.add(new LeaseCharge("req-" + (firstRequest + i), Long.MAX_VALUE, costs[i], 100, 20, "gpt-4o-mini", "openai"));
         }
         return new ChargeLeaseCommand(id(), ledgerId, leaseId, charges);
     }
