@@ -54,7 +54,8 @@ public class CreditLeases {
     private final LeaseSettings settings;
     private final Clock clock;
     private final ConcurrentHashMap<LeaseKey, LeaseLine> lines = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sweeper;
+    /** Retires idle leases and sends delayed charges. */
+    private final ScheduledExecutorService timers;
 
     @Autowired
     public CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings) {
@@ -66,13 +67,13 @@ public class CreditLeases {
         this.view = view;
         this.settings = settings;
         this.clock = clock;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "credit-leases");
             thread.setDaemon(true);
             return thread;
         });
         long every = Math.max(10, settings.idleRelease().toMillis() / 4);
-        sweeper.scheduleWithFixedDelay(this::retireIdle, every, every, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::retireIdle, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -101,7 +102,10 @@ public class CreditLeases {
                     return Mono.just(hold);
                 }
                 if (line.acquiring == null || waitsLeft == 0) {
-                    return Mono.fromFuture(acquire(line, requestId, credits, now), true);
+                    CompletableFuture<LeaseHold> acquired = acquire(line, requestId, credits, now);
+                    // The reservation goes on for the other requests; a client that left gives its carve back.
+                    return Mono.fromFuture(acquired, true)
+                            .doOnCancel(() -> acquired.thenAccept(LeaseHold::giveBack));
                 }
                 other = line.acquiring;
             }
@@ -225,11 +229,30 @@ public class CreditLeases {
         releaseIfDone(line, lease);
     }
 
-    /** Sends the unsent charges in one command unless one is in flight; its answer sends what gathered meanwhile. */
+    /**
+     * Sends the unsent charges in one command, after {@code chargeDelay} so that the charges of requests finishing
+     * meanwhile share it, and never while another command of this lease is in flight (its answer schedules the next).
+     */
     private void flush(LeaseLine line, Lease lease) {
-        if (lease.sending || lease.unsent.isEmpty()) {
+        if (lease.sending || lease.flushScheduled || lease.unsent.isEmpty()) {
             return;
         }
+        lease.flushScheduled = true;
+        long delay = settings.chargeDelay().toNanos();
+        if (delay <= 0 || timers.isShutdown()) {
+            send(line, lease);
+        } else {
+            timers.schedule(() -> {
+                synchronized (line) {
+                    send(line, lease);
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Under the line's lock. */
+    private void send(LeaseLine line, Lease lease) {
+        lease.flushScheduled = false;
         List<LeaseCharge> batch = new ArrayList<>(lease.unsent.subList(0,
                 Math.min(MAX_CHARGES_PER_COMMAND, lease.unsent.size())));
         lease.unsent.subList(0, batch.size()).clear();
@@ -291,7 +314,6 @@ public class CreditLeases {
     /** Retires every lease and waits (a few seconds at most) until their charges are sent and their rest released. */
     @PreDestroy
     void close() throws InterruptedException {
-        sweeper.shutdownNow();
         for (LeaseLine line : lines.values()) {
             synchronized (line) {
                 if (line.current != null) {
@@ -303,6 +325,7 @@ public class CreditLeases {
         while (System.nanoTime() < deadline && lines.values().stream().anyMatch(CreditLeases::hasRetired)) {
             TimeUnit.MILLISECONDS.sleep(20);
         }
+        timers.shutdownNow();
     }
 
     private static boolean hasRetired(LeaseLine line) {

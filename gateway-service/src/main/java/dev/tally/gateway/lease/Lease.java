@@ -26,6 +26,8 @@ final class Lease {
     /** Charges of finished requests not yet sent; while one command is in flight the next ones gather here. */
     final List<LeaseCharge> unsent = new ArrayList<>();
     boolean sending;
+    /** A send of the unsent charges is scheduled: they wait a moment for company. */
+    boolean flushScheduled;
 
     Lease(String id, long size, LocalDate day, long nowNanos) {
         this.id = id;
@@ -37,6 +39,6 @@ final class Lease {
     }
 
     boolean settled() {
-        return holds == 0 && unsent.isEmpty() && !sending;
+        return holds == 0 && unsent.isEmpty() && !sending && !flushScheduled;
     }
 }

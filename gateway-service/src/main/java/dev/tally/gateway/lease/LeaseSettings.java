@@ -16,9 +16,9 @@ import java.time.Duration;
  */
 @ConfigurationProperties("tally.gateway.leases")
 public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targetWindow, int maxRequests,
-        int budgetShare) {
+        int budgetShare, Duration chargeDelay) {
 
-    public static final LeaseSettings DEFAULTS = new LeaseSettings(null, null, null, 0, 0);
+    public static final LeaseSettings DEFAULTS = new LeaseSettings(null, null, null, 0, 0, null);
 
     public LeaseSettings {
         idleRelease = idleRelease == null ? Duration.ofMillis(500) : idleRelease;
@@ -26,5 +26,6 @@ public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targ
         targetWindow = targetWindow == null ? Duration.ofSeconds(1) : targetWindow;
         maxRequests = maxRequests <= 0 ? 256 : maxRequests;
         budgetShare = budgetShare <= 0 ? 10 : budgetShare;
+        chargeDelay = chargeDelay == null ? Duration.ofMillis(20) : chargeDelay;
     }
 }

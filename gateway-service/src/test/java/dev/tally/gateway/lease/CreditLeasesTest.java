@@ -39,7 +39,7 @@ class CreditLeasesTest {
     private static final GatewaySettings GATEWAY = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(60),
             1024, 4_194_304, null, null, Map.of());
     private static final LeaseSettings LEASES = new LeaseSettings(Duration.ofMillis(100), Duration.ofSeconds(30),
-            Duration.ofSeconds(1), 256, 10);
+            Duration.ofSeconds(1), 256, 10, Duration.ofMillis(20));
     private static final Scope ORG = new Scope(ScopeLevel.ORG, "org");
     private static final Scope AGENT = new Scope(ScopeLevel.MEMBER, "agent-1");
 
@@ -169,6 +169,33 @@ class CreditLeasesTest {
         chargesConfirmed.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.openReservations() == 0);
         assertThat(budget.charged()).isEqualTo(4);
+    }
+
+    @Test
+    void a_request_that_leaves_while_its_lease_is_being_reserved_gives_its_credits_back() {
+        BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
+        CountDownLatch reservationAnswered = new CountDownLatch(1);
+        Function<LedgerCommand, CompletableFuture<LedgerReply>> slowReservation = command -> {
+            CompletableFuture<LedgerReply> reply = budget.apply(command);
+            if (command instanceof ReserveCreditCommand) {
+                return reply.thenApplyAsync(r -> r, runnable -> new Thread(() -> {
+                    awaitQuietly(reservationAnswered);
+                    runnable.run();
+                }).start());
+            }
+            return reply;
+        };
+        CreditLeases leases = replica(slowReservation, new GovernanceView());
+
+        reactor.core.Disposable request = hold(leases, "r1", 5).subscribe();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !budget.sent(ReserveCreditCommand.class).isEmpty());
+        request.dispose();
+        reservationAnswered.countDown();
+
+        // Nothing holds the lease any more: it is returned when idle, not left to the ledger's expiry.
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.sent(ReleaseReservationCommand.class).size() == 1);
+        assertThat(budget.openReservations()).isZero();
+        assertThat(budget.charged()).isZero();
     }
 
     @Test
