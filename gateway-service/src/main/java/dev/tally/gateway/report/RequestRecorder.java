@@ -53,16 +53,21 @@ public class RequestRecorder {
 
     /** Returns at once; the record is sent in the background. */
     public void record(GatewayRequestRecord record) {
-        ProducerRecord<String, byte[]> message = new ProducerRecord<>(Topics.GATEWAY_REQUESTS.name(), record.orgId(),
-                TallyJson.write(record));
-        new Envelope(record.requestId(), GatewayMessageTypes.REQUEST.ceType(), "tally/gateway", record.occurredAt(),
-                record.orgId()).toHeaders().forEach(message.headers()::add);
         try {
-            sender.execute(() -> send(message, record.requestId()));
+            // Serialised on the sender's thread too: the caller may be a Netty event loop serving other requests.
+            sender.execute(() -> send(message(record), record.requestId()));
         } catch (RejectedExecutionException e) {
             log.warn("request record {} not published: {} records are waiting for Kafka already", record.requestId(),
                     sender.getQueue().size());
         }
+    }
+
+    private static ProducerRecord<String, byte[]> message(GatewayRequestRecord record) {
+        ProducerRecord<String, byte[]> message = new ProducerRecord<>(Topics.GATEWAY_REQUESTS.name(), record.orgId(),
+                TallyJson.write(record));
+        new Envelope(record.requestId(), GatewayMessageTypes.REQUEST.ceType(), "tally/gateway", record.occurredAt(),
+                record.orgId()).toHeaders().forEach(message.headers()::add);
+        return message;
     }
 
     private void send(ProducerRecord<String, byte[]> message, String requestId) {
