@@ -148,24 +148,13 @@ class CreditLeasesTest {
     void a_lease_is_released_only_once_its_charges_are_confirmed() {
         BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
         CountDownLatch chargesConfirmed = new CountDownLatch(1);
-        List<LedgerCommand> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Function<LedgerCommand, CompletableFuture<LedgerReply>> slowCharges = command -> {
-            sent.add(command);
-            CompletableFuture<LedgerReply> reply = budget.apply(command);
-            if (command instanceof ChargeLeaseCommand) {
-                return reply.thenApplyAsync(r -> r, runnable -> new Thread(() -> {
-                    awaitQuietly(chargesConfirmed);
-                    runnable.run();
-                }).start());
-            }
-            return reply;
-        };
-        CreditLeases leases = replica(slowCharges, new GovernanceView());
+        CreditLeases leases = replica(answeringLate(budget, ChargeLeaseCommand.class, chargesConfirmed),
+                new GovernanceView());
 
         hold(leases, "r1", 5).block(Duration.ofSeconds(5)).charge(4, 1, 1, "m", "mock");
 
         await().during(LEASES.idleRelease().multipliedBy(4)).atMost(LEASES.idleRelease().multipliedBy(8))
-                .until(() -> sent.stream().noneMatch(ReleaseReservationCommand.class::isInstance));
+                .until(() -> budget.sent(ReleaseReservationCommand.class).isEmpty());
         chargesConfirmed.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.openReservations() == 0);
         assertThat(budget.charged()).isEqualTo(4);
@@ -175,17 +164,8 @@ class CreditLeasesTest {
     void a_request_that_leaves_while_its_lease_is_being_reserved_gives_its_credits_back() {
         BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
         CountDownLatch reservationAnswered = new CountDownLatch(1);
-        Function<LedgerCommand, CompletableFuture<LedgerReply>> slowReservation = command -> {
-            CompletableFuture<LedgerReply> reply = budget.apply(command);
-            if (command instanceof ReserveCreditCommand) {
-                return reply.thenApplyAsync(r -> r, runnable -> new Thread(() -> {
-                    awaitQuietly(reservationAnswered);
-                    runnable.run();
-                }).start());
-            }
-            return reply;
-        };
-        CreditLeases leases = replica(slowReservation, new GovernanceView());
+        CreditLeases leases = replica(answeringLate(budget, ReserveCreditCommand.class, reservationAnswered),
+                new GovernanceView());
 
         reactor.core.Disposable request = hold(leases, "r1", 5).subscribe();
         await().atMost(Duration.ofSeconds(5)).until(() -> !budget.sent(ReserveCreditCommand.class).isEmpty());
@@ -247,6 +227,21 @@ class CreditLeasesTest {
         gateways.add(gateway);
         replicas.add(leases);
         return leases;
+    }
+
+    /** The ledger, except that its answers to commands of {@code type} arrive only once {@code answer} opens. */
+    private static Function<LedgerCommand, CompletableFuture<LedgerReply>> answeringLate(BudgetOnlyLedger ledger,
+            Class<? extends LedgerCommand> type, CountDownLatch answer) {
+        return command -> {
+            CompletableFuture<LedgerReply> reply = ledger.apply(command);
+            if (!type.isInstance(command)) {
+                return reply;
+            }
+            return reply.thenApplyAsync(r -> r, runnable -> new Thread(() -> {
+                awaitQuietly(answer);
+                runnable.run();
+            }).start());
+        };
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
