@@ -53,6 +53,10 @@ public class CreditLeases {
     private final GovernanceView view;
     private final LeaseSettings settings;
     private final Clock clock;
+    /**
+     * One line per chain this replica has served; never removed (a line without leases is a few fields), so at most
+     * members × projects × priorities of the organisations it serves.
+     */
     private final ConcurrentHashMap<LeaseKey, LeaseLine> lines = new ConcurrentHashMap<>();
     /** Retires idle leases and sends delayed charges. */
     private final ScheduledExecutorService timers;
