@@ -4,12 +4,14 @@ import dev.tally.events.governance.BudgetState;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
+import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.ledger.LedgerGateway;
 import dev.tally.gateway.state.GovernanceView;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -97,7 +99,7 @@ public class CreditLeases {
 
     private Mono<LeaseHold> hold(LeaseLine line, String requestId, long credits, int waitsLeft) {
         return Mono.defer(() -> {
-            CompletableFuture<Void> other;
+            CompletableFuture<Throwable> other;
             synchronized (line) {
                 long now = System.nanoTime();
                 LeaseHold hold = carve(line, requestId, credits, now);
@@ -113,8 +115,11 @@ public class CreditLeases {
                 }
                 other = line.acquiring;
             }
-            // Another request is reserving a lease for this chain: it will likely have room for this one too.
-            return Mono.fromFuture(other, true).then(hold(line, requestId, credits, waitsLeft - 1));
+            // Another request is reserving a lease for this chain: it will likely have room for this one too. If the
+            // ledger did not answer it, it would not answer this one either, and the client has waited its timeout.
+            return Mono.fromFuture(other, true)
+                    .flatMap(error -> unavailable(error) ? Mono.<LeaseHold>error(error) : Mono.<LeaseHold>empty())
+                    .switchIfEmpty(Mono.defer(() -> hold(line, requestId, credits, waitsLeft - 1)));
         });
     }
 
@@ -151,8 +156,11 @@ public class CreditLeases {
         track(line, reserve(line, size(line, credits, now), credits, null).exceptionally(e -> null));
     }
 
+    /** Makes {@code acquisition} the line's reservation in flight; it completes with its failure, or null. */
     private void track(LeaseLine line, CompletableFuture<?> acquisition) {
-        CompletableFuture<Void> done = acquisition.handle((value, error) -> null);
+        CompletableFuture<Throwable> done = acquisition.handle((value, error) ->
+                error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
         synchronized (line) {
             line.acquiring = done;
         }
@@ -309,6 +317,10 @@ public class CreditLeases {
                 }
             }
         }
+    }
+
+    private static boolean unavailable(Throwable error) {
+        return error instanceof GatewayException g && g.status() == HttpStatus.SERVICE_UNAVAILABLE;
     }
 
     private LocalDate today() {

@@ -15,8 +15,8 @@ final class LeaseLine {
 
     final LeaseKey key;
     Lease current;
-    /** Completes when the reservation in flight for this line is answered, whatever the answer. */
-    CompletableFuture<Void> acquiring;
+    /** Completes when the reservation in flight for this line is answered: with its failure, or null. */
+    CompletableFuture<Throwable> acquiring;
     final List<Lease> retired = new ArrayList<>();
     /** After the ledger granted a lease less than asked, leases are the request's own size until then: credit is short. */
     long exactUntilNanos;

@@ -178,6 +178,31 @@ class CreditLeasesTest {
         assertThat(budget.charged()).isZero();
     }
 
+    /**
+     * Regression found by the end-to-end KafkaRestartIT: requests waiting for another request's lease reservation
+     * each made their own after it timed out, so with the broker down a request got its 503 after two or three
+     * reservation timeouts instead of one.
+     */
+    @Test
+    void requests_waiting_for_a_reservation_the_ledger_does_not_answer_fail_with_it() {
+        List<LedgerCommand> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CreditLeases leases = replica(command -> {
+            sent.add(command);
+            return CompletableFuture.supplyAsync(() -> {
+                throw new dev.tally.ledger.client.LedgerTimeoutException("ReserveCredit", command.commandId(),
+                        command.ledgerId(), Duration.ofMillis(300));
+            }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        }, new GovernanceView());
+
+        List<Throwable> failures = Flux.range(0, 3)
+                .flatMap(i -> hold(leases, "r" + i, 5).then(Mono.<Throwable>empty()).onErrorResume(Mono::just), 3)
+                .collectList().block(Duration.ofSeconds(10));
+
+        assertThat(failures).hasSize(3).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(GatewayException.class,
+                g -> assertThat(g.status().value()).isEqualTo(503)));
+        assertThat(sent.stream().filter(ReserveCreditCommand.class::isInstance)).hasSize(1);
+    }
+
     @Test
     void two_replicas_with_leases_never_let_a_budget_be_overspent() {
         BudgetOnlyLedger ledger = new BudgetOnlyLedger(100);
