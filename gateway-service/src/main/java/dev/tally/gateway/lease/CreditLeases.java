@@ -153,7 +153,8 @@ public class CreditLeases {
                 || line.requestsPerSecond() < MIN_REQUESTS_PER_LEASE) {
             return;
         }
-        track(line, reserve(line, size(line, credits, now), credits, null).exceptionally(e -> null));
+        // Requests that come to wait for it learn its failure (see hold); nobody else needs it.
+        track(line, reserve(line, size(line, credits, now), credits, null));
     }
 
     /** Makes {@code acquisition} the line's reservation in flight; it completes with its failure, or null. */

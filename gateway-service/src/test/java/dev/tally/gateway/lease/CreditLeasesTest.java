@@ -204,6 +204,33 @@ class CreditLeasesTest {
     }
 
     @Test
+    void requests_waiting_for_a_renewal_the_ledger_does_not_answer_fail_with_it() {
+        BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
+        java.util.concurrent.atomic.AtomicInteger reservations = new java.util.concurrent.atomic.AtomicInteger();
+        CreditLeases leases = replica(command -> {
+            if (command instanceof ReserveCreditCommand && reservations.incrementAndGet() > 1) {
+                return CompletableFuture.supplyAsync(() -> {
+                    throw new dev.tally.ledger.client.LedgerTimeoutException("ReserveCredit", command.commandId(),
+                            command.ledgerId(), Duration.ofMillis(300));
+                }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+            }
+            return budget.apply(command);
+        }, new GovernanceView());
+        for (int i = 0; i < 4; i++) { // a lease of four; the fourth request starts its renewal
+            hold(leases, "r" + i, 5).block(Duration.ofSeconds(5)).charge(5, 1, 1, "m", "mock");
+        }
+        assertThat(reservations).hasValue(2);
+
+        List<Throwable> failures = Flux.range(4, 2)
+                .flatMap(i -> hold(leases, "r" + i, 5).then(Mono.<Throwable>empty()).onErrorResume(Mono::just), 2)
+                .collectList().block(Duration.ofSeconds(10));
+
+        assertThat(failures).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(GatewayException.class,
+                g -> assertThat(g.status().value()).isEqualTo(503)));
+        assertThat(reservations).as("no reservation after the renewal went unanswered").hasValue(2);
+    }
+
+    @Test
     void two_replicas_with_leases_never_let_a_budget_be_overspent() {
         BudgetOnlyLedger ledger = new BudgetOnlyLedger(100);
         GovernanceView view = new GovernanceView();
