@@ -65,6 +65,7 @@ class GatewayConcurrencyIT {
                 unexpected.add(response.statusCode() + " " + response.body());
             }
         }
+        System.out.printf("gateway race: %d served, %d refused, budget 100%n", succeeded, refused);
         assertThat(unexpected).as("only 200 or 402").isEmpty();
         // Never more than the budget, whatever the replicas' leases. Fewer only by what one replica's lease still
         // held when the other's last requests were refused (at most a lease: a tenth of the budget each).
