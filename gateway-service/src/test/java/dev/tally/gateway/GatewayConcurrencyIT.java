@@ -68,7 +68,8 @@ class GatewayConcurrencyIT {
         System.out.printf("gateway race: %d served, %d refused, budget 100%n", succeeded, refused);
         assertThat(unexpected).as("only 200 or 402").isEmpty();
         // Never more than the budget, whatever the replicas' leases. Fewer only by what one replica's lease still
-        // held when the other's last requests were refused (at most a lease: a tenth of the budget each).
+        // held when the other's last requests were refused (a lease, at most a twentieth of the budget, and
+        // the rest of the one it replaced, each).
         assertThat(succeeded).as("requests that got through").isLessThanOrEqualTo(100).isGreaterThanOrEqualTo(80);
         assertThat(refused).isEqualTo(500 - succeeded);
         assertThat(charged).isEqualTo(succeeded);

@@ -25,7 +25,7 @@ public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targ
         maxAge = maxAge == null ? Duration.ofSeconds(30) : maxAge;
         targetWindow = targetWindow == null ? Duration.ofSeconds(1) : targetWindow;
         maxRequests = maxRequests <= 0 ? 256 : maxRequests;
-        budgetShare = budgetShare <= 0 ? 10 : budgetShare;
+        budgetShare = budgetShare <= 0 ? 20 : budgetShare;
         chargeDelay = chargeDelay == null ? Duration.ofMillis(20) : chargeDelay;
     }
 }
