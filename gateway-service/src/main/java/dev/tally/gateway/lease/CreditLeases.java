@@ -62,6 +62,11 @@ public class CreditLeases {
     private final ConcurrentHashMap<LeaseKey, LeaseLine> lines = new ConcurrentHashMap<>();
     /** Retires idle leases and sends delayed charges. */
     private final ScheduledExecutorService timers;
+    /** Retired leases whose release is not sent yet; close() waits for none to be left. */
+    private final java.util.concurrent.atomic.AtomicInteger awaitingRelease =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final CompletableFuture<Void> allReleased = new CompletableFuture<>();
+    private volatile boolean closing;
 
     @Autowired
     public CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings) {
@@ -288,6 +293,7 @@ public class CreditLeases {
             line.current = null;
         }
         line.retired.add(lease);
+        awaitingRelease.incrementAndGet();
         releaseIfDone(line, lease);
     }
 
@@ -300,6 +306,9 @@ public class CreditLeases {
             lease.releaseSent = true;
             line.retired.remove(lease);
             ledger.release(line.key.orgId(), lease.id, "lease returned");
+            if (awaitingRelease.decrementAndGet() == 0 && closing) {
+                allReleased.complete(null);
+            }
         }
     }
 
@@ -331,6 +340,7 @@ public class CreditLeases {
     /** Retires every lease and waits (a few seconds at most) until their charges are sent and their rest released. */
     @PreDestroy
     void close() throws InterruptedException {
+        closing = true;
         for (LeaseLine line : lines.values()) {
             synchronized (line) {
                 if (line.current != null) {
@@ -338,17 +348,16 @@ public class CreditLeases {
                 }
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline && lines.values().stream().anyMatch(CreditLeases::hasRetired)) {
-            TimeUnit.MILLISECONDS.sleep(20);
+        if (awaitingRelease.get() == 0) {
+            allReleased.complete(null);
+        }
+        try {
+            allReleased.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("{} leases not returned at shutdown; the ledger's expiry will release them",
+                    awaitingRelease.get());
         }
         timers.shutdownNow();
-    }
-
-    private static boolean hasRetired(LeaseLine line) {
-        synchronized (line) {
-            return !line.retired.isEmpty();
-        }
     }
 
     /** Leases currently open in the ledger for this replica, for tests and the health endpoint. */
