@@ -1,6 +1,8 @@
 package dev.tally.ledger.audit;
 
 import dev.tally.events.json.TallyJson;
+import dev.tally.ledger.eventstore.EventStoreReader;
+import dev.tally.ledger.eventstore.StoredEvent;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;

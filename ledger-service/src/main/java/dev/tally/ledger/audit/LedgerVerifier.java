@@ -3,6 +3,8 @@ package dev.tally.ledger.audit;
 import dev.tally.ledger.balance.BalanceStore;
 import dev.tally.ledger.domain.LedgerSnapshot;
 import dev.tally.ledger.domain.LedgerState;
+import dev.tally.ledger.eventstore.EventStoreReader;
+import dev.tally.ledger.eventstore.StoredEvent;
 import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;

@@ -1,13 +1,15 @@
 package dev.tally.ledger.balance;
 
 import dev.tally.events.ledger.LedgerEvent;
-import dev.tally.ledger.domain.LedgerSnapshot;
 import dev.tally.ledger.domain.LedgerState;
+import dev.tally.ledger.eventstore.EventStoreReader;
+import dev.tally.ledger.eventstore.StoredEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -17,8 +19,13 @@ import java.util.Map;
 
 /**
  * Keeps the balances projection: folds each ledger's events with the same {@link LedgerState#apply} the aggregate
- * uses, then writes only the rows a batch changed, in the transaction that moves the processor's token. Exactly
- * once per event, and rebuildable by resetting the processor.
+ * uses, then writes only the rows the batch's events touched, in the transaction that moves the processor's token.
+ * Exactly once per event, and rebuildable by resetting the processor.
+ *
+ * <p>The folded state itself is written only every {@code checkpointEvery} events of a ledger: it is the whole
+ * ledger (thousands of accounts and budgets in a large organisation), and writing it after every batch cost more than
+ * everything else the ledger did. Loading a ledger takes the last written state and folds the events after it from
+ * the event store.
  */
 @Component
 @ProcessingGroup(BalanceProjector.PROCESSOR)
@@ -28,54 +35,77 @@ public class BalanceProjector {
     private static final String BATCH = BalanceProjector.class.getName() + ".batch";
 
     private final BalanceStore store;
+    private final EventStoreReader eventStore;
+    private final long checkpointEvery;
     // Touched only by the processor's single thread; dropped on rollback so it never holds uncommitted state.
-    private final Map<String, LedgerState> states = new HashMap<>();
+    private final Map<String, Folded> ledgers = new HashMap<>();
 
-    public BalanceProjector(BalanceStore store) {
+    public BalanceProjector(BalanceStore store, EventStoreReader eventStore,
+            @Value("${tally.ledger.projection-checkpoint-every:1000}") long checkpointEvery) {
         this.store = store;
+        this.eventStore = eventStore;
+        this.checkpointEvery = checkpointEvery;
     }
 
     @EventHandler
     public void on(LedgerEvent event) {
-        Map<String, Pending> batch = currentBatch();
-        Pending pending = batch.computeIfAbsent(event.ledgerId(), this::load);
-        pending.state.apply(event);
-        pending.applied++;
-        pending.lastEventAt = event.occurredAt();
+        Folded ledger = currentBatch().computeIfAbsent(event.ledgerId(),
+                id -> ledgers.computeIfAbsent(id, this::load));
+        ledger.state.apply(event);
+        ledger.applied++;
+        ledger.lastEventAt = event.occurredAt();
     }
 
     @ResetHandler
     public void reset() {
-        states.clear();
+        ledgers.clear();
         store.deleteAll();
     }
 
-    private Pending load(String ledgerId) {
-        LedgerState state = states.computeIfAbsent(ledgerId, id -> store.loadState(id).orElseGet(LedgerState::new));
-        return new Pending(state, state.isOpen() ? state.snapshot() : null, store.eventsApplied(ledgerId));
+    private Folded load(String ledgerId) {
+        Folded ledger = store.checkpoint(ledgerId).map(checkpoint -> {
+            LedgerState state = checkpoint.state();
+            for (StoredEvent stored : eventStore.events(ledgerId, checkpoint.stateEvents(),
+                    checkpoint.eventsApplied())) {
+                state.apply(stored.event());
+            }
+            return new Folded(state, checkpoint.eventsApplied(), checkpoint.stateEvents());
+        }).orElseGet(() -> new Folded(new LedgerState(), 0, -1));
+        // Tracking starts here: the rows already reflect every event folded so far.
+        ledger.state.takeChanges();
+        return ledger;
     }
 
-    private Map<String, Pending> currentBatch() {
+    private Map<String, Folded> currentBatch() {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(BATCH, key -> {
-            Map<String, Pending> batch = new LinkedHashMap<>();
-            unitOfWork.onPrepareCommit(u -> batch.forEach((ledgerId, pending) ->
-                    store.write(pending.before, pending.state, pending.applied, pending.lastEventAt)));
-            unitOfWork.onRollback(u -> states.clear());
+            Map<String, Folded> batch = new LinkedHashMap<>();
+            unitOfWork.onPrepareCommit(u -> batch.values().forEach(this::write));
+            unitOfWork.onRollback(u -> ledgers.clear());
             return batch;
         });
     }
 
-    private static final class Pending {
+    private void write(Folded ledger) {
+        // A ledger new to the projection gets its row with the state at once.
+        boolean withState = ledger.checkpointed < 0 || ledger.applied - ledger.checkpointed >= checkpointEvery;
+        store.write(ledger.state, ledger.state.takeChanges(), ledger.applied, ledger.lastEventAt, withState);
+        if (withState && ledger.state.isOpen()) {
+            ledger.checkpointed = ledger.applied;
+        }
+    }
+
+    private static final class Folded {
         final LedgerState state;
-        final LedgerSnapshot before;
         long applied;
+        /** Events held by the state last written; -1 while none is. */
+        long checkpointed;
         Instant lastEventAt;
 
-        Pending(LedgerState state, LedgerSnapshot before, long applied) {
+        Folded(LedgerState state, long applied, long checkpointed) {
             this.state = state;
-            this.before = before;
             this.applied = applied;
+            this.checkpointed = checkpointed;
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.ledger.domain.LedgerChanges;
 import dev.tally.ledger.domain.LedgerSnapshot;
 import dev.tally.ledger.domain.LedgerSnapshot.AccountBalance;
 import dev.tally.ledger.domain.LedgerSnapshot.BudgetWindow;
@@ -16,14 +17,15 @@ import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** The projection's tables: one row per account, open reservation and budget window, plus the folded state. */
+/**
+ * The projection's tables: one row per account, open reservation and budget window, plus the folded state written
+ * every so many events (a checkpoint).
+ */
 @Repository
 public class BalanceStore {
 
@@ -33,9 +35,15 @@ public class BalanceStore {
         this.jdbc = jdbc;
     }
 
-    Optional<LedgerState> loadState(String ledgerId) {
-        return jdbc.query("SELECT state FROM ledger_view WHERE ledger_id = ?",
-                (rs, row) -> LedgerStateJson.read(rs.getBytes(1)), ledgerId).stream().findFirst();
+    /** The ledger's last written state, or empty when the projection has not seen the ledger yet. */
+    Optional<Checkpoint> checkpoint(String ledgerId) {
+        return jdbc.query("SELECT state, state_events, events_applied FROM ledger_view WHERE ledger_id = ?",
+                (rs, row) -> new Checkpoint(LedgerStateJson.read(rs.getBytes(1)), rs.getLong(2), rs.getLong(3)),
+                ledgerId).stream().findFirst();
+    }
+
+    /** The state as written, holding the first {@code stateEvents} events; the rows hold {@code eventsApplied}. */
+    record Checkpoint(LedgerState state, long stateEvents, long eventsApplied) {
     }
 
     public long eventsApplied(String ledgerId) {
@@ -43,67 +51,88 @@ public class BalanceStore {
                 (rs, row) -> rs.getLong(1), ledgerId).stream().findFirst().orElse(0L);
     }
 
-    void write(LedgerSnapshot before, LedgerState state, long eventsApplied, Instant lastEventAt) {
+    /**
+     * Writes the rows {@code changes} names (a row that no longer exists is deleted) and the ledger's progress; the
+     * folded state itself only when {@code withState}, as it is the whole ledger.
+     */
+    void write(LedgerState state, LedgerChanges changes, long eventsApplied, Instant lastEventAt, boolean withState) {
         if (!state.isOpen()) {
             return;
         }
-        LedgerSnapshot after = state.snapshot();
-        String ledgerId = after.ledgerId();
-        jdbc.update("""
-                INSERT INTO ledger_view (ledger_id, critical_overdraft_limit, events_applied, last_event_at, state)
-                VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (ledger_id) DO UPDATE SET critical_overdraft_limit = excluded.critical_overdraft_limit,
-                    events_applied = excluded.events_applied, last_event_at = excluded.last_event_at,
-                    state = excluded.state""",
-                ledgerId, after.criticalOverdraftLimit(), eventsApplied, Timestamp.from(lastEventAt),
-                LedgerStateJson.write(state));
-        LedgerSnapshot old = before != null ? before : new LedgerSnapshot(ledgerId, 0, List.of(), List.of(), List.of());
-        writeAccounts(ledgerId, old.accounts(), after.accounts());
-        writeReservations(ledgerId, old.reservations(), after.reservations());
-        writeBudgets(ledgerId, old.budgets(), after.budgets());
-    }
-
-    private void writeAccounts(String ledgerId, List<AccountBalance> before, List<AccountBalance> after) {
-        Map<String, AccountBalance> old = index(before, AccountBalance::accountId);
-        for (AccountBalance account : after) {
-            if (!account.equals(old.get(account.accountId()))) {
-                jdbc.update("""
-                        INSERT INTO ledger_account (ledger_id, account_id, kind, balance, reserved) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (ledger_id, account_id) DO UPDATE SET kind = excluded.kind,
-                            balance = excluded.balance, reserved = excluded.reserved""",
-                        ledgerId, account.accountId(), account.kind().name(), account.balance(), account.reserved());
-            }
+        String ledgerId = state.ledgerId();
+        if (withState) {
+            jdbc.update("""
+                    INSERT INTO ledger_view (ledger_id, critical_overdraft_limit, events_applied, last_event_at, state,
+                        state_events) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (ledger_id) DO UPDATE SET critical_overdraft_limit = excluded.critical_overdraft_limit,
+                        events_applied = excluded.events_applied, last_event_at = excluded.last_event_at,
+                        state = excluded.state, state_events = excluded.state_events""",
+                    ledgerId, state.criticalOverdraftLimit(), eventsApplied, Timestamp.from(lastEventAt),
+                    LedgerStateJson.write(state), eventsApplied);
+        } else {
+            jdbc.update("""
+                    UPDATE ledger_view SET critical_overdraft_limit = ?, events_applied = ?, last_event_at = ?
+                    WHERE ledger_id = ?""",
+                    state.criticalOverdraftLimit(), eventsApplied, Timestamp.from(lastEventAt), ledgerId);
         }
+        writeAccounts(ledgerId, state, changes.accounts());
+        writeReservations(ledgerId, state, changes.reservations());
+        writeBudgets(ledgerId, state, changes.budgets());
     }
 
-    private void writeReservations(String ledgerId, List<OpenReservation> before, List<OpenReservation> after) {
-        Map<String, OpenReservation> now = index(after, OpenReservation::reservationId);
-        Map<String, OpenReservation> old = index(before, OpenReservation::reservationId);
-        old.keySet().stream().filter(id -> !now.containsKey(id)).forEach(id -> jdbc.update(
-                "DELETE FROM ledger_reservation WHERE ledger_id = ? AND reservation_id = ?", ledgerId, id));
+    private void writeAccounts(String ledgerId, LedgerState state, Collection<String> ids) {
+        // Accounts are never closed: every id has a row.
+        List<Object[]> rows = ids.stream().map(state::accountRow).flatMap(Optional::stream)
+                .map(a -> new Object[] {ledgerId, a.accountId(), a.kind().name(), a.balance(), a.reserved()})
+                .toList();
+        batch("""
+                INSERT INTO ledger_account (ledger_id, account_id, kind, balance, reserved) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (ledger_id, account_id) DO UPDATE SET kind = excluded.kind,
+                    balance = excluded.balance, reserved = excluded.reserved""", rows);
+    }
+
+    private void writeReservations(String ledgerId, LedgerState state, Collection<String> ids) {
+        List<Object[]> open = new ArrayList<>();
+        List<Object[]> ended = new ArrayList<>();
+        for (String id : ids) {
+            state.reservationRow(id).ifPresentOrElse(
+                    r -> open.add(new Object[] {ledgerId, r.reservationId(), r.credits(), r.priority().name(),
+                            Timestamp.from(r.expiresAt())}),
+                    () -> ended.add(new Object[] {ledgerId, id}));
+        }
+        batch("DELETE FROM ledger_reservation WHERE ledger_id = ? AND reservation_id = ?", ended);
         // A charged lease stays open with fewer credits, so an open reservation's row can change too.
-        now.values().stream().filter(r -> !r.equals(old.get(r.reservationId()))).forEach(r -> jdbc.update("""
+        batch("""
                 INSERT INTO ledger_reservation (ledger_id, reservation_id, credits, priority, expires_at)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (ledger_id, reservation_id) DO UPDATE SET credits = excluded.credits,
-                    priority = excluded.priority, expires_at = excluded.expires_at""",
-                ledgerId, r.reservationId(), r.credits(), r.priority().name(), Timestamp.from(r.expiresAt())));
+                    priority = excluded.priority, expires_at = excluded.expires_at""", open);
     }
 
-    private void writeBudgets(String ledgerId, List<BudgetWindow> before, List<BudgetWindow> after) {
-        Map<String, BudgetWindow> now = index(after, BudgetWindow::budgetId);
-        Map<String, BudgetWindow> old = index(before, BudgetWindow::budgetId);
-        old.keySet().stream().filter(id -> !now.containsKey(id)).forEach(id -> jdbc.update(
-                "DELETE FROM ledger_budget WHERE ledger_id = ? AND budget_id = ?", ledgerId, id));
-        now.values().stream().filter(b -> !Objects.equals(b, old.get(b.budgetId()))).forEach(b -> jdbc.update("""
+    private void writeBudgets(String ledgerId, LedgerState state, Collection<String> ids) {
+        List<Object[]> present = new ArrayList<>();
+        List<Object[]> removed = new ArrayList<>();
+        for (String id : ids) {
+            state.budgetRow(id).ifPresentOrElse(
+                    b -> present.add(new Object[] {ledgerId, b.budgetId(), b.scope().level().name(), b.scope().id(),
+                            b.period().name(), b.limitCredits(), java.sql.Date.valueOf(b.windowStart()),
+                            b.chargedCredits(), b.reservedCredits()}),
+                    () -> removed.add(new Object[] {ledgerId, id}));
+        }
+        batch("DELETE FROM ledger_budget WHERE ledger_id = ? AND budget_id = ?", removed);
+        batch("""
                 INSERT INTO ledger_budget (ledger_id, budget_id, scope_level, scope_id, period, limit_credits,
                     window_start, charged_credits, reserved_credits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (ledger_id, budget_id) DO UPDATE SET scope_level = excluded.scope_level,
                     scope_id = excluded.scope_id, period = excluded.period, limit_credits = excluded.limit_credits,
                     window_start = excluded.window_start, charged_credits = excluded.charged_credits,
-                    reserved_credits = excluded.reserved_credits""",
-                ledgerId, b.budgetId(), b.scope().level().name(), b.scope().id(), b.period().name(), b.limitCredits(),
-                java.sql.Date.valueOf(b.windowStart()), b.chargedCredits(), b.reservedCredits()));
+                    reserved_credits = excluded.reserved_credits""", present);
+    }
+
+    private void batch(String sql, List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate(sql, rows);
+        }
     }
 
     /** The projection's picture of a ledger, read from the tables (not from the stored state). */
@@ -142,9 +171,5 @@ public class BalanceStore {
 
     void deleteAll() {
         jdbc.update("TRUNCATE ledger_view, ledger_account, ledger_reservation, ledger_budget");
-    }
-
-    private static <T> Map<String, T> index(List<T> rows, Function<T, String> id) {
-        return rows.stream().collect(Collectors.toMap(id, Function.identity()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.ledger.domain;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.tally.events.ledger.AccountOpenedEvent;
 import dev.tally.events.ledger.BalanceAdjustedEvent;
 import dev.tally.events.ledger.BudgetDefinedEvent;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The state a ledger's decisions need, and nothing more. It changes only by {@link #apply(LedgerEvent)}, so folding
@@ -43,6 +45,9 @@ public final class LedgerState {
     Map<String, Account> accounts = new LinkedHashMap<>();
     Map<String, Budget> budgets = new LinkedHashMap<>();
     Map<String, Reservation> reservations = new LinkedHashMap<>();
+    /** Null unless someone asked to know what changed (the balances projection); never part of the JSON form. */
+    @JsonIgnore
+    private transient LedgerChanges changes;
 
     public static LedgerState replay(Iterable<? extends LedgerEvent> events) {
         LedgerState state = new LedgerState();
@@ -59,19 +64,22 @@ public final class LedgerState {
             ledgerId = e.ledgerId();
             overdraftLimit = e.criticalOverdraftLimit();
             accounts.put(e.orgAccountId(), new Account(dev.tally.events.ledger.AccountKind.ORG));
+            touchAccount(e.orgAccountId());
         } else if (event instanceof AccountOpenedEvent e) {
             accounts.put(e.accountId(), new Account(e.kind()));
+            touchAccount(e.accountId());
         } else if (event instanceof CreditsPurchasedEvent e) {
-            accounts.get(e.accountId()).balance += e.credits();
+            account(e.accountId()).balance += e.credits();
         } else if (event instanceof CreditsTransferredEvent e) {
-            accounts.get(e.fromAccountId()).balance -= e.credits();
-            accounts.get(e.toAccountId()).balance += e.credits();
+            account(e.fromAccountId()).balance -= e.credits();
+            account(e.toAccountId()).balance += e.credits();
         } else if (event instanceof TransferRefusedEvent e) {
             // Recorded for audit; nothing moved.
         } else if (event instanceof BudgetDefinedEvent e) {
             defineBudget(e);
         } else if (event instanceof BudgetRemovedEvent e) {
             budgets.remove(e.budgetId());
+            touchBudget(e.budgetId());
         } else if (event instanceof CreditReservedEvent e) {
             reserve(e);
         } else if (event instanceof CreditReservationRejectedEvent e) {
@@ -85,9 +93,9 @@ public final class LedgerState {
         } else if (event instanceof ReservationExpiredEvent e) {
             release(e.reservationId());
         } else if (event instanceof BalanceAdjustedEvent e) {
-            accounts.get(e.accountId()).balance += e.deltaCredits();
+            account(e.accountId()).balance += e.deltaCredits();
         } else if (event instanceof CreditsRefundedEvent e) {
-            accounts.get(e.accountId()).balance += e.credits();
+            account(e.accountId()).balance += e.credits();
         } else if (event instanceof BudgetThresholdCrossedEvent e) {
             Budget budget = budgetInWindow(e.budgetId(), e.occurredAt(), e.windowStart());
             if (budget != null) {
@@ -104,6 +112,7 @@ public final class LedgerState {
     }
 
     private void defineBudget(BudgetDefinedEvent e) {
+        touchBudget(e.budgetId());
         Budget existing = budgets.get(e.budgetId());
         if (existing == null) {
             budgets.put(e.budgetId(), new Budget(e.scope(), e.period(), e.limitCredits(), e.thresholdsPercent(),
@@ -123,7 +132,7 @@ public final class LedgerState {
     }
 
     private void reserve(CreditReservedEvent e) {
-        e.legs().forEach(leg -> accounts.get(leg.accountId()).reserved += leg.credits());
+        e.legs().forEach(leg -> account(leg.accountId()).reserved += leg.credits());
         for (BudgetHold hold : e.budgets()) {
             Budget budget = budgetAt(hold.budgetId(), e.occurredAt());
             budget.reserved += e.credits();
@@ -131,16 +140,18 @@ public final class LedgerState {
         }
         reservations.put(e.reservationId(), new Reservation(e.reservationId(), e.credits(), e.legs(), e.budgets(),
                 e.scopeChain(), e.priority(), e.expiresAt()));
+        touchReservation(e.reservationId());
     }
 
     private void settle(UsageRecordedEvent e) {
         Reservation reservation = reservations.remove(e.reservationId());
+        touchReservation(e.reservationId());
         releaseLegs(reservation);
         for (Leg charge : e.charges()) {
-            accounts.get(charge.accountId()).balance -= charge.credits();
+            account(charge.accountId()).balance -= charge.credits();
         }
         for (BudgetHold hold : reservation.budgets()) {
-            Budget budget = budgets.get(hold.budgetId());
+            Budget budget = budget(hold.budgetId());
             // The charge counts where the hold counted; a hold from an ended window counts nowhere any more.
             if (budget != null && budget.release(reservation)) {
                 budget.charged += e.chargedCredits();
@@ -155,13 +166,14 @@ public final class LedgerState {
     private void chargeLease(LeaseChargedEvent e) {
         Reservation lease = reservations.get(e.reservationId());
         reservations.put(e.reservationId(), lease.less(e.charges()));
+        touchReservation(e.reservationId());
         for (Leg charge : e.charges()) {
-            Account account = accounts.get(charge.accountId());
+            Account account = account(charge.accountId());
             account.reserved -= charge.credits();
             account.balance -= charge.credits();
         }
         for (BudgetHold hold : lease.budgets()) {
-            Budget budget = budgets.get(hold.budgetId());
+            Budget budget = budget(hold.budgetId());
             // As in settle: the charge counts where the hold counted, and nowhere once the hold's window ended.
             if (budget != null) {
                 budget.charge(lease, e.chargedCredits());
@@ -171,9 +183,10 @@ public final class LedgerState {
 
     private void release(String reservationId) {
         Reservation reservation = reservations.remove(reservationId);
+        touchReservation(reservationId);
         releaseLegs(reservation);
         for (BudgetHold hold : reservation.budgets()) {
-            Budget budget = budgets.get(hold.budgetId());
+            Budget budget = budget(hold.budgetId());
             if (budget != null) {
                 budget.release(reservation);
             }
@@ -181,18 +194,18 @@ public final class LedgerState {
     }
 
     private void releaseLegs(Reservation reservation) {
-        reservation.legs().forEach(leg -> accounts.get(leg.accountId()).reserved -= leg.credits());
+        reservation.legs().forEach(leg -> account(leg.accountId()).reserved -= leg.credits());
     }
 
     private Budget budgetAt(String budgetId, Instant at) {
-        Budget budget = budgets.get(budgetId);
+        Budget budget = budget(budgetId);
         budget.rollTo(at);
         return budget;
     }
 
     /** The budget if it is still in {@code window} at {@code at}; alerts for a window that has ended change nothing. */
     private Budget budgetInWindow(String budgetId, Instant at, java.time.LocalDate window) {
-        Budget budget = budgets.get(budgetId);
+        Budget budget = budget(budgetId);
         if (budget == null) {
             return null;
         }
@@ -204,18 +217,79 @@ public final class LedgerState {
         return accounts.values().stream().mapToLong(Account::overdraft).sum();
     }
 
+    /** The account an event changes; every change to an account goes through here, so none escapes tracking. */
+    private Account account(String accountId) {
+        touchAccount(accountId);
+        return accounts.get(accountId);
+    }
+
+    /** As {@link #account}, for budgets (null when there is none of that id). */
+    private Budget budget(String budgetId) {
+        touchBudget(budgetId);
+        return budgets.get(budgetId);
+    }
+
+    private void touchAccount(String accountId) {
+        if (changes != null) {
+            changes.accounts.add(accountId);
+        }
+    }
+
+    private void touchBudget(String budgetId) {
+        if (changes != null) {
+            changes.budgets.add(budgetId);
+        }
+    }
+
+    private void touchReservation(String reservationId) {
+        if (changes != null) {
+            changes.reservations.add(reservationId);
+        }
+    }
+
+    /** What the events applied since the last call changed; tracking starts with the first call. */
+    public LedgerChanges takeChanges() {
+        LedgerChanges taken = changes == null ? new LedgerChanges() : changes;
+        changes = new LedgerChanges();
+        return taken;
+    }
+
     /** A comparable picture of balances, reservations and budget windows: what the projection must agree with. */
     public LedgerSnapshot snapshot() {
-        var accountRows = accounts.entrySet().stream()
-                .map(a -> new AccountBalance(a.getKey(), a.getValue().kind, a.getValue().balance, a.getValue().reserved))
+        var accountRows = accounts.keySet().stream().map(id -> accountRow(id).orElseThrow())
                 .sorted(Comparator.comparing(AccountBalance::accountId)).toList();
-        var reservationRows = reservations.values().stream()
-                .map(r -> new OpenReservation(r.id(), r.credits(), r.priority(), r.expiresAt()))
+        var reservationRows = reservations.keySet().stream().map(id -> reservationRow(id).orElseThrow())
                 .sorted(Comparator.comparing(OpenReservation::reservationId)).toList();
-        var budgetRows = budgets.entrySet().stream()
-                .map(b -> new BudgetWindow(b.getKey(), b.getValue().scope, b.getValue().period, b.getValue().limit,
-                        b.getValue().windowStart, b.getValue().charged, b.getValue().reserved))
+        var budgetRows = budgets.keySet().stream().map(id -> budgetRow(id).orElseThrow())
                 .sorted(Comparator.comparing(BudgetWindow::budgetId)).toList();
         return new LedgerSnapshot(ledgerId, overdraftLimit, accountRows, reservationRows, budgetRows);
+    }
+
+    /** One row of {@link #snapshot()}; empty when there is no such account. */
+    public Optional<AccountBalance> accountRow(String accountId) {
+        Account a = accounts.get(accountId);
+        return a == null ? Optional.empty() : Optional.of(new AccountBalance(accountId, a.kind, a.balance, a.reserved));
+    }
+
+    /** One row of {@link #snapshot()}; empty once the reservation is settled, released or expired. */
+    public Optional<OpenReservation> reservationRow(String reservationId) {
+        Reservation r = reservations.get(reservationId);
+        return r == null ? Optional.empty() : Optional.of(new OpenReservation(r.id(), r.credits(), r.priority(),
+                r.expiresAt()));
+    }
+
+    /** One row of {@link #snapshot()}; empty when there is no budget of that id. */
+    public Optional<BudgetWindow> budgetRow(String budgetId) {
+        Budget b = budgets.get(budgetId);
+        return b == null ? Optional.empty() : Optional.of(new BudgetWindow(budgetId, b.scope, b.period, b.limit,
+                b.windowStart, b.charged, b.reserved));
+    }
+
+    public String ledgerId() {
+        return ledgerId;
+    }
+
+    public long criticalOverdraftLimit() {
+        return overdraftLimit;
     }
 }

@@ -117,7 +117,7 @@ public class AxonJdbcConfiguration {
     /** Loading a ledger reads at most this many events after its last snapshot. */
     @Bean
     public SnapshotTriggerDefinition ledgerSnapshotTrigger(Snapshotter snapshotter,
-            @Value("${tally.ledger.snapshot-every:200}") int threshold) {
+            @Value("${tally.ledger.snapshot-every:2000}") int threshold) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
     }
 }

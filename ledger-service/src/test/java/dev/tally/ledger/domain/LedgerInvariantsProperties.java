@@ -707,6 +707,39 @@ class LedgerInvariantsProperties {
             check(projected.snapshot().equals(state.snapshot()) && canonical(projected).equals(live),
                     () -> "the resumed projection differs from the live state:\n projection " + canonical(projected)
                             + "\n live       " + live);
+            checkChangedRowsKeepTheProjection(stored, batch);
+        }
+
+        /**
+         * 1g: the balances projection writes only the rows each batch's events changed; rows kept that way equal the
+         * live state's picture, so no event changes a row without saying so.
+         */
+        private void checkChangedRowsKeepTheProjection(List<LedgerEvent> stored, int batch) {
+            LedgerState folding = new LedgerState();
+            folding.takeChanges();
+            Map<String, Object> accounts = new TreeMap<>();
+            Map<String, Object> reservations = new TreeMap<>();
+            Map<String, Object> budgets = new TreeMap<>();
+            for (int i = 0; i < stored.size(); i++) {
+                folding.apply(stored.get(i));
+                if ((i + 1) % batch == 0 || i == stored.size() - 1) {
+                    LedgerChanges changes = folding.takeChanges();
+                    LedgerState at = folding;
+                    changes.accounts().forEach(id -> put(accounts, id, at.accountRow(id)));
+                    changes.reservations().forEach(id -> put(reservations, id, at.reservationRow(id)));
+                    changes.budgets().forEach(id -> put(budgets, id, at.budgetRow(id)));
+                }
+            }
+            LedgerSnapshot live = state.snapshot();
+            List<Object> rows = List.of(List.copyOf(accounts.values()), List.copyOf(reservations.values()),
+                    List.copyOf(budgets.values()));
+            List<Object> expected = List.of(live.accounts(), live.reservations(), live.budgets());
+            check(rows.equals(expected), () -> "rows written from the changes differ from the live state:\n rows "
+                    + rows + "\n live " + expected);
+        }
+
+        private static void put(Map<String, Object> rows, String id, java.util.Optional<?> row) {
+            row.ifPresentOrElse(r -> rows.put(id, r), () -> rows.remove(id));
         }
 
         void collectStatistics() {

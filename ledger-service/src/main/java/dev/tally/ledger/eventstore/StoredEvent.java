@@ -1,4 +1,4 @@
-package dev.tally.ledger.audit;
+package dev.tally.ledger.eventstore;
 
 import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.LedgerEvent;
@@ -7,13 +7,13 @@ import dev.tally.events.ledger.LedgerMessageTypes;
 import java.time.Instant;
 
 /** One row of the event store as written: the payload is the event's wire JSON. */
-record StoredEvent(String eventId, long sequence, String storedType, String revision, Instant time, byte[] payload) {
+public record StoredEvent(String eventId, long sequence, String storedType, String revision, Instant time, byte[] payload) {
 
-    String ceType() {
+    public String ceType() {
         return storedType + ".v" + revision;
     }
 
-    LedgerEvent event() {
+    public LedgerEvent event() {
         return (LedgerEvent) TallyJson.read(payload, LedgerMessageTypes.ofCeType(ceType()).javaType());
     }
 }
