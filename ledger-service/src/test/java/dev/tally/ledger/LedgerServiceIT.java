@@ -314,4 +314,40 @@ class LedgerServiceIT extends LedgerServiceTestBase {
                 .jsonPath("$.events_replayed").isEqualTo(5)
                 .jsonPath("$.consistent").isEqualTo(true);
     }
+    @Test
+    void a_poll_holding_a_command_twice_and_one_seen_before_applies_each_once_with_its_first_reply() throws Exception {
+        String ledgerId = "org-" + id();
+        accepted(ledger.sendAndWait(openLedger(ledgerId)));
+        PurchaseCreditsCommand earlier = purchase(ledgerId, 1_000);
+        LedgerReply first = ledger.sendAndWait(earlier);
+        PurchaseCreditsCommand twice = purchase(ledgerId, 100);
+        // Back to back on one partition: one poll, one batch of this ledger's commands.
+        List<CompletableFuture<LedgerReply>> replies = List.of(
+                ledger.send(reserve(ledgerId, "res-poll-1", 30, 600)),
+                ledger.send(twice),
+                ledger.send(earlier),
+                ledger.send(twice),
+                ledger.send(reserve(ledgerId, "res-poll-1", 30, 600)),
+                ledger.send(reserve(ledgerId, "res-poll-2", 1_071, 600)));
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        List<LedgerReply> answers = replies.stream().map(CompletableFuture::join).toList();
+        assertThat(answers.get(0)).isEqualTo(new CommandAcceptedReply("res-poll-1", ledgerId, "CreditReserved", 30));
+        assertThat(answers.get(1)).isEqualTo(new CommandAcceptedReply(twice.commandId(), ledgerId,
+                "CreditsPurchased", 100));
+        assertThat(answers.get(2)).isEqualTo(first);
+        assertThat(answers.get(3)).isEqualTo(answers.get(1));
+        assertThat(answers.get(4)).isEqualTo(answers.get(0));
+        // 1,100 purchased (the repeated purchase once), 30 held: 1,071 does not fit.
+        assertThat(answers.get(5)).isInstanceOfSatisfying(CommandRejectedReply.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectionReason.INSUFFICIENT_CREDITS));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode account = ledgerView(ledgerId).get("accounts").get(0);
+            assertThat(account.get("balance").asLong()).isEqualTo(1_100);
+            assertThat(account.get("reserved").asLong()).isEqualTo(30);
+        });
+        http().post().uri("/ledgers/{id}/verify", ledgerId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.events_replayed").isEqualTo(5)
+                .jsonPath("$.consistent").isEqualTo(true);
+    }
 }

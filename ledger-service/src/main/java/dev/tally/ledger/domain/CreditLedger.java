@@ -26,6 +26,8 @@ import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.util.List;
+
 /**
  * One organisation's credit ledger. Every command of one organisation goes through this aggregate, so balance and
  * budget checks are atomic however many gateways ask at once. The rules live in {@link LedgerRules}.
@@ -112,6 +114,12 @@ public class CreditLedger {
     @CommandHandler
     public LedgerReply handle(RefundCreditsCommand command) {
         return decide(command);
+    }
+
+    /** Each command sees the state the ones before it left: {@code apply} changes the state at once. */
+    @CommandHandler
+    public List<LedgerReply> handle(LedgerBatch batch) {
+        return batch.commands().stream().map(this::decide).toList();
     }
 
     @EventSourcingHandler

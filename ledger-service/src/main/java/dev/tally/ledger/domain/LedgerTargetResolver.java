@@ -18,6 +18,9 @@ public class LedgerTargetResolver implements CommandTargetResolver {
         if (command.getPayload() instanceof LedgerCommand ledgerCommand) {
             return new VersionedAggregateIdentifier(ledgerCommand.ledgerId(), (Long) null);
         }
+        if (command.getPayload() instanceof LedgerBatch batch) {
+            return new VersionedAggregateIdentifier(batch.ledgerId(), (Long) null);
+        }
         throw new IllegalArgumentException("not a ledger command: " + command.getPayloadType().getName());
     }
 }

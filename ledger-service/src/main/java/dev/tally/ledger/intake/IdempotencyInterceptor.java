@@ -4,6 +4,7 @@ import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.RejectionReason;
+import dev.tally.ledger.domain.LedgerBatch;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
@@ -11,6 +12,8 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,7 +33,11 @@ public class IdempotencyInterceptor implements MessageHandlerInterceptor<Command
     @Override
     public Object handle(UnitOfWork<? extends CommandMessage<?>> unitOfWork, InterceptorChain chain)
             throws Exception {
-        if (!(unitOfWork.getMessage().getPayload() instanceof LedgerCommand command)) {
+        Object payload = unitOfWork.getMessage().getPayload();
+        if (payload instanceof LedgerBatch batch) {
+            return rememberAll(batch, chain);
+        }
+        if (!(payload instanceof LedgerCommand command)) {
             return chain.proceed();
         }
         Optional<LedgerReply> first = outcomes.find(command);
@@ -42,6 +49,26 @@ public class IdempotencyInterceptor implements MessageHandlerInterceptor<Command
             outcomes.remember(command, ledgerReply);
         }
         return reply;
+    }
+
+    /**
+     * The dispatcher sends a batch only commands it found no outcome for; should another replica have applied one
+     * meanwhile, the outcome's primary key fails the insert, and with it the batch's whole transaction.
+     */
+    private Object rememberAll(LedgerBatch batch, InterceptorChain chain) throws Exception {
+        Object result = chain.proceed();
+        @SuppressWarnings("unchecked")
+        List<LedgerReply> replies = (List<LedgerReply>) result;
+        List<LedgerCommand> commands = new ArrayList<>();
+        List<LedgerReply> lasting = new ArrayList<>();
+        for (int i = 0; i < replies.size(); i++) {
+            if (!isTransient(replies.get(i))) {
+                commands.add(batch.commands().get(i));
+                lasting.add(replies.get(i));
+            }
+        }
+        outcomes.rememberAll(commands, lasting);
+        return result;
     }
 
     /** "Not due yet" depends on the clock, not the command: remembering it would stop the expiry for good. */
