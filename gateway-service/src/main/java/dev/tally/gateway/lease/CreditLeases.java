@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +62,8 @@ public class CreditLeases {
      * members × projects × priorities of the organisations it serves.
      */
     private final ConcurrentHashMap<LeaseKey, LeaseLine> lines = new ConcurrentHashMap<>();
+    /** The same lines by organisation: a refused request looks for credit held by its organisation's leases only. */
+    private final ConcurrentHashMap<String, Set<LeaseLine>> linesByOrg = new ConcurrentHashMap<>();
     /** Retires idle leases and sends delayed charges. */
     private final ScheduledExecutorService timers;
     /** Retired leases whose release is not sent yet; close() waits for none to be left. */
@@ -95,7 +99,11 @@ public class CreditLeases {
     public Mono<LeaseHold> hold(String orgId, String requestId, List<Scope> scopes, List<String> accountIds,
             long credits, Priority priority, boolean user) {
         LeaseLine line = lines.computeIfAbsent(new LeaseKey(orgId, List.copyOf(scopes), List.copyOf(accountIds),
-                priority, user), LeaseLine::new);
+                priority, user), key -> {
+                    LeaseLine created = new LeaseLine(key);
+                    linesByOrg.computeIfAbsent(orgId, org -> ConcurrentHashMap.newKeySet()).add(created);
+                    return created;
+                });
         synchronized (line) {
             line.count(System.nanoTime());
         }
@@ -144,11 +152,92 @@ public class CreditLeases {
         return new LeaseHold(this, line, lease, requestId, credits);
     }
 
-    /** Reserves a lease of at least {@code credits} and carves this request out of it before anyone else can. */
+    /**
+     * Reserves a lease of at least {@code credits} and carves this request out of it before anyone else can. When the
+     * ledger refuses for want of credit, part of what is missing may sit in this replica's own leases (carved by no
+     * one, or waiting for their requests before their rest goes back): those are reclaimed and the reservation tried
+     * again, so that one replica serves exactly its budget.
+     */
     private CompletableFuture<LeaseHold> acquire(LeaseLine line, String requestId, long credits, long now) {
-        CompletableFuture<LeaseHold> held = reserve(line, size(line, credits, now), credits, requestId);
+        long reclaimUntil = now + settings.reclaimWait().toNanos();
+        CompletableFuture<LeaseHold> held = reserve(line, size(line, credits, now), credits, requestId)
+                .exceptionallyCompose(error -> reclaimAndRetry(line, requestId, credits, cause(error),
+                        reclaimUntil));
         track(line, held);
         return held;
+    }
+
+    /**
+     * After a refusal: carves from a lease another request reserved meanwhile if there is room; otherwise retires the
+     * organisation's leases that hold credit of the refusing budget or account, waits (until {@code until} at most)
+     * for the ledger to confirm their release, and reserves exactly this request's credits again. Refused for good
+     * once no lease of this replica holds any such credit.
+     */
+    private CompletableFuture<LeaseHold> reclaimAndRetry(LeaseLine line, String requestId, long credits,
+            Throwable refusal, long until) {
+        if (!(refusal instanceof GatewayException g) || g.status() != HttpStatus.PAYMENT_REQUIRED) {
+            return CompletableFuture.failedFuture(refusal);
+        }
+        synchronized (line) {
+            LeaseHold hold = carve(line, requestId, credits, System.nanoTime());
+            if (hold != null) {
+                return CompletableFuture.completedFuture(hold);
+            }
+        }
+        List<CompletableFuture<Void>> releases = reclaim(line.key, g);
+        long left = until - System.nanoTime();
+        if (releases.isEmpty() || left <= 0) {
+            return CompletableFuture.failedFuture(refusal);
+        }
+        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, left, TimeUnit.NANOSECONDS)
+                .thenCompose(released -> reserve(line, credits, credits, requestId))
+                .exceptionallyCompose(error -> reclaimAndRetry(line, requestId, credits, cause(error), until));
+    }
+
+    /**
+     * Retires the leases of {@code refused}'s organisation that hold uncarved credit the refusal was short of, and
+     * makes their lines reserve exactly what each request needs for a while: the credit is nearly spent. Returns
+     * the releases to wait for.
+     */
+    private List<CompletableFuture<Void>> reclaim(LeaseKey refused, GatewayException refusal) {
+        Scope budgetScope = refusal.budgetId() == null ? null
+                : view.budget(refusal.budgetId()).map(BudgetState::scope).orElse(null);
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        long now = System.nanoTime();
+        for (LeaseLine other : linesByOrg.getOrDefault(refused.orgId(), Set.of())) {
+            if (!sharesCredit(refused, other.key, budgetScope)) {
+                continue;
+            }
+            synchronized (other) {
+                other.exactUntilNanos = now + EXACT_WHEN_SHORT_NANOS;
+                if (other.current != null && other.current.available > 0) {
+                    retire(other, other.current);
+                }
+                for (List<Lease> leases : List.of(other.retired, other.releasing)) {
+                    for (Lease lease : leases) {
+                        if (lease.available > 0) {
+                            releases.add(lease.released);
+                        }
+                    }
+                }
+            }
+        }
+        return releases;
+    }
+
+    /** Whether {@code other}'s leases hold credit of the budget ({@code budgetScope}) or accounts that refused. */
+    private static boolean sharesCredit(LeaseKey refused, LeaseKey other, Scope budgetScope) {
+        if (budgetScope != null) {
+            return other.scopes().contains(budgetScope);
+        }
+        return !Collections.disjoint(refused.accountIds(), other.accountIds())
+                || !Collections.disjoint(refused.scopes(), other.scopes());
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
     }
 
     /** Reserves the next lease ahead of need once the current one runs low and the rate says it will be needed. */
@@ -164,9 +253,7 @@ public class CreditLeases {
 
     /** Makes {@code acquisition} the line's reservation in flight; it completes with its failure, or null. */
     private void track(LeaseLine line, CompletableFuture<?> acquisition) {
-        CompletableFuture<Throwable> done = acquisition.handle((value, error) ->
-                error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
+        CompletableFuture<Throwable> done = acquisition.handle((value, error) -> error == null ? null : cause(error));
         synchronized (line) {
             line.acquiring = done;
         }
@@ -305,7 +392,13 @@ public class CreditLeases {
         if (lease.retired && !lease.releaseSent && lease.settled()) {
             lease.releaseSent = true;
             line.retired.remove(lease);
-            ledger.release(line.key.orgId(), lease.id, "lease returned");
+            line.releasing.add(lease);
+            ledger.release(line.key.orgId(), lease.id, "lease returned").whenComplete((answered, error) -> {
+                synchronized (line) {
+                    line.releasing.remove(lease);
+                }
+                lease.released.complete(null);
+            });
             if (awaitingRelease.decrementAndGet() == 0 && closing) {
                 allReleased.complete(null);
             }
@@ -318,11 +411,13 @@ public class CreditLeases {
 
     private void retireIdle() {
         long now = System.nanoTime();
-        long idle = settings.idleRelease().toNanos();
+        long least = settings.idleRelease().toNanos();
+        long most = Math.max(least, settings.maxIdle().toNanos());
         for (LeaseLine line : lines.values()) {
             synchronized (line) {
                 Lease lease = line.current;
-                if (lease != null && (now - lease.lastUsedNanos >= idle || !usable(lease, now))) {
+                if (lease != null && (now - lease.lastUsedNanos >= line.idleNanos(least, most, now)
+                        || !usable(lease, now))) {
                     retire(line, lease);
                 }
             }

@@ -5,6 +5,7 @@ import dev.tally.events.ledger.LeaseCharge;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One reservation in the ledger that this replica carves requests out of. Guarded by its {@link LeaseLine}'s lock.
@@ -28,6 +29,8 @@ final class Lease {
     boolean sending;
     /** A send of the unsent charges is scheduled: they wait a moment for company. */
     boolean flushScheduled;
+    /** Completes when the ledger has answered this lease's release: its rest is back for others to reserve. */
+    final CompletableFuture<Void> released = new CompletableFuture<>();
 
     Lease(String id, long size, LocalDate day, long nowNanos) {
         this.id = id;

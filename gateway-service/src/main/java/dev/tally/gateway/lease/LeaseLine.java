@@ -18,12 +18,17 @@ final class LeaseLine {
     /** Completes when the reservation in flight for this line is answered: with its failure, or null. */
     CompletableFuture<Throwable> acquiring;
     final List<Lease> retired = new ArrayList<>();
+    /** Leases whose release is sent and not answered yet: their rest is on its way back to the ledger. */
+    final List<Lease> releasing = new ArrayList<>();
     /** After the ledger granted a lease less than asked, leases are the request's own size until then: credit is short. */
     long exactUntilNanos;
 
     private long windowStart;
     private int inWindow;
     private int lastRate;
+    private long lastRequestNanos;
+    /** The recent time between two requests (moving average); zero until the second request. */
+    private long gapNanos;
 
     LeaseLine(LeaseKey key) {
         this.key = key;
@@ -31,6 +36,11 @@ final class LeaseLine {
 
     /** Counts a request; the rate is that of the last full second, zero after a quiet second. */
     void count(long nowNanos) {
+        if (lastRequestNanos != 0) {
+            long gap = nowNanos - lastRequestNanos;
+            gapNanos = gapNanos == 0 ? gap : (3 * gapNanos + gap) / 4;
+        }
+        lastRequestNanos = nowNanos;
         if (nowNanos - windowStart >= SECOND) {
             lastRate = nowNanos - windowStart >= 2 * SECOND ? 0 : inWindow;
             windowStart = nowNanos;
@@ -41,5 +51,17 @@ final class LeaseLine {
 
     int requestsPerSecond() {
         return Math.max(lastRate, inWindow);
+    }
+
+    /**
+     * How long this line's lease may go unused before it is returned: three of its usual gaps between requests, so a
+     * member asking once a second keeps its lease instead of reserving, and releasing, one per request, but never
+     * less than {@code least} nor more than {@code most}; and {@code least} when credit is short.
+     */
+    long idleNanos(long least, long most, long nowNanos) {
+        if (nowNanos < exactUntilNanos) {
+            return least;
+        }
+        return Math.max(least, Math.min(most, 3 * gapNanos));
     }
 }
