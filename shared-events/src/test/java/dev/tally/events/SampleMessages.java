@@ -46,6 +46,8 @@ import dev.tally.events.ledger.CreditsRefundedEvent;
 import dev.tally.events.ledger.CreditsTransferredEvent;
 import dev.tally.events.ledger.DefineBudgetCommand;
 import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.ExpireReservationCommand;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.LeaseChargedEvent;
@@ -182,6 +184,13 @@ public final class SampleMessages {
                 new ChargeLeaseCommand("cmd-0015", LEDGER, LEASE, List.of(
                         new LeaseCharge("req-0001", 400L, 320L, 610L, 140L, "gpt-4o-mini", "openai"),
                         new LeaseCharge("req-0002", 400L, 0L, 0L, 0L, "gpt-4o-mini", "openai"))),
+                new SettleLeasesCommand("cmd-0016", LEDGER, List.of(
+                        new LeaseSettlement(LEASE, List.of(
+                                new LeaseCharge("req-0003", 400L, 310L, 590L, 128L, "gpt-4o-mini", "openai")),
+                                true, "lease returned"),
+                        new LeaseSettlement("lease-0190a3c2-7d4e-7b1a-9f3e-2c5d8e1f4a6c", List.of(
+                                new LeaseCharge("req-0004", 200L, 150L, 300L, 64L, "gpt-4o-mini", "openai")),
+                                false, null))),
                 // events
                 new LedgerOpenedEvent(LEDGER, "cmd-0001", AT, ORG_ACCOUNT, 500L, ADMIN),
                 new AccountOpenedEvent(LEDGER, "cmd-0002", AT, GROUP_ACCOUNT, AccountKind.GROUP, ADMIN),

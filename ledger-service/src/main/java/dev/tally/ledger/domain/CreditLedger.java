@@ -14,6 +14,7 @@ import dev.tally.events.ledger.PurchaseCreditsCommand;
 import dev.tally.events.ledger.RecordUsageCommand;
 import dev.tally.events.ledger.RefundCreditsCommand;
 import dev.tally.events.ledger.ReleaseReservationCommand;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.RemoveBudgetCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.TransferCreditsCommand;
@@ -97,6 +98,11 @@ public class CreditLedger {
     }
 
     @CommandHandler
+    public LedgerReply handle(SettleLeasesCommand command) {
+        return decide(command);
+    }
+
+    @CommandHandler
     public LedgerReply handle(ReleaseReservationCommand command) {
         return decide(command);
     }
@@ -129,6 +135,9 @@ public class CreditLedger {
     }
 
     private LedgerReply decide(LedgerCommand command) {
+        if (command instanceof SettleLeasesCommand settlement) {
+            return LedgerRules.settle(state, settlement, now(), AggregateLifecycle::apply);
+        }
         return execute(LedgerRules.decide(state, command, now()));
     }
 

@@ -9,6 +9,12 @@ import dev.tally.events.ledger.BudgetHold;
 import dev.tally.events.ledger.BudgetRemovedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
 import dev.tally.events.ledger.ChargeLeaseCommand;
+import java.util.function.Consumer;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.CommandAcceptedReply;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
@@ -103,6 +109,8 @@ public final class LedgerRules {
             return adjust(state, c, now);
         } else if (command instanceof RefundCreditsCommand c) {
             return refund(state, c, now);
+        } else if (command instanceof SettleLeasesCommand) {
+            throw new IllegalArgumentException("SettleLeases is decided lease by lease: LedgerRules.settle");
         }
         // Java 17 has no pattern switch; the sealed interface keeps this list complete.
         throw new IllegalArgumentException("unknown ledger command " + command.getClass().getName());
@@ -351,6 +359,75 @@ public final class LedgerRules {
         }
         events.addAll(alertsAfterCharge(state, c, lease, total, now));
         return Decision.accept(c, total, events.toArray(LedgerEvent[]::new));
+    }
+
+    /**
+     * Decides a settlement lease by lease: each lease's charges as a {@link ChargeLeaseCommand}, then its release as a
+     * {@link ReleaseReservationCommand}, each part seeing the state the parts before it left ({@code apply} must fold
+     * a part's events into {@code state} before this returns to the next one, as Axon's {@code apply} does). Events
+     * carry the settlement's command id. A lease that is not open any more (expired) is skipped, the others settled;
+     * an ill-formed settlement is refused whole, before anything is applied.
+     */
+    public static LedgerReply settle(LedgerState state, SettleLeasesCommand c, Instant now,
+            Consumer<LedgerEvent> apply) {
+        if (!state.isOpen()) {
+            return Decision.invalid(c, UNKNOWN_LEDGER, "no ledger " + c.ledgerId()).reply();
+        }
+        Decision invalid = validSettlement(c);
+        if (invalid != null) {
+            return invalid.reply();
+        }
+        long charged = 0;
+        String outcome = null;
+        for (LeaseSettlement lease : c.leases()) {
+            if (!lease.charges().isEmpty()) {
+                CommandAcceptedReply charge = applied(chargeLease(state, new ChargeLeaseCommand(c.commandId(),
+                        c.ledgerId(), lease.reservationId(), lease.charges()), now), apply);
+                if (charge != null) {
+                    charged += charge.credits();
+                    outcome = outcome == null ? charge.outcome() : outcome;
+                }
+            }
+            if (lease.release()) {
+                CommandAcceptedReply released = applied(release(state, new ReleaseReservationCommand(c.commandId(),
+                        c.ledgerId(), lease.reservationId(), lease.reason()), now), apply);
+                outcome = outcome == null && released != null ? released.outcome() : outcome;
+            }
+        }
+        // "Nothing": every lease named had ended (expired) before its settlement arrived.
+        return new CommandAcceptedReply(c.commandId(), c.ledgerId(), outcome == null ? "Nothing" : outcome,
+                charged);
+    }
+
+    /** Applies an accepted part's events; a refused part (its lease is not open) changes nothing. */
+    private static CommandAcceptedReply applied(Decision part, Consumer<LedgerEvent> apply) {
+        if (!(part.reply() instanceof CommandAcceptedReply accepted)) {
+            return null;
+        }
+        part.events().forEach(apply);
+        return accepted;
+    }
+
+    private static Decision validSettlement(SettleLeasesCommand c) {
+        if (c.leases() == null || c.leases().isEmpty() || c.leases().stream().anyMatch(lease -> lease == null
+                || blank(lease.reservationId()) || (lease.charges().isEmpty() && !lease.release()))) {
+            return Decision.invalid(c, INVALID_COMMAND,
+                    "at least one lease, each with a reservation_id and charges or a release, is required");
+        }
+        if (c.leases().stream().map(LeaseSettlement::reservationId).distinct().count() < c.leases().size()) {
+            return Decision.invalid(c, INVALID_COMMAND, "each lease may be settled once per command");
+        }
+        for (LeaseSettlement lease : c.leases()) {
+            if (!lease.charges().isEmpty()) {
+                Decision invalid = validCharges(new ChargeLeaseCommand(c.commandId(), c.ledgerId(),
+                        lease.reservationId(), lease.charges()));
+                if (invalid != null) {
+                    return Decision.invalid(c, ((CommandRejectedReply) invalid.reply()).reason(),
+                            "lease " + lease.reservationId() + ": " + ((CommandRejectedReply) invalid.reply()).detail());
+                }
+            }
+        }
+        return null;
     }
 
     private static Decision validCharges(ChargeLeaseCommand c) {

@@ -11,6 +11,9 @@ import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.BudgetRemovedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
 import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LedgerReply;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
@@ -203,6 +206,9 @@ class LedgerInvariantsProperties {
         Arbitrary<List<Long>> requestCosts = Arbitraries.frequencyOf(
                 Tuple.of(15, requestCost.list().ofMinSize(1).ofMaxSize(4)), Tuple.of(1, Arbitraries.just(List.of())));
         Arbitrary<Action> chargeLease = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new);
+        Arbitrary<Action> settle = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new).list()
+                .ofMinSize(1).ofMaxSize(3).flatMap(leases -> Arbitraries.of(true, false).list()
+                        .ofSize(leases.size()).map(releases -> new SettleLeases(leases, releases)));
         Arbitrary<Action> release = pick.map(Release::new);
         Arbitrary<Action> expire = pick.map(Expire::new);
         Arbitrary<Action> adjust = Combinators.combine(account, uniform(-200, 200)).as(Adjust::new);
@@ -213,12 +219,12 @@ class LedgerInvariantsProperties {
             return Arbitraries.frequencyOf(
                     Tuple.of(4, openAccount), Tuple.of(15, purchase), Tuple.of(2, transfer), Tuple.of(12, defineBudget),
                     Tuple.of(4, removeBudget), Tuple.of(25, reserve), Tuple.of(20, usage), Tuple.of(15, chargeLease),
-                    Tuple.of(4, release), Tuple.of(4, expire), Tuple.of(2, adjust), Tuple.of(2, refund));
+                    Tuple.of(6, settle), Tuple.of(4, release), Tuple.of(4, expire), Tuple.of(2, adjust), Tuple.of(2, refund));
         }
         return Arbitraries.frequencyOf(
                 Tuple.of(8, openAccount), Tuple.of(12, purchase), Tuple.of(6, transfer), Tuple.of(8, defineBudget),
                 Tuple.of(2, removeBudget), Tuple.of(25, reserve), Tuple.of(12, usage), Tuple.of(12, chargeLease),
-                Tuple.of(5, release), Tuple.of(5, expire), Tuple.of(5, adjust), Tuple.of(3, refund),
+                Tuple.of(5, settle), Tuple.of(5, release), Tuple.of(5, expire), Tuple.of(5, adjust), Tuple.of(3, refund),
                 Tuple.of(1, reopen));
     }
 
@@ -325,6 +331,27 @@ class LedgerInvariantsProperties {
         }
     }
 
+    /**
+     * Settles up to three leases at once: each lease's charges as {@link ChargeLease} would make them, and its release
+     * when {@code releases} says so (always when it has no charges). A lease picked twice is settled once.
+     */
+    record SettleLeases(List<ChargeLease> leases, List<Boolean> releases) implements Action {
+        public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
+            List<LeaseSettlement> settlements = new ArrayList<>();
+            java.util.Set<String> named = new java.util.HashSet<>();
+            for (int i = 0; i < leases.size(); i++) {
+                ChargeLeaseCommand charge = (ChargeLeaseCommand) leases.get(i).command(commandId, stepIndex * 10 + i,
+                        state);
+                if (named.add(charge.reservationId())) {
+                    boolean release = releases.get(i) || charge.charges().isEmpty();
+                    settlements.add(new LeaseSettlement(charge.reservationId(), charge.charges(), release,
+                            release ? "lease returned" : null));
+                }
+            }
+            return new SettleLeasesCommand(commandId, LEDGER, settlements);
+        }
+    }
+
     record Release(Pick pick) implements Action {
         public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
             return new ReleaseReservationCommand(commandId, LEDGER, pick.reservationId(state), "cancelled");
@@ -426,6 +453,10 @@ class LedgerInvariantsProperties {
         }
 
         private void step(int index, LedgerCommand cmd, boolean invariants, boolean alerts, boolean budgetHolds) {
+            if (cmd instanceof SettleLeasesCommand settle) {
+                settle(index, settle, invariants, alerts, budgetHolds);
+                return;
+            }
             stepIndex = index;
             command = cmd;
             decision = null;
@@ -454,6 +485,53 @@ class LedgerInvariantsProperties {
             if (budgetHolds) {
                 checkBudgetHolds();
             }
+        }
+
+        /**
+         * 1h: a settlement does exactly what its parts would: each lease's {@code ChargeLease} then its
+         * {@code ReleaseReservation}, in order, each part checked like any command. The settlement itself is decided
+         * on a copy of the state; its events, reply and resulting state must equal the parts'. An ill-formed one
+         * changes nothing.
+         */
+        private void settle(int index, SettleLeasesCommand settle, boolean invariants, boolean alerts,
+                boolean budgetHolds) {
+            String jsonBefore = json(state);
+            LedgerState copy = LedgerStateJson.read(jsonBefore.getBytes(StandardCharsets.UTF_8));
+            List<LedgerEvent> settled = new ArrayList<>();
+            LedgerReply reply = LedgerRules.settle(copy, settle, now, event -> {
+                settled.add(event);
+                copy.apply(event);
+            });
+            if (reply instanceof CommandRejectedReply) {
+                check(settled.isEmpty() && json(copy).equals(jsonBefore),
+                        () -> "a refused settlement changed the state: " + settle);
+                return;
+            }
+            List<LedgerEvent> expected = new ArrayList<>();
+            long charged = 0;
+            for (LeaseSettlement lease : settle.leases()) {
+                if (!lease.charges().isEmpty()) {
+                    step(index, new ChargeLeaseCommand(settle.commandId(), LEDGER, lease.reservationId(),
+                            lease.charges()), invariants, alerts, budgetHolds);
+                    if (decision.reply() instanceof CommandAcceptedReply accepted) {
+                        expected.addAll(decision.events());
+                        charged += accepted.credits();
+                    }
+                }
+                if (lease.release()) {
+                    step(index, new ReleaseReservationCommand(settle.commandId(), LEDGER, lease.reservationId(),
+                            lease.reason()), invariants, alerts, budgetHolds);
+                    if (decision.reply() instanceof CommandAcceptedReply) {
+                        expected.addAll(decision.events());
+                    }
+                }
+            }
+            long total = charged;
+            check(settled.equals(expected), () -> "a settlement's events differ from its parts':\n settled "
+                    + settled + "\n parts   " + expected);
+            check(((CommandAcceptedReply) reply).credits() == total,
+                    () -> "a settlement replied " + reply + " but its parts charged " + total);
+            check(json(copy).equals(json(state)), () -> "a settlement left another state than its parts");
         }
 
         /** Updates the event-derived bookkeeping, and checks alert uniqueness before the event is applied. */

@@ -7,7 +7,7 @@ package dev.tally.events.ledger;
 public sealed interface LedgerCommand permits OpenLedgerCommand, OpenAccountCommand, PurchaseCreditsCommand,
         TransferCreditsCommand, DefineBudgetCommand, RemoveBudgetCommand, ReserveCreditCommand,
         RecordUsageCommand, ReleaseReservationCommand, ExpireReservationCommand, AdjustBalanceCommand,
-        RefundCreditsCommand, ChargeLeaseCommand {
+        RefundCreditsCommand, ChargeLeaseCommand, SettleLeasesCommand {
 
     String commandId();
 

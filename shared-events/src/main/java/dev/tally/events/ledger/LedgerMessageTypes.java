@@ -26,7 +26,8 @@ public final class LedgerMessageTypes {
             type("ExpireReservation", ExpireReservationCommand.class),
             type("AdjustBalance", AdjustBalanceCommand.class),
             type("RefundCredits", RefundCreditsCommand.class),
-            type("ChargeLease", ChargeLeaseCommand.class));
+            type("ChargeLease", ChargeLeaseCommand.class),
+            type("SettleLeases", SettleLeasesCommand.class));
 
     public static final List<MessageType<? extends LedgerEvent>> EVENTS = List.of(
             type("LedgerOpened", LedgerOpenedEvent.class),

@@ -42,8 +42,8 @@ class LedgerMessageTypesTest {
     }
 
     @Test
-    void all_is_the_13_commands_then_the_17_events_then_the_2_replies() {
-        assertThat(LedgerMessageTypes.COMMANDS).hasSize(13);
+    void all_is_the_14_commands_then_the_17_events_then_the_2_replies() {
+        assertThat(LedgerMessageTypes.COMMANDS).hasSize(14);
         assertThat(LedgerMessageTypes.EVENTS).hasSize(17);
         assertThat(LedgerMessageTypes.REPLIES).hasSize(2);
         assertThat(LedgerMessageTypes.all()).containsExactlyElementsOf(Stream.of(LedgerMessageTypes.COMMANDS,
