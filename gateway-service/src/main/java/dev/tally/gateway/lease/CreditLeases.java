@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * Credit leases: instead of one ledger round trip per request before the provider is called, this replica reserves
  * a block of credit for a member's chain (an ordinary reservation, so the ledger checks balance and every budget as
  * for one request) and carves requests out of it in memory. Each request's actual cost is charged against the lease
- * ({@code ChargeLease}, batched while one is in flight); the rest is released when the lease retires. So no number of
+ * and the rest released when the lease retires, both through {@link LeaseSettlements}: one command per organisation
+ * per settlement window, whatever the number of leases. So no number of
  * replicas can overspend (the ledger never holds more than a budget allows), and the reservation round trip leaves
  * the hot path for all but the request that finds no lease.
  *
@@ -50,7 +51,6 @@ public class CreditLeases {
     /** How often a request waits for another request's lease before reserving its own. */
     private static final int WAITS = 3;
     private static final int MIN_REQUESTS_PER_LEASE = 4;
-    private static final int MAX_CHARGES_PER_COMMAND = 500;
     private static final long EXACT_WHEN_SHORT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final LedgerGateway ledger;
@@ -66,6 +66,8 @@ public class CreditLeases {
     private final ConcurrentHashMap<String, Set<LeaseLine>> linesByOrg = new ConcurrentHashMap<>();
     /** Retires idle leases and sends delayed charges. */
     private final ScheduledExecutorService timers;
+    /** Charges and releases, one command per organisation per settlement window. */
+    private final LeaseSettlements settlements;
     /** Retired leases whose release is not sent yet; close() waits for none to be left. */
     private final java.util.concurrent.atomic.AtomicInteger awaitingRelease =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -87,6 +89,7 @@ public class CreditLeases {
             thread.setDaemon(true);
             return thread;
         });
+        this.settlements = new LeaseSettlements(ledger, timers, settings.chargeDelay().toNanos());
         long every = Math.max(10, settings.idleRelease().toMillis() / 4);
         timers.scheduleWithFixedDelay(this::retireIdle, every, every, TimeUnit.MILLISECONDS);
     }
@@ -216,7 +219,7 @@ public class CreditLeases {
                 }
                 for (List<Lease> leases : List.of(other.retired, other.releasing)) {
                     for (Lease lease : leases) {
-                        if (lease.available > 0) {
+                        if (lease.available > 0 && !lease.released.isDone()) {
                             releases.add(lease.released);
                         }
                     }
@@ -321,8 +324,8 @@ public class CreditLeases {
         long charged = Math.min(actualCredits, held);
         lease.holds--;
         lease.available += held - charged;
-        lease.unsent.add(new LeaseCharge(requestId, held, actualCredits, tokensIn, tokensOut, model, provider));
-        flush(line, lease);
+        settlements.charge(line, lease, new LeaseCharge(requestId, held, actualCredits, tokensIn, tokensOut, model,
+                provider));
         releaseIfDone(line, lease);
         return charged;
     }
@@ -332,43 +335,6 @@ public class CreditLeases {
         lease.holds--;
         lease.available += held;
         releaseIfDone(line, lease);
-    }
-
-    /**
-     * Sends the unsent charges in one command, after {@code chargeDelay} so that the charges of requests finishing
-     * meanwhile share it, and never while another command of this lease is in flight (its answer schedules the next).
-     */
-    private void flush(LeaseLine line, Lease lease) {
-        if (lease.sending || lease.flushScheduled || lease.unsent.isEmpty()) {
-            return;
-        }
-        lease.flushScheduled = true;
-        long delay = settings.chargeDelay().toNanos();
-        if (delay <= 0 || timers.isShutdown()) {
-            send(line, lease);
-        } else {
-            timers.schedule(() -> {
-                synchronized (line) {
-                    send(line, lease);
-                }
-            }, delay, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Under the line's lock. */
-    private void send(LeaseLine line, Lease lease) {
-        lease.flushScheduled = false;
-        List<LeaseCharge> batch = new ArrayList<>(lease.unsent.subList(0,
-                Math.min(MAX_CHARGES_PER_COMMAND, lease.unsent.size())));
-        lease.unsent.subList(0, batch.size()).clear();
-        lease.sending = true;
-        ledger.chargeLease(line.key.orgId(), lease.id, batch).whenComplete((done, error) -> {
-            synchronized (line) {
-                lease.sending = false;
-                flush(line, lease);
-                releaseIfDone(line, lease);
-            }
-        });
     }
 
     private void retire(LeaseLine line, Lease lease) {
@@ -385,23 +351,22 @@ public class CreditLeases {
     }
 
     /**
-     * The rest of a retired lease goes back once its requests have ended and their charges are confirmed: a release
-     * before a charge would leave the charge nothing to charge, a request served free.
+     * The rest of a retired lease goes back once its requests have ended, after their charges (the settlements keep
+     * that order): a release before a charge would leave the charge nothing to charge, a request served free.
      */
     private void releaseIfDone(LeaseLine line, Lease lease) {
-        if (lease.retired && !lease.releaseSent && lease.settled()) {
+        if (lease.retired && !lease.releaseSent && lease.holds == 0) {
             lease.releaseSent = true;
             line.retired.remove(lease);
             line.releasing.add(lease);
-            ledger.release(line.key.orgId(), lease.id, "lease returned").whenComplete((answered, error) -> {
+            settlements.release(line, lease, () -> {
                 synchronized (line) {
                     line.releasing.remove(lease);
                 }
-                lease.released.complete(null);
+                if (awaitingRelease.decrementAndGet() == 0 && closing) {
+                    allReleased.complete(null);
+                }
             });
-            if (awaitingRelease.decrementAndGet() == 0 && closing) {
-                allReleased.complete(null);
-            }
         }
     }
 
@@ -443,6 +408,7 @@ public class CreditLeases {
                 }
             }
         }
+        settlements.sendAtOnce();
         if (awaitingRelease.get() == 0) {
             allReleased.complete(null);
         }
@@ -460,7 +426,7 @@ public class CreditLeases {
         int open = 0;
         for (LeaseLine line : lines.values()) {
             synchronized (line) {
-                open += line.retired.size() + (line.current == null ? 0 : 1);
+                open += line.retired.size() + line.releasing.size() + (line.current == null ? 0 : 1);
             }
         }
         return open;

@@ -1,10 +1,6 @@
 package dev.tally.gateway.lease;
 
-import dev.tally.events.ledger.LeaseCharge;
-
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,12 +19,8 @@ final class Lease {
     int holds;
     long lastUsedNanos;
     boolean retired;
+    /** Its release is queued behind its charges (see {@link LeaseSettlements}). */
     boolean releaseSent;
-    /** Charges of finished requests not yet sent; while one command is in flight the next ones gather here. */
-    final List<LeaseCharge> unsent = new ArrayList<>();
-    boolean sending;
-    /** A send of the unsent charges is scheduled: they wait a moment for company. */
-    boolean flushScheduled;
     /** Completes when the ledger has answered this lease's release: its rest is back for others to reserve. */
     final CompletableFuture<Void> released = new CompletableFuture<>();
 
@@ -39,9 +31,5 @@ final class Lease {
         this.createdNanos = nowNanos;
         this.available = size;
         this.lastUsedNanos = nowNanos;
-    }
-
-    boolean settled() {
-        return holds == 0 && unsent.isEmpty() && !sending && !flushScheduled;
     }
 }

@@ -1,12 +1,12 @@
 package dev.tally.gateway.ledger;
 
 import dev.tally.events.gateway.RequestOutcome;
-import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
-import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
@@ -117,12 +117,13 @@ public class LedgerGateway {
     }
 
     /**
-     * Returns at once; the charges are sent, and sent again with the same command id (the ledger applies it once)
-     * until the ledger confirms them or the lease's TTL has passed. The future completes then, either way.
+     * Returns at once; the settlement (leases' charges and releases) is sent, and sent again with the same command id
+     * (the ledger applies it once) until the ledger confirms it or the leases' TTL has passed. The future completes
+     * then, either way.
      */
-    public CompletableFuture<Void> chargeLease(String orgId, String leaseId, List<LeaseCharge> charges) {
-        ChargeLeaseCommand command = new ChargeLeaseCommand(UUID.randomUUID().toString(), orgId, leaseId,
-                List.copyOf(charges));
+    public CompletableFuture<Void> settleLeases(String orgId, List<LeaseSettlement> leases) {
+        SettleLeasesCommand command = new SettleLeasesCommand(UUID.randomUUID().toString(), orgId,
+                List.copyOf(leases));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
         CompletableFuture<Void> done = new CompletableFuture<>();
         settlements.execute(() -> send(command, deadline, done));

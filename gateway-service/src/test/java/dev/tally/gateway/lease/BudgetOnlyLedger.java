@@ -1,9 +1,10 @@
 package dev.tally.gateway.lease;
 
-import dev.tally.events.ledger.ChargeLeaseCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.RejectionReason;
@@ -58,21 +59,17 @@ final class BudgetOnlyLedger implements Function<LedgerCommand, CompletableFutur
             open.put(c.reservationId(), granted);
             return accepted(c, granted);
         }
-        if (command instanceof ChargeLeaseCommand c) {
-            Long holds = open.get(c.reservationId());
-            if (holds == null) {
-                return new CommandRejectedReply(c.commandId(), c.ledgerId(), RejectionReason.UNKNOWN_RESERVATION,
-                        "lease " + c.reservationId() + " is not open", null);
-            }
+        if (command instanceof SettleLeasesCommand c) {
             long total = 0;
-            for (LeaseCharge charge : c.charges()) {
-                long part = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), holds);
-                holds -= part;
-                total += part;
-                chargedByRequest.merge(charge.requestId(), part, Long::sum);
+            for (LeaseSettlement lease : c.leases()) {
+                if (!open.containsKey(lease.reservationId())) {
+                    continue; // the ledger skips a lease that is not open
+                }
+                total += charge(lease.reservationId(), lease.charges());
+                if (lease.release()) {
+                    open.remove(lease.reservationId());
+                }
             }
-            open.put(c.reservationId(), holds);
-            charged += total;
             return accepted(c, total);
         }
         if (command instanceof ReleaseReservationCommand c) {
@@ -81,6 +78,20 @@ final class BudgetOnlyLedger implements Function<LedgerCommand, CompletableFutur
                     RejectionReason.UNKNOWN_RESERVATION, "not open", null) : accepted(c, holds);
         }
         throw new IllegalArgumentException("not expected here: " + command);
+    }
+
+    private long charge(String leaseId, List<LeaseCharge> charges) {
+        long holds = open.get(leaseId);
+        long total = 0;
+        for (LeaseCharge charge : charges) {
+            long part = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), holds);
+            holds -= part;
+            total += part;
+            chargedByRequest.merge(charge.requestId(), part, Long::sum);
+        }
+        open.put(leaseId, holds);
+        charged += total;
+        return total;
     }
 
     synchronized long charged() {

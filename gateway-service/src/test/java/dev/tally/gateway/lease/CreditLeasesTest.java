@@ -2,7 +2,8 @@ package dev.tally.gateway.lease;
 
 import dev.tally.events.governance.BudgetState;
 import dev.tally.events.ledger.BudgetPeriod;
-import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.Priority;
@@ -86,7 +87,8 @@ class CreditLeasesTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
         assertThat(ledger.chargedByRequest()).containsEntry("r1", 5L);
-        assertThat(ledger.sent(ChargeLeaseCommand.class).get(0).charges().get(0).actualCredits()).isEqualTo(9);
+        assertThat(ledger.sent(SettleLeasesCommand.class).get(0).leases().get(0).charges().get(0).actualCredits())
+                .isEqualTo(9);
     }
 
     @Test
@@ -150,13 +152,13 @@ class CreditLeasesTest {
     void a_lease_is_released_only_once_its_charges_are_confirmed() {
         BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
         CountDownLatch chargesConfirmed = new CountDownLatch(1);
-        CreditLeases leases = replica(answeringLate(budget, ChargeLeaseCommand.class, chargesConfirmed),
+        CreditLeases leases = replica(answeringLate(budget, SettleLeasesCommand.class, chargesConfirmed),
                 new GovernanceView());
 
         hold(leases, "r1", 5).block(Duration.ofSeconds(5)).charge(4, 1, 1, "m", "mock");
 
         await().during(LEASES.idleRelease().multipliedBy(4)).atMost(LEASES.idleRelease().multipliedBy(8))
-                .until(() -> budget.sent(ReleaseReservationCommand.class).isEmpty());
+                .until(() -> releases(budget).isEmpty());
         chargesConfirmed.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.openReservations() == 0);
         assertThat(budget.charged()).isEqualTo(4);
@@ -175,7 +177,7 @@ class CreditLeasesTest {
         reservationAnswered.countDown();
 
         // Nothing holds the lease any more: it is returned when idle, not left to the ledger's expiry.
-        await().atMost(Duration.ofSeconds(5)).until(() -> budget.sent(ReleaseReservationCommand.class).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> releases(budget).size() == 1);
         assertThat(budget.openReservations()).isZero();
         assertThat(budget.charged()).isZero();
     }
@@ -316,6 +318,30 @@ class CreditLeasesTest {
         assertThat(ledger.charged()).isEqualTo(8);
     }
 
+    /**
+     * Spread traffic: each member has its own lease, and a charge command per lease made every request a ledger
+     * command of its own on the organisation's one ledger. The charges of all of them share settlements.
+     */
+    @Test
+    void the_charges_of_many_members_leases_share_one_settlement() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(10_000);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+        List<LeaseHold> holds = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            holds.add(leases.hold("org", "r" + i, List.of(ORG, new Scope(ScopeLevel.MEMBER, "agent-" + i)),
+                    List.of("org-pool"), 3, Priority.NORMAL, false).block(Duration.ofSeconds(5)));
+        }
+
+        holds.forEach(hold -> hold.charge(2, 1, 1, "m", "mock"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.sent(ReserveCreditCommand.class)).hasSize(20);
+        assertThat(ledger.sent(SettleLeasesCommand.class)).as("settlements for 20 leases' charges and releases")
+                .hasSizeLessThanOrEqualTo(4);
+        assertThat(ledger.charged()).isEqualTo(40);
+        releasesFollowEveryChargeOfTheirLease(ledger);
+    }
+
     /** Runs the holds concurrently, charging each served request what it held; how many were served. */
     private static int serve(Flux<Mono<LeaseHold>> holds, int concurrency) {
         return holds.flatMap(hold -> hold.publishOn(reactor.core.scheduler.Schedulers.parallel())
@@ -330,16 +356,34 @@ class CreditLeasesTest {
                 .reduce(0, Integer::sum).block(Duration.ofSeconds(30));
     }
 
+    /** After a lease's release (alone or closing a settlement), no later command charges it. */
     private static void releasesFollowEveryChargeOfTheirLease(BudgetOnlyLedger ledger) {
         List<LedgerCommand> commands = List.copyOf(ledger.commands);
         for (int i = 0; i < commands.size(); i++) {
-            if (commands.get(i) instanceof ReleaseReservationCommand release) {
+            for (String released : released(commands.get(i))) {
                 assertThat(commands.subList(i + 1, commands.size()))
-                        .as("nothing charged to %s after its release", release.reservationId())
-                        .noneMatch(c -> c instanceof ChargeLeaseCommand charge
-                                && charge.reservationId().equals(release.reservationId()));
+                        .as("nothing charged to %s after its release", released)
+                        .noneMatch(c -> c instanceof SettleLeasesCommand settle && settle.leases().stream()
+                                .anyMatch(lease -> lease.reservationId().equals(released)
+                                        && !lease.charges().isEmpty()));
             }
         }
+    }
+
+    /** The leases released so far, alone or in a settlement. */
+    private static List<String> releases(BudgetOnlyLedger ledger) {
+        return List.copyOf(ledger.commands).stream().flatMap(c -> released(c).stream()).toList();
+    }
+
+    private static List<String> released(LedgerCommand command) {
+        if (command instanceof ReleaseReservationCommand release) {
+            return List.of(release.reservationId());
+        }
+        if (command instanceof SettleLeasesCommand settle) {
+            return settle.leases().stream().filter(LeaseSettlement::release).map(LeaseSettlement::reservationId)
+                    .toList();
+        }
+        return List.of();
     }
 
     private Mono<LeaseHold> hold(CreditLeases leases, String requestId, long credits) {

@@ -4,7 +4,8 @@ import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.Priority;
-import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
@@ -94,15 +95,15 @@ class LedgerGatewayTest {
                 throw new org.apache.kafka.common.errors.TimeoutException("metadata not available");
             }
             if (attempts.get() == 3) {
-                return CompletableFuture.failedFuture(new LedgerTimeoutException("ChargeLease", command.commandId(),
+                return CompletableFuture.failedFuture(new LedgerTimeoutException("SettleLeases", command.commandId(),
                         command.ledgerId(), Duration.ofSeconds(2)));
             }
             return CompletableFuture.completedFuture(accepted(command));
         }, new GovernanceView(), SETTINGS);
 
         long begin = System.nanoTime();
-        CompletableFuture<Void> confirmed = gateway.chargeLease("org", "lease-1",
-                List.of(new LeaseCharge("r1", 5, 3, 10, 20, "mock-model", "mock")));
+        CompletableFuture<Void> confirmed = gateway.settleLeases("org", List.of(new LeaseSettlement("lease-1",
+                List.of(new LeaseCharge("r1", 5, 3, 10, 20, "mock-model", "mock")), false, null)));
         assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(500));
         await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
         metadataTimesOut.countDown();
@@ -112,7 +113,7 @@ class LedgerGatewayTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(attempts).hasValue(4));
         assertThat(confirmed).succeedsWithin(Duration.ofSeconds(5));
         assertThat(sent).hasSize(4).allSatisfy(command -> {
-            assertThat(command).isInstanceOf(ChargeLeaseCommand.class);
+            assertThat(command).isInstanceOf(SettleLeasesCommand.class);
             assertThat(command.commandId()).isEqualTo(sent.get(0).commandId());
         });
         // Nothing more once confirmed: still four after two resend intervals.

@@ -1,0 +1,161 @@
+package dev.tally.gateway.lease;
+
+import dev.tally.events.ledger.LeaseCharge;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.gateway.ledger.LedgerGateway;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The charges and releases of this replica's leases, sent to each organisation's ledger as one {@code SettleLeases}
+ * command per settlement window instead of a command per lease: with traffic spread over many members, each holding
+ * its own lease, a command per lease made every request cost a ledger command of its own on the organisation's one
+ * ledger, which decides them one after another.
+ *
+ * <p>Per organisation, at most one command is in flight, and what arrives meanwhile waits for its answer: so a lease's
+ * release is never sent before a charge of that lease that was queued earlier (a release first would leave the charge
+ * nothing to charge: a request served free), and the release can be queued as soon as the lease's last request ends.
+ */
+final class LeaseSettlements {
+
+    private static final int MAX_CHARGES_PER_COMMAND = 500;
+
+    private final LedgerGateway ledger;
+    private final ScheduledExecutorService timers;
+    private final long delayNanos;
+    private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+    /** Set when the replica closes: what is queued goes at once instead of waiting for company. */
+    private volatile boolean immediate;
+
+    LeaseSettlements(LedgerGateway ledger, ScheduledExecutorService timers, long delayNanos) {
+        this.ledger = ledger;
+        this.timers = timers;
+        this.delayNanos = delayNanos;
+    }
+
+    void charge(LeaseLine line, Lease lease, LeaseCharge charge) {
+        queue(line).add(line, lease, charge, false);
+    }
+
+    /** Queues the release of the lease's rest after its queued charges; {@code onReleased} runs once answered. */
+    void release(LeaseLine line, Lease lease, Runnable onReleased) {
+        queue(line).add(line, lease, null, true);
+        lease.released.whenComplete((done, error) -> onReleased.run());
+    }
+
+    void sendAtOnce() {
+        immediate = true;
+        queues.values().forEach(Queue::flush);
+    }
+
+    private Queue queue(LeaseLine line) {
+        return queues.computeIfAbsent(line.key.orgId(), Queue::new);
+    }
+
+    /** What one lease has waiting: charges in the order served, then possibly its release. */
+    private static final class Pending {
+        final Lease lease;
+        final List<LeaseCharge> charges = new ArrayList<>();
+        boolean release;
+
+        Pending(Lease lease) {
+            this.lease = lease;
+        }
+    }
+
+    /** One organisation's settlements; its monitor guards them. Taken after a line's lock, never before one. */
+    private final class Queue {
+
+        private final String orgId;
+        private final Map<Lease, Pending> pending = new LinkedHashMap<>();
+        private boolean sending;
+        private boolean scheduled;
+
+        Queue(String orgId) {
+            this.orgId = orgId;
+        }
+
+        synchronized void add(LeaseLine line, Lease lease, LeaseCharge charge, boolean release) {
+            Pending entry = pending.computeIfAbsent(lease, Pending::new);
+            if (charge != null) {
+                entry.charges.add(charge);
+            }
+            entry.release |= release;
+            schedule();
+        }
+
+        /** Sends after the settlement window, so that what finishes meanwhile shares the command. */
+        private void schedule() {
+            if (sending || scheduled || pending.isEmpty()) {
+                return;
+            }
+            scheduled = true;
+            if (immediate || delayNanos <= 0 || timers.isShutdown()) {
+                timers.execute(this::send);
+            } else {
+                timers.schedule(this::send, delayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        synchronized void flush() {
+            if (!sending && !pending.isEmpty()) {
+                scheduled = true;
+                timers.execute(this::send);
+            }
+        }
+
+        private void send() {
+            List<LeaseSettlement> settlements = new ArrayList<>();
+            List<Lease> releasing = new ArrayList<>();
+            synchronized (this) {
+                scheduled = false;
+                if (sending || pending.isEmpty()) {
+                    return;
+                }
+                int room = MAX_CHARGES_PER_COMMAND;
+                var entries = pending.values().iterator();
+                while (entries.hasNext() && room > 0) {
+                    Pending entry = entries.next();
+                    int taken = Math.min(room, entry.charges.size());
+                    List<LeaseCharge> charges = List.copyOf(entry.charges.subList(0, taken));
+                    entry.charges.subList(0, taken).clear();
+                    room -= taken;
+                    // The release only goes with the last of the lease's charges.
+                    boolean release = entry.release && entry.charges.isEmpty();
+                    if (!charges.isEmpty() || release) {
+                        settlements.add(new LeaseSettlement(entry.lease.id, charges, release,
+                                release ? "lease returned" : null));
+                    }
+                    if (release) {
+                        releasing.add(entry.lease);
+                    }
+                    if (entry.charges.isEmpty()) {
+                        entries.remove();
+                    }
+                }
+                sending = true;
+            }
+            java.util.concurrent.CompletableFuture<Void> answered;
+            try {
+                answered = ledger.settleLeases(orgId, settlements);
+            } catch (RuntimeException closed) {
+                // The ledger client is closing: the ledger's expiry releases the leases; charges not sent are lost
+                // with this replica, as its shutdown log says.
+                answered = java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            answered.whenComplete((done, error) -> {
+                synchronized (this) {
+                    sending = false;
+                    schedule();
+                }
+                releasing.forEach(lease -> lease.released.complete(null));
+            });
+        }
+    }
+}
