@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private final DataFolder folder;
     private final Thread shutdownHook;
     private final Map<String, ServiceLauncher> services = new LinkedHashMap<>();
+    /** Each module's environment, for replicas added later ({@link #addReplica}). */
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     private volatile CompletableFuture<Postgres> postgres;
     private volatile KafkaBroker kafka;
     private volatile String kafkaBootstrapServers;
@@ -208,6 +210,7 @@ public final class LocalStack implements AutoCloseable {
         ledger.put("TALLY_DB_USER", database.user());
         ledger.put("TALLY_DB_PASSWORD", database.password());
         services.put(LEDGER, launcher(LEDGER, LEDGER, options.ledgerPort(), ledger, logs));
+        environments.put(LEDGER, ledger);
 
         Map<String, String> governance = new LinkedHashMap<>(common);
         governance.put("TALLY_GOVERNANCE_R2DBC_URL", database.r2dbcUrl("tally_governance"));
@@ -245,6 +248,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceLauncher launcher(String name, String module, int port, Map<String, String> environment, Path logs) {
+        return launcher(name, module, port, environment, logs, List.of());
+    }
+
+    private ServiceLauncher launcher(String name, String module, int port, Map<String, String> environment, Path logs,
+            List<String> extraArguments) {
         List<String> jvm = new ArrayList<>(options.serviceJvmOptions());
         jvm.add(Leftovers.marker(options.dataDirectory()));
         List<String> arguments = new ArrayList<>(List.of("--logging.level.org.apache.kafka=WARN"));
@@ -252,6 +260,7 @@ public final class LocalStack implements AutoCloseable {
         if (!name.equals(module)) {
             arguments.addAll(options.serviceArguments().getOrDefault(name, List.of()));
         }
+        arguments.addAll(extraArguments);
         return new ServiceLauncher(name, options.jar(module), port, environment, jvm, arguments,
                 logs.resolve(name + ".log"));
     }
@@ -433,6 +442,30 @@ public final class LocalStack implements AutoCloseable {
     /** SIGTERM: Spring's graceful shutdown. */
     public void stopService(String name) {
         service(name).stop();
+    }
+
+    /**
+     * Starts one more instance of {@code module} configured as the stack's own (same database, same Kafka consumer
+     * groups) on a free port, with {@code arguments} added, and waits until it is healthy: a second ledger-service
+     * shares the command partitions with the first, as a second replica does in production. Returns its name, for
+     * {@link #killService} and the others. Only modules the stack keeps an environment for (ledger-service).
+     */
+    public String addReplica(String module, List<String> arguments) {
+        Map<String, String> environment = environments.get(module);
+        if (environment == null) {
+            throw new IllegalArgumentException("no replicas of " + module + "; only of " + environments.keySet());
+        }
+        String name = module + "-" + (services.keySet().stream().filter(n -> n.startsWith(module)).count() + 1);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new StackException("no free port for " + name, e);
+        }
+        ServiceLauncher launcher = launcher(name, module, port, environment, options.logDirectory(), arguments);
+        services.put(name, launcher);
+        launcher.start();
+        return name;
     }
 
     /** Starts a stopped or killed service again, same port and configuration, and waits until it is healthy. */

@@ -15,19 +15,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Load implements AutoCloseable {
 
     private final Gateway gateway;
-    private final String key;
+    /** The keys requests are spread over, one after another. */
+    private final List<String> keys;
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
 
-    private Load(Gateway gateway, String key) {
+    private Load(Gateway gateway, List<String> keys) {
         this.gateway = gateway;
-        this.key = key;
+        this.keys = List.copyOf(keys);
     }
 
     public static Load start(Gateway gateway, String key, int threadCount) {
-        Load load = new Load(gateway, key);
+        return start(gateway, List.of(key), threadCount);
+    }
+
+    /** Load spread over many keys (members of one organisation, as real traffic is). */
+    public static Load start(Gateway gateway, List<String> keys, int threadCount) {
+        Load load = new Load(gateway, keys);
         for (int i = 0; i < threadCount; i++) {
             int first = i;
             Thread thread = new Thread(() -> load.run(first), "e2e-load-" + i);
@@ -41,6 +48,7 @@ public final class Load implements AutoCloseable {
     private void run(int replica) {
         while (running.get()) {
             long begin = System.nanoTime();
+            String key = keys.get(Math.floorMod(next.getAndIncrement(), keys.size()));
             Gateway.Answer answer = gateway.post(replica++, key, Gateway.ONE_CREDIT, Duration.ofSeconds(60));
             sent.add(new Sent(begin, System.nanoTime(), answer));
             if (answer.status() != 200) {
