@@ -230,7 +230,7 @@ public final class SampleMessages {
                 // replies
                 new CommandAcceptedReply("cmd-0007", LEDGER, "CreditReserved", 1_200L),
                 new CommandRejectedReply("cmd-0013", LEDGER, RejectionReason.INSUFFICIENT_CREDITS,
-                        "account acct-grp-support-bots has 20000 credits available, 50000 requested", null),
+                        "account acct-grp-support-bots has 20000 credits available, 50000 requested", null, 1_200L),
                 // governance state
                 new OrgState(LEDGER, "ACME Corp", "acme", EntityStatus.ACTIVE, LEDGER, ORG_ACCOUNT, 100L, AT),
                 new WorkspaceState(WORKSPACE, LEDGER, "Customer Support", EntityStatus.ACTIVE, AT),

@@ -25,8 +25,14 @@ public record Decision(List<LedgerEvent> events, LedgerReply reply) {
 
     static Decision refuse(LedgerCommand command, RejectionReason reason, String detail, String budgetId,
             LedgerEvent... events) {
-        return new Decision(List.of(events),
-                new CommandRejectedReply(command.commandId(), command.ledgerId(), reason, detail, budgetId));
+        return refuse(command, reason, detail, budgetId, 0, events);
+    }
+
+    /** A refused reservation, with what open reservations held of the refusing budget or accounts. */
+    static Decision refuse(LedgerCommand command, RejectionReason reason, String detail, String budgetId,
+            long reservedCredits, LedgerEvent... events) {
+        return new Decision(List.of(events), new CommandRejectedReply(command.commandId(), command.ledgerId(),
+                reason, detail, budgetId, reservedCredits));
     }
 
     static Decision invalid(LedgerCommand command, RejectionReason reason, String detail) {

@@ -244,9 +244,11 @@ public final class LedgerRules {
         List<Leg> legs = drawLegs(state, c.accountIds(), grant, priority);
         if (legs == null) {
             String detail = "accounts " + c.accountIds() + " cannot cover " + floor + " credits";
-            return Decision.refuse(c, INSUFFICIENT_CREDITS, detail, null, new CreditReservationRejectedEvent(
-                    c.ledgerId(), c.commandId(), now, c.reservationId(), floor, chain, INSUFFICIENT_CREDITS,
-                    null, detail));
+            long reserved = c.accountIds().stream().distinct().mapToLong(id -> state.accounts.get(id).reserved)
+                    .sum();
+            return Decision.refuse(c, INSUFFICIENT_CREDITS, detail, null, reserved,
+                    new CreditReservationRejectedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), floor,
+                            chain, INSUFFICIENT_CREDITS, null, detail));
         }
         return Decision.accept(c, grant, new CreditReservedEvent(c.ledgerId(), c.commandId(), now,
                 c.reservationId(), grant, legs, List.copyOf(holds), chain, priority,
@@ -278,7 +280,8 @@ public final class LedgerRules {
             events.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, budgetId, budget.scope,
                     budget.period, BudgetWindows.start(budget.period, now), spent, budget.limit, budget.autoDisable));
         }
-        return Decision.refuse(c, BUDGET_EXCEEDED, detail, budgetId, events.toArray(LedgerEvent[]::new));
+        long reserved = budget.isCurrent(BudgetWindows.start(budget.period, now)) ? budget.reserved : 0;
+        return Decision.refuse(c, BUDGET_EXCEEDED, detail, budgetId, reserved, events.toArray(LedgerEvent[]::new));
     }
 
     /**

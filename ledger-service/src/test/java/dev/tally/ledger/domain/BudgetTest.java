@@ -290,7 +290,8 @@ class BudgetTest {
                     .andGivenCommands(reserve("res-1", 60), defineBudget(TEAM_BUDGET, TEAM_SCOPE, DAILY, 80))
                     .when(reserve)
                     .expectResultMessagePayload(
-                            rejected(reserve, BUDGET_EXCEEDED, teamBudgetDetail(DAILY, 20, 80, 21), TEAM_BUDGET));
+                            rejected(reserve, BUDGET_EXCEEDED, teamBudgetDetail(DAILY, 20, 80, 21), TEAM_BUDGET,
+                                    60));
         }
 
         @Test
@@ -475,7 +476,8 @@ class BudgetTest {
                     .andGivenCommands(reserve("res-1", 40), usage("res-1", 40), reserve("res-2", 30))
                     .when(reserve)
                     .expectResultMessagePayload(
-                            rejected(reserve, BUDGET_EXCEEDED, teamBudgetDetail(DAILY, 30, 100, 31), TEAM_BUDGET));
+                            rejected(reserve, BUDGET_EXCEEDED, teamBudgetDetail(DAILY, 30, 100, 31), TEAM_BUDGET,
+                                    30));
         }
 
         @Test

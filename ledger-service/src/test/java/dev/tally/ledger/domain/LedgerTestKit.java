@@ -251,6 +251,13 @@ final class LedgerTestKit {
         return new CommandRejectedReply(command.commandId(), command.ledgerId(), reason, detail, budgetId);
     }
 
+    /** A refused reservation while open reservations held {@code reservedCredits} of the refusing budget. */
+    static CommandRejectedReply rejected(LedgerCommand command, RejectionReason reason, String detail,
+            String budgetId, long reservedCredits) {
+        return new CommandRejectedReply(command.commandId(), command.ledgerId(), reason, detail, budgetId,
+                reservedCredits);
+    }
+
     /** A rejection of {@code command} for {@code reason} and no budget, whatever its detail says. */
     static Matcher<LedgerReply> rejectedFor(LedgerCommand command, RejectionReason reason) {
         return rejectedFor(command, reason, null);
