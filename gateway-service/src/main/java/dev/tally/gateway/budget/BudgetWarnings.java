@@ -4,6 +4,8 @@ import dev.tally.events.envelope.CloudEventHeaders;
 import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditReservationRejectedEvent;
+import dev.tally.gateway.lease.CreditLeases;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,14 +33,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which budgets have passed their warning threshold in their current window, learned from the ledger's
- * BudgetThresholdCrossed events, so the gateway can switch to a cheaper model before the budget refuses (seed 003).
- * Other events are skipped by their type header without reading the value.
+ * BudgetThresholdCrossed events, so the gateway can switch to a cheaper model before the budget refuses. The same
+ * feed tells this replica when another one's request was refused for want of credit (CreditReservationRejected), so
+ * that its leases give back what they hold of that credit ({@link CreditLeases#reclaimAfterRefusal}). Other events
+ * are skipped by their type header without reading the value.
  */
 @Component
 public class BudgetWarnings implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BudgetWarnings.class);
     private static final String CROSSED = LedgerMessageTypes.of(BudgetThresholdCrossedEvent.class).ceType();
+    private static final byte[] REFUSED = LedgerMessageTypes.of(CreditReservationRejectedEvent.class).ceType()
+            .getBytes(StandardCharsets.UTF_8);
+    /** Refusals older than this when read (the feed starts from the beginning) are history, not a call to act. */
+    private static final Duration RECENT = Duration.ofSeconds(10);
 
     private record Crossing(BudgetPeriod period, LocalDate windowStart, int percent) {
     }
@@ -46,14 +54,22 @@ public class BudgetWarnings implements SmartLifecycle {
     private final Map<String, Crossing> highest = new ConcurrentHashMap<>();
     private final String bootstrapServers;
     private final int warningPercent;
+    /** Null in tests of the warnings alone. */
+    private final CreditLeases leases;
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public BudgetWarnings(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-            @Value("${tally.gateway.budget-warning-percent:80}") int warningPercent) {
+            @Value("${tally.gateway.budget-warning-percent:80}") int warningPercent, CreditLeases leases) {
         this.bootstrapServers = bootstrapServers;
         this.warningPercent = warningPercent;
+        this.leases = leases;
+    }
+
+    BudgetWarnings(String bootstrapServers, int warningPercent) {
+        this(bootstrapServers, warningPercent, null);
     }
 
     /** Whether the budget has crossed the warning threshold (80 % by default) in the window that is current now. */
@@ -108,7 +124,10 @@ public class BudgetWarnings implements SmartLifecycle {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
-                    if (type != null && Arrays.equals(type.value(), CROSSED.getBytes(StandardCharsets.UTF_8))) {
+                    if (type != null && leases != null && Arrays.equals(type.value(), REFUSED)) {
+                        reclaim(record);
+                    } else if (type != null
+                            && Arrays.equals(type.value(), CROSSED.getBytes(StandardCharsets.UTF_8))) {
                         try {
                             apply(TallyJson.read(record.value(), BudgetThresholdCrossedEvent.class));
                         } catch (RuntimeException e) {
@@ -122,6 +141,17 @@ public class BudgetWarnings implements SmartLifecycle {
             // stopping
         } finally {
             consumer.close();
+        }
+    }
+
+    private void reclaim(ConsumerRecord<String, byte[]> record) {
+        if (record.timestamp() < System.currentTimeMillis() - RECENT.toMillis()) {
+            return;
+        }
+        try {
+            leases.reclaimAfterRefusal(TallyJson.read(record.value(), CreditReservationRejectedEvent.class));
+        } catch (RuntimeException e) {
+            log.warn("skipping unreadable refusal event at offset {}: {}", record.offset(), e.getMessage());
         }
     }
 

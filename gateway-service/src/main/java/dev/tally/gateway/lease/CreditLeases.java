@@ -1,10 +1,12 @@
 package dev.tally.gateway.lease;
 
 import dev.tally.events.governance.BudgetState;
+import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
 import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.ledger.CreditRefusal;
 import dev.tally.gateway.ledger.LedgerGateway;
 import dev.tally.gateway.state.GovernanceView;
 import jakarta.annotation.PreDestroy;
@@ -52,6 +54,8 @@ public class CreditLeases {
     private static final int WAITS = 3;
     private static final int MIN_REQUESTS_PER_LEASE = 4;
     private static final long EXACT_WHEN_SHORT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A refused request whose credit may sit in other replicas' leases asks again after this long. */
+    private static final java.time.Duration ASK_AGAIN_AFTER = java.time.Duration.ofMillis(200);
 
     private final LedgerGateway ledger;
     private final GovernanceView view;
@@ -173,12 +177,14 @@ public class CreditLeases {
     /**
      * After a refusal: carves from a lease another request reserved meanwhile if there is room; otherwise retires the
      * organisation's leases that hold credit of the refusing budget or account, waits (until {@code until} at most)
-     * for the ledger to confirm their release, and reserves exactly this request's credits again. Refused for good
-     * once no lease of this replica holds any such credit.
+     * for the ledger to confirm their release, and reserves exactly this request's credits again. When no lease of
+     * this replica holds such credit but the ledger says open reservations do, other replicas' leases may: each
+     * replica returns them when it reads the refusal on {@code tally.ledger.events} ({@link #reclaimAfterRefusal}),
+     * so the request asks again a little later. Refused for good when neither holds any, or at {@code until}.
      */
     private CompletableFuture<LeaseHold> reclaimAndRetry(LeaseLine line, String requestId, long credits,
             Throwable refusal, long until) {
-        if (!(refusal instanceof GatewayException g) || g.status() != HttpStatus.PAYMENT_REQUIRED) {
+        if (!(refusal instanceof CreditRefusal refused)) {
             return CompletableFuture.failedFuture(refusal);
         }
         synchronized (line) {
@@ -187,29 +193,46 @@ public class CreditLeases {
                 return CompletableFuture.completedFuture(hold);
             }
         }
-        List<CompletableFuture<Void>> releases = reclaim(line.key, g);
+        LeaseKey key = line.key;
+        List<CompletableFuture<Void>> releases = reclaim(key.orgId(), key.scopes(), key.accountIds(),
+                budgetScope(refused.budgetId()));
         long left = until - System.nanoTime();
-        if (releases.isEmpty() || left <= 0) {
+        if (left <= 0 || (releases.isEmpty() && refused.reservedCredits() < credits)) {
             return CompletableFuture.failedFuture(refusal);
         }
-        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
-                .completeOnTimeout(null, left, TimeUnit.NANOSECONDS)
-                .thenCompose(released -> reserve(line, credits, credits, requestId))
+        CompletableFuture<Void> ready = releases.isEmpty()
+                ? CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(
+                        Math.min(left, ASK_AGAIN_AFTER.toNanos()), TimeUnit.NANOSECONDS))
+                : CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                        .completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
+        return ready.thenCompose(released -> reserve(line, credits, credits, requestId))
                 .exceptionallyCompose(error -> reclaimAndRetry(line, requestId, credits, cause(error), until));
     }
 
     /**
-     * Retires the leases of {@code refused}'s organisation that hold uncarved credit the refusal was short of, and
-     * makes their lines reserve exactly what each request needs for a while: the credit is nearly spent. Returns
-     * the releases to wait for.
+     * Another replica's request was refused for want of credit ({@code CreditReservationRejected}): this replica
+     * returns what its leases hold of that budget, or of the organisation's credit when a balance refused, instead
+     * of keeping it idle while others are refused.
      */
-    private List<CompletableFuture<Void>> reclaim(LeaseKey refused, GatewayException refusal) {
-        Scope budgetScope = refusal.budgetId() == null ? null
-                : view.budget(refusal.budgetId()).map(BudgetState::scope).orElse(null);
+    public void reclaimAfterRefusal(CreditReservationRejectedEvent refusal) {
+        reclaim(refusal.ledgerId(), refusal.scopeChain(), List.of(), budgetScope(refusal.budgetId()));
+    }
+
+    private Scope budgetScope(String budgetId) {
+        return budgetId == null ? null : view.budget(budgetId).map(BudgetState::scope).orElse(null);
+    }
+
+    /**
+     * Retires the organisation's leases that hold uncarved credit the refusal was short of — of the budget at
+     * {@code budgetScope}, or else of the same accounts or scopes — and makes their lines reserve exactly what each
+     * request needs for a while: the credit is nearly spent. Returns the releases to wait for.
+     */
+    private List<CompletableFuture<Void>> reclaim(String orgId, List<Scope> scopes, List<String> accountIds,
+            Scope budgetScope) {
         List<CompletableFuture<Void>> releases = new ArrayList<>();
         long now = System.nanoTime();
-        for (LeaseLine other : linesByOrg.getOrDefault(refused.orgId(), Set.of())) {
-            if (!sharesCredit(refused, other.key, budgetScope)) {
+        for (LeaseLine other : linesByOrg.getOrDefault(orgId, Set.of())) {
+            if (!sharesCredit(other.key, scopes, accountIds, budgetScope)) {
                 continue;
             }
             synchronized (other) {
@@ -230,12 +253,12 @@ public class CreditLeases {
     }
 
     /** Whether {@code other}'s leases hold credit of the budget ({@code budgetScope}) or accounts that refused. */
-    private static boolean sharesCredit(LeaseKey refused, LeaseKey other, Scope budgetScope) {
+    private static boolean sharesCredit(LeaseKey other, List<Scope> scopes, List<String> accountIds,
+            Scope budgetScope) {
         if (budgetScope != null) {
             return other.scopes().contains(budgetScope);
         }
-        return !Collections.disjoint(refused.accountIds(), other.accountIds())
-                || !Collections.disjoint(refused.scopes(), other.scopes());
+        return !Collections.disjoint(accountIds, other.accountIds()) || !Collections.disjoint(scopes, other.scopes());
     }
 
     private static Throwable cause(Throwable error) {

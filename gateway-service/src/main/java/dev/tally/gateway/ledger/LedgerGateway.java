@@ -183,13 +183,14 @@ public class LedgerGateway {
 
     private GatewayException refusal(CommandRejectedReply rejected, long credits, boolean user, Priority priority) {
         return switch (rejected.reason()) {
-            case BUDGET_EXCEEDED -> GatewayException.paymentRequired("budget_exceeded",
+            case BUDGET_EXCEEDED -> new CreditRefusal("budget_exceeded",
                     "Budget exceeded: " + describe(rejected.budgetId()) + " cannot take " + credits
-                            + " more credits.", RequestOutcome.BUDGET_EXCEEDED, rejected.budgetId());
-            case INSUFFICIENT_CREDITS -> GatewayException.paymentRequired("insufficient_credits",
+                            + " more credits.", RequestOutcome.BUDGET_EXCEEDED, rejected.budgetId(),
+                    rejected.reservedCredits());
+            case INSUFFICIENT_CREDITS -> new CreditRefusal("insufficient_credits",
                     "Insufficient credits: " + rejected.detail() + "." + (user ? USER_HINT
                             + (priority == Priority.CRITICAL ? "" : CRITICAL_HINT) : ""),
-                    RequestOutcome.INSUFFICIENT_CREDITS, null);
+                    RequestOutcome.INSUFFICIENT_CREDITS, null, rejected.reservedCredits());
             case UNKNOWN_LEDGER, UNKNOWN_ACCOUNT -> GatewayException.ledgerUnavailable(
                     "The credit account is not ready yet (" + rejected.detail() + "); try again shortly.");
             default -> GatewayException.ledgerUnavailable("The ledger refused the reservation: " + rejected.reason()

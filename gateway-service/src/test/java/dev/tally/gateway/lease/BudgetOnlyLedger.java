@@ -53,7 +53,7 @@ final class BudgetOnlyLedger implements Function<LedgerCommand, CompletableFutur
             long room = limit - charged - reserved();
             if (room < c.floorCredits()) {
                 return new CommandRejectedReply(c.commandId(), c.ledgerId(), RejectionReason.BUDGET_EXCEEDED,
-                        "budget b1 has " + room + " left", "b1");
+                        "budget b1 has " + room + " left", "b1", reserved());
             }
             long granted = Math.min(c.credits(), room);
             open.put(c.reservationId(), granted);
