@@ -95,9 +95,11 @@ public class StateRelay {
         // Handed to the idempotent producer in seq order: per partition, and so per key, Kafka keeps that order.
         CompletableFuture<?>[] acks = batch.stream().map(staged -> kafka.send(staged.record()))
                 .toArray(CompletableFuture[]::new);
+        // Exactly the rows sent: "seq <= the last one" would also delete a row whose transaction took a lower seq
+        // but committed after the select above, unsent (seqs are taken in insert order, visible in commit order).
+        Long[] sent = batch.stream().map(Staged::seq).toArray(Long[]::new);
         return Mono.fromFuture(CompletableFuture.allOf(acks))
-                .then(db.sql("delete from state_outbox where seq <= :last")
-                        .bind("last", batch.get(batch.size() - 1).seq()).then())
+                .then(db.sql("delete from state_outbox where seq = any(:sent)").bind("sent", sent).then())
                 .thenReturn(batch.size());
     }
 
