@@ -141,13 +141,15 @@ class LedgerProjectionIT extends AnalyticsTestBase {
         events.ledger(f.usage("fr1", 7_000, now.minusSeconds(100), agent));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode budget = as(key).json("/orgs/" + f.org + "/forecast").path("items").get(0);
+            // path, not get: until the budget is projected there is no item, and the assertion below retries.
+            JsonNode budget = as(key).json("/orgs/" + f.org + "/forecast").path("items").path(0);
             assertThat(budget.path("spent_credits").asLong()).isEqualTo(7_000);
             assertThat(budget.path("fill_percent").asDouble()).isEqualTo(140.0);
             assertThat(budget.path("forecast_exceeds").asBoolean()).isTrue();
             assertThat(budget.path("forecast_credits").asLong()).isGreaterThanOrEqualTo(7_000);
             // No BudgetExhausted from the ledger here: the moment the charges reached the limit.
-            assertThat(Instant.parse(budget.path("exhausted_at").asString())).isEqualTo(now.minusSeconds(100).truncatedTo(ChronoUnit.MICROS));
+            assertThat(Instant.parse(budget.path("exhausted_at").asString()))
+                    .isEqualTo(now.minusSeconds(100).truncatedTo(ChronoUnit.MICROS));
         });
     }
 
