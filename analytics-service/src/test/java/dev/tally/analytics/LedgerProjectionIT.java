@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,7 +133,8 @@ class LedgerProjectionIT extends AnalyticsTestBase {
         var events = events();
         String key = adminKey(f.org, AdminRole.ORG_OWNER);
         Scope agent = new Scope(ScopeLevel.MEMBER, "bot-1");
-        Instant now = Instant.now();
+        // PostgreSQL keeps microseconds (rounded): an instant in milliseconds comes back as it was.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         events.ledger(f.purchase(1_000_000, now.minusSeconds(3600)));
         events.ledger(f.budget("budget-bot", ScopeLevel.MEMBER, "bot-1", BudgetPeriod.TOTAL, 5_000));
         // 7,000 credits in the last 7 days: 1,000 a day, so the forecast adds ~1,000 per remaining day.
@@ -140,12 +142,44 @@ class LedgerProjectionIT extends AnalyticsTestBase {
         events.ledger(f.usage("fr1", 7_000, now.minusSeconds(100), agent));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode budget = as(key).json("/orgs/" + f.org + "/forecast").path("items").get(0);
+            // path, not get: until the budget is projected there is no item, and the assertion below retries.
+            JsonNode budget = as(key).json("/orgs/" + f.org + "/forecast").path("items").path(0);
             assertThat(budget.path("spent_credits").asLong()).isEqualTo(7_000);
             assertThat(budget.path("fill_percent").asDouble()).isEqualTo(140.0);
             assertThat(budget.path("forecast_exceeds").asBoolean()).isTrue();
             assertThat(budget.path("forecast_credits").asLong()).isGreaterThanOrEqualTo(7_000);
-            assertThat(budget.path("exhausted_at").isNull()).isFalse();
+            // No BudgetExhausted from the ledger here: the moment the charges reached the limit.
+            assertThat(Instant.parse(budget.path("exhausted_at").asString())).isEqualTo(now.minusSeconds(100));
         });
+    }
+
+    @Test
+    void an_exhausted_budget_reports_when_the_ledger_exhausted_it_and_forecasts_no_spend_past_its_limit() {
+        Fixtures f = new Fixtures("exhausted");
+        var events = events();
+        String key = adminKey(f.org, AdminRole.ORG_OWNER);
+        Scope orgScope = new Scope(ScopeLevel.ORG, f.org);
+        Instant reached = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        events.ledger(f.purchase(100_000, reached.minusSeconds(3600)));
+        events.ledger(f.budget("budget-total", ScopeLevel.ORG, f.org, BudgetPeriod.TOTAL, 1_000));
+        events.ledger(f.reserve("ex1", 600, reached.minusSeconds(20)));
+        events.ledger(f.usage("ex1", 600, reached.minusSeconds(10), orgScope));
+        events.ledger(f.reserve("ex2", 400, reached.minusSeconds(5)));
+        events.ledger(f.usage("ex2", 400, reached, orgScope));
+        events.ledger(f.exhaustedTotal("budget-total", orgScope, 1_000, 1_000, reached));
+
+        Api admin = as(key);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin.json("/orgs/" + f.org + "/alerts").path("items").size() == 1);
+        JsonNode budget = admin.json("/orgs/" + f.org + "/budgets").path("items").get(0);
+        assertThat(budget.path("spent_credits").asLong()).isEqualTo(1_000);
+        // The moment the limit was reached, not the moment of the read: it must not move with the clock.
+        assertThat(Instant.parse(budget.path("exhausted_at").asString())).isEqualTo(reached);
+        // The ledger refuses what would go past the limit until the window resets: nothing more is spent.
+        assertThat(budget.path("forecast_credits").asLong()).isEqualTo(1_000);
+        assertThat(budget.path("forecast_percent").asDouble()).isEqualTo(100.0);
+        assertThat(budget.path("forecast_exceeds").asBoolean()).isFalse();
+        JsonNode overview = admin.json("/orgs/" + f.org + "/overview").path("budgets").get(0);
+        assertThat(Instant.parse(overview.path("exhausted_at").asString())).isEqualTo(reached);
     }
 }

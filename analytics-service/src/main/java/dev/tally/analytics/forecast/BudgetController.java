@@ -49,7 +49,8 @@ public class BudgetController {
 
     public Mono<List<BudgetView>> budgetViews(String orgId, Instant now) {
         return queries.budgets(orgId, now).map(rows -> rows.stream().map(b -> {
-            var f = BudgetForecast.forecast(b.period(), b.limitCredits(), b.spentInWindow(), b.spentLast7d(), now);
+            var f = BudgetForecast.forecast(b.period(), b.limitCredits(), b.spentInWindow(), b.spentLast7d(),
+                    b.exhaustedAt(), now);
             return new BudgetView(b.budgetId(), b.scopeLevel(), b.scopeId(),
                     directory.scopeName(b.scopeLevel(), b.scopeId()), b.period(), b.limitCredits(),
                     thresholds(b.thresholdsPercent()), b.autoDisable(), BudgetForecast.windowStart(b.period(), now),

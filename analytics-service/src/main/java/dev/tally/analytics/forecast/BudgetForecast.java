@@ -12,7 +12,8 @@ import java.time.ZoneOffset;
  * Where a budget's spend will stand at the end of its horizon if the last seven days' pace continues. The horizon is
  * the end of the current UTC day for DAILY budgets and the end of the current UTC month for MONTHLY and TOTAL ones
  * (a TOTAL budget never resets, so "by month end" is the useful question). Seven days smooth out weekends; a budget
- * whose scope spent nothing in seven days is projected to stay where it is.
+ * whose scope spent nothing in seven days is projected to stay where it is. An exhausted budget is projected to stay
+ * at its limit: the ledger lets nothing more through until the window resets.
  */
 public final class BudgetForecast {
 
@@ -24,22 +25,29 @@ public final class BudgetForecast {
     /**
      * @param spentInWindow what the budget's current window has been charged so far
      * @param spentLast7d   what the budget's scope was charged in the seven days before {@code now}
+     * @param exhaustedAt   when the budget was exhausted in its current window (the ledger's BudgetExhausted, or the
+     *                      charge that reached the limit); null while it is not
      */
-    public static Result forecast(String period, long limitCredits, long spentInWindow, long spentLast7d, Instant now) {
+    public static Result forecast(String period, long limitCredits, long spentInWindow, long spentLast7d,
+            Instant exhaustedAt, Instant now) {
         Instant horizon = horizon(period, now);
+        if (exhaustedAt != null || spentInWindow >= limitCredits) {
+            // The ledger refuses every reservation that would go past the limit until the window resets, so the
+            // window ends where it stands: at the limit (or above it, if charges went over before the refusals).
+            long projected = Math.max(spentInWindow, limitCredits);
+            return new Result(horizon, projected, percent(projected, limitCredits), projected > limitCredits,
+                    exhaustedAt);
+        }
         long remainingSeconds = Duration.between(now, horizon).toSeconds();
         long projected = spentInWindow + ceilDiv(spentLast7d, remainingSeconds, PACE_WINDOW.toSeconds());
-        Instant exhaustedAt = null;
-        if (spentInWindow >= limitCredits) {
-            exhaustedAt = now;
-        } else if (spentLast7d > 0) {
+        Instant exhaustsAt = null;
+        if (spentLast7d > 0) {
             long secondsToLimit = ceilDiv(limitCredits - spentInWindow, PACE_WINDOW.toSeconds(), spentLast7d);
             if (secondsToLimit <= remainingSeconds) {
-                exhaustedAt = now.plusSeconds(secondsToLimit);
+                exhaustsAt = now.plusSeconds(secondsToLimit);
             }
         }
-        return new Result(horizon, projected, percent(projected, limitCredits), projected > limitCredits,
-                exhaustedAt);
+        return new Result(horizon, projected, percent(projected, limitCredits), projected > limitCredits, exhaustsAt);
     }
 
     public static Instant horizon(String period, Instant now) {
@@ -74,7 +82,8 @@ public final class BudgetForecast {
     }
 
     /**
-     * @param exhaustedAt when the limit is (or at this pace will be) reached before the horizon; null otherwise
+     * @param exhaustedAt when the limit was reached (a past instant, fixed), or at this pace will be before the horizon;
+     *                    null otherwise
      */
     public record Result(Instant horizon, long projectedCredits, double projectedPercent, boolean willExceed,
             Instant exhaustedAt) {

@@ -1,42 +1,29 @@
 package dev.tally.analytics.projection;
 
-import dev.tally.events.ledger.BalanceAdjustedEvent;
 import dev.tally.events.ledger.BudgetDefinedEvent;
-import dev.tally.events.ledger.BudgetExhaustedEvent;
-import dev.tally.events.ledger.BudgetRemovedEvent;
-import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
-import dev.tally.events.ledger.CreditReservedEvent;
-import dev.tally.events.ledger.CreditsPurchasedEvent;
-import dev.tally.events.ledger.CreditsRefundedEvent;
-import dev.tally.events.ledger.CreditsTransferredEvent;
-import dev.tally.events.ledger.LeaseChargedEvent;
-import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
-import dev.tally.events.ledger.Leg;
-import dev.tally.events.ledger.ReservationExpiredEvent;
-import dev.tally.events.ledger.ReservationReleasedEvent;
-import dev.tally.events.ledger.Scope;
-import dev.tally.events.ledger.TransferRefusedEvent;
-import dev.tally.events.ledger.UsageRecordedEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import static dev.tally.analytics.projection.Columns.of;
+
 /**
- * Projects one ledger event into the tables, in one transaction with the row that marks its event id processed.
- * A re-delivered event (Kafka is at-least-once; the ledger re-sends with the same {@code ce_id}) finds its id and
- * changes nothing.
+ * Projects ledger events into the tables, a whole poll in one transaction with the rows that mark their event ids
+ * processed: one multi-row statement per table instead of a transaction and several round trips per event. A
+ * re-delivered event (Kafka is at-least-once; the ledger re-sends with the same {@code ce_id}) finds its id and
+ * changes nothing, whether it was projected in an earlier poll or earlier in the same one.
  */
 @Component
 public class LedgerProjector {
@@ -49,144 +36,195 @@ public class LedgerProjector {
         this.tx = tx;
     }
 
-    /** @return whether the event was new */
-    public Mono<Boolean> project(String eventId, LedgerEvent event) {
-        Mono<Boolean> work = db.sql("""
-                        insert into processed_event (event_id, org_id, event_type) values (:id, :org, :type)
-                        on conflict (event_id) do nothing""")
-                .bind("id", eventId).bind("org", event.ledgerId())
-                .bind("type", LedgerMessageTypes.nameOf(event))
-                .fetch().rowsUpdated()
-                .flatMap(inserted -> inserted == 0 ? Mono.just(false) : apply(eventId, event).thenReturn(true));
+    /**
+     * @param records events in topic order
+     * @return how many were new
+     */
+    public Mono<Integer> project(List<LedgerEventRecord> records) {
+        List<LedgerEventRecord> distinct = firstOfEachId(records);
+        if (distinct.isEmpty()) {
+            return Mono.just(0);
+        }
+        Mono<Integer> work = markProcessed(distinct).flatMap(fresh -> {
+            List<LedgerEventRecord> news = distinct.stream().filter(r -> fresh.contains(r.eventId())).toList();
+            return write(LedgerRows.of(news)).thenReturn(news.size());
+        });
         return tx.transactional(work);
     }
 
-    private Mono<Void> apply(String id, LedgerEvent event) {
-        if (event instanceof CreditsPurchasedEvent e) {
-            return entry(id, 0, e, e.accountId(), e.credits(), "PURCHASE");
-        } else if (event instanceof BalanceAdjustedEvent e) {
-            return entry(id, 0, e, e.accountId(), e.deltaCredits(), "ADJUSTMENT");
-        } else if (event instanceof CreditsRefundedEvent e) {
-            return entry(id, 0, e, e.accountId(), e.credits(), "REFUND");
-        } else if (event instanceof CreditsTransferredEvent e) {
-            return entry(id, 0, e, e.fromAccountId(), -e.credits(), "TRANSFER")
-                    .then(entry(id, 1, e, e.toAccountId(), e.credits(), "TRANSFER"))
-                    .then(transfer(id, e, e.fromAccountId(), e.toAccountId(), e.credits(), e.actor(), e.reason(),
-                            false));
-        } else if (event instanceof TransferRefusedEvent e) {
-            return transfer(id, e, e.fromAccountId(), e.toAccountId(), e.credits(), null,
-                    e.reason().name() + (e.detail() == null ? "" : ": " + e.detail()), true);
-        } else if (event instanceof BudgetDefinedEvent e) {
-            return budget(e);
-        } else if (event instanceof BudgetRemovedEvent e) {
-            return db.sql("update budget set removed = true where budget_id = :id").bind("id", e.budgetId()).then();
-        } else if (event instanceof CreditReservedEvent e) {
-            return db.sql("""
-                            insert into open_reservation (reservation_id, org_id, credits, reserved_at)
-                            values (:id, :org, :credits, :at) on conflict (reservation_id) do nothing""")
-                    .bind("id", e.reservationId()).bind("org", e.ledgerId()).bind("credits", e.credits())
-                    .bind("at", time(e.occurredAt())).then();
-        } else if (event instanceof UsageRecordedEvent e) {
-            return charge(id, e, e.charges(), e.scopeChain(), e.chargedCredits())
-                    .then(closeReservation(e.reservationId()));
-        } else if (event instanceof LeaseChargedEvent e) {
-            // A lease stays open after a charge: it holds only what is left until it is released or expires.
-            return charge(id, e, e.charges(), e.scopeChain(), e.chargedCredits())
-                    .then(holdOnly(e.reservationId(), e.remainingCredits()));
-        } else if (event instanceof ReservationReleasedEvent e) {
-            return closeReservation(e.reservationId());
-        } else if (event instanceof ReservationExpiredEvent e) {
-            return closeReservation(e.reservationId());
-        } else if (event instanceof BudgetThresholdCrossedEvent e) {
-            return alert(id, e, e.budgetId(), "THRESHOLD", e.scope(), e.period().name(), e.windowStart(),
-                    e.thresholdPercent(), e.spentCredits(), e.limitCredits());
-        } else if (event instanceof BudgetExhaustedEvent e) {
-            return alert(id, e, e.budgetId(), "EXHAUSTED", e.scope(), e.period().name(), e.windowStart(), null,
-                    e.spentCredits(), e.limitCredits());
+    /** A poll may hold an event and its re-send: the first one counts. */
+    private static List<LedgerEventRecord> firstOfEachId(List<LedgerEventRecord> records) {
+        Map<String, LedgerEventRecord> first = new LinkedHashMap<>();
+        records.forEach(r -> first.putIfAbsent(r.eventId(), r));
+        return new ArrayList<>(first.values());
+    }
+
+    /** @return the ids that were not processed before */
+    private Mono<Set<String>> markProcessed(List<LedgerEventRecord> records) {
+        return db.sql("""
+                        insert into processed_event (event_id, org_id, event_type)
+                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:types as text[]))
+                        on conflict (event_id) do nothing
+                        returning event_id""")
+                .bind("ids", of(records, LedgerEventRecord::eventId, String[]::new))
+                .bind("orgs", of(records, r -> r.event().ledgerId(), String[]::new))
+                .bind("types", of(records, r -> LedgerMessageTypes.nameOf(r.event()), String[]::new))
+                .map(row -> row.get(0, String.class)).all().collect(Collectors.toCollection(HashSet::new));
+    }
+
+    private Mono<Void> write(LedgerRows rows) {
+        return entries(rows.entries).then(spends(rows.spends)).then(transfers(rows.transfers))
+                .then(alerts(rows.alerts)).then(budgets(rows.budgets)).then(reservations(rows.reservations));
+    }
+
+    private Mono<Void> entries(List<LedgerRows.Entry> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
         }
-        // Opening ledgers and accounts moves no credits; refused reservations show in the gateway's records.
-        return Mono.empty();
-    }
-
-    /** A charge of usage or of a lease: the same ledger entries and the same spend on every scope of its chain. */
-    private Mono<Void> charge(String id, LedgerEvent e, List<Leg> legs, List<Scope> chain, long charged) {
-        Mono<Void> charges = Flux.range(0, legs.size())
-                .concatMap(i -> entry(id, i, e, legs.get(i).accountId(), -legs.get(i).credits(), "CHARGE"))
-                .then();
-        // A scope may appear twice in a chain (e.g. a project that is also the member's own); count it once.
-        List<Scope> scopes = List.copyOf(new LinkedHashSet<>(chain == null ? List.of() : chain));
-        Mono<Void> spend = charged == 0 ? Mono.empty() : Flux.fromIterable(scopes)
-                .concatMap(scope -> db.sql("""
-                                insert into scope_spend (event_id, org_id, scope_level, scope_id, credits, occurred_at)
-                                values (:id, :org, :level, :scope, :credits, :at)""")
-                        .bind("id", id).bind("org", e.ledgerId()).bind("level", scope.level().name())
-                        .bind("scope", scope.id()).bind("credits", charged)
-                        .bind("at", time(e.occurredAt())).then())
-                .then();
-        return charges.then(spend);
-    }
-
-    private Mono<Void> entry(String id, int leg, LedgerEvent e, String accountId, long delta, String kind) {
         return db.sql("""
                         insert into ledger_entry (event_id, leg, org_id, account_id, delta, kind, occurred_at)
-                        values (:id, :leg, :org, :account, :delta, :kind, :at)""")
-                .bind("id", id).bind("leg", leg).bind("org", e.ledgerId()).bind("account", accountId)
-                .bind("delta", delta).bind("kind", kind).bind("at", time(e.occurredAt())).then();
+                        select * from unnest(cast(:ids as text[]), cast(:legs as int[]), cast(:orgs as text[]),
+                            cast(:accounts as text[]), cast(:deltas as bigint[]), cast(:kinds as text[]),
+                            cast(:ats as timestamptz[]))""")
+                .bind("ids", of(rows, LedgerRows.Entry::eventId, String[]::new))
+                .bind("legs", of(rows, LedgerRows.Entry::leg, Integer[]::new))
+                .bind("orgs", of(rows, LedgerRows.Entry::orgId, String[]::new))
+                .bind("accounts", of(rows, LedgerRows.Entry::accountId, String[]::new))
+                .bind("deltas", of(rows, LedgerRows.Entry::delta, Long[]::new))
+                .bind("kinds", of(rows, LedgerRows.Entry::kind, String[]::new))
+                .bind("ats", of(rows, LedgerRows.Entry::at, OffsetDateTime[]::new))
+                .then();
     }
 
-    private Mono<Void> transfer(String id, LedgerEvent e, String from, String to, long credits, String actor,
-            String reason, boolean refused) {
+    private Mono<Void> spends(List<LedgerRows.Spend> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("""
+                        insert into scope_spend (event_id, org_id, scope_level, scope_id, credits, occurred_at)
+                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:levels as text[]),
+                            cast(:scopes as text[]), cast(:credits as bigint[]), cast(:ats as timestamptz[]))""")
+                .bind("ids", of(rows, LedgerRows.Spend::eventId, String[]::new))
+                .bind("orgs", of(rows, LedgerRows.Spend::orgId, String[]::new))
+                .bind("levels", of(rows, LedgerRows.Spend::scopeLevel, String[]::new))
+                .bind("scopes", of(rows, LedgerRows.Spend::scopeId, String[]::new))
+                .bind("credits", of(rows, LedgerRows.Spend::credits, Long[]::new))
+                .bind("ats", of(rows, LedgerRows.Spend::at, OffsetDateTime[]::new))
+                .then();
+    }
+
+    private Mono<Void> transfers(List<LedgerRows.Transfer> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
         return db.sql("""
                         insert into transfer (event_id, org_id, from_account_id, to_account_id, credits, actor, reason,
                                               refused, occurred_at)
-                        values (:id, :org, :from, :to, :credits, :actor, :reason, :refused, :at)""")
-                .bind("id", id).bind("org", e.ledgerId()).bind("from", from).bind("to", to).bind("credits", credits)
-                .bind("actor", Parameter.fromOrEmpty(actor, String.class))
-                .bind("reason", Parameter.fromOrEmpty(reason, String.class))
-                .bind("refused", refused).bind("at", time(e.occurredAt())).then();
-    }
-
-    private Mono<Void> budget(BudgetDefinedEvent e) {
-        String thresholds = e.thresholdsPercent() == null ? "" : e.thresholdsPercent().stream()
-                .map(String::valueOf).collect(Collectors.joining(","));
-        return db.sql("""
-                        insert into budget (budget_id, org_id, scope_level, scope_id, period, limit_credits,
-                                            thresholds_percent, auto_disable, removed, defined_at)
-                        values (:id, :org, :level, :scope, :period, :limit, :thresholds, :auto, false, :at)
-                        on conflict (budget_id) do update set scope_level = excluded.scope_level,
-                            scope_id = excluded.scope_id, period = excluded.period,
-                            limit_credits = excluded.limit_credits, thresholds_percent = excluded.thresholds_percent,
-                            auto_disable = excluded.auto_disable, removed = false, defined_at = excluded.defined_at""")
-                .bind("id", e.budgetId()).bind("org", e.ledgerId()).bind("level", e.scope().level().name())
-                .bind("scope", e.scope().id()).bind("period", e.period().name()).bind("limit", e.limitCredits())
-                .bind("thresholds", thresholds).bind("auto", e.autoDisable()).bind("at", time(e.occurredAt()))
+                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:froms as text[]),
+                            cast(:tos as text[]), cast(:credits as bigint[]), cast(:actors as text[]),
+                            cast(:reasons as text[]), cast(:refused as boolean[]), cast(:ats as timestamptz[]))""")
+                .bind("ids", of(rows, LedgerRows.Transfer::eventId, String[]::new))
+                .bind("orgs", of(rows, LedgerRows.Transfer::orgId, String[]::new))
+                .bind("froms", of(rows, LedgerRows.Transfer::fromAccountId, String[]::new))
+                .bind("tos", of(rows, LedgerRows.Transfer::toAccountId, String[]::new))
+                .bind("credits", of(rows, LedgerRows.Transfer::credits, Long[]::new))
+                .bind("actors", of(rows, LedgerRows.Transfer::actor, String[]::new))
+                .bind("reasons", of(rows, LedgerRows.Transfer::reason, String[]::new))
+                .bind("refused", of(rows, LedgerRows.Transfer::refused, Boolean[]::new))
+                .bind("ats", of(rows, LedgerRows.Transfer::at, OffsetDateTime[]::new))
                 .then();
     }
 
-    private Mono<Void> alert(String id, LedgerEvent e, String budgetId, String kind, Scope scope, String period,
-            LocalDate windowStart, Integer threshold, long spent, long limit) {
+    private Mono<Void> alerts(List<LedgerRows.Alert> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
         return db.sql("""
                         insert into budget_alert (event_id, org_id, budget_id, kind, scope_level, scope_id, period,
                                                   window_start, threshold_percent, spent_credits, limit_credits,
                                                   occurred_at)
-                        values (:id, :org, :budget, :kind, :level, :scope, :period, :window, :threshold, :spent,
-                                :limit, :at)""")
-                .bind("id", id).bind("org", e.ledgerId()).bind("budget", budgetId).bind("kind", kind)
-                .bind("level", scope.level().name()).bind("scope", scope.id()).bind("period", period)
-                .bind("window", windowStart).bind("threshold", Parameter.fromOrEmpty(threshold, Integer.class))
-                .bind("spent", spent).bind("limit", limit).bind("at", time(e.occurredAt())).then();
+                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:budgets as text[]),
+                            cast(:kinds as text[]), cast(:levels as text[]), cast(:scopes as text[]),
+                            cast(:periods as text[]), cast(:windows as date[]), cast(:thresholds as int[]),
+                            cast(:spent as bigint[]), cast(:limits as bigint[]), cast(:ats as timestamptz[]))""")
+                .bind("ids", of(rows, LedgerRows.Alert::eventId, String[]::new))
+                .bind("orgs", of(rows, LedgerRows.Alert::orgId, String[]::new))
+                .bind("budgets", of(rows, LedgerRows.Alert::budgetId, String[]::new))
+                .bind("kinds", of(rows, LedgerRows.Alert::kind, String[]::new))
+                .bind("levels", of(rows, LedgerRows.Alert::scopeLevel, String[]::new))
+                .bind("scopes", of(rows, LedgerRows.Alert::scopeId, String[]::new))
+                .bind("periods", of(rows, LedgerRows.Alert::period, String[]::new))
+                .bind("windows", of(rows, LedgerRows.Alert::windowStart, LocalDate[]::new))
+                .bind("thresholds", of(rows, LedgerRows.Alert::thresholdPercent, Integer[]::new))
+                .bind("spent", of(rows, LedgerRows.Alert::spent, Long[]::new))
+                .bind("limits", of(rows, LedgerRows.Alert::limit, Long[]::new))
+                .bind("ats", of(rows, LedgerRows.Alert::at, OffsetDateTime[]::new))
+                .then();
     }
 
-    private Mono<Void> holdOnly(String reservationId, long credits) {
-        return db.sql("update open_reservation set credits = :credits where reservation_id = :id")
-                .bind("credits", credits).bind("id", reservationId).then();
+    private Mono<Void> budgets(BudgetChanges changes) {
+        List<BudgetChanges.Change> definitions = changes.definitions();
+        List<String> removals = changes.removals();
+        Mono<Void> define = definitions.isEmpty() ? Mono.empty() : db.sql("""
+                        insert into budget (budget_id, org_id, scope_level, scope_id, period, limit_credits,
+                                            thresholds_percent, auto_disable, removed, defined_at)
+                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:levels as text[]),
+                            cast(:scopes as text[]), cast(:periods as text[]), cast(:limits as bigint[]),
+                            cast(:thresholds as text[]), cast(:autos as boolean[]), cast(:removed as boolean[]),
+                            cast(:ats as timestamptz[]))
+                        on conflict (budget_id) do update set scope_level = excluded.scope_level,
+                            scope_id = excluded.scope_id, period = excluded.period,
+                            limit_credits = excluded.limit_credits, thresholds_percent = excluded.thresholds_percent,
+                            auto_disable = excluded.auto_disable, removed = excluded.removed,
+                            defined_at = excluded.defined_at""")
+                .bind("ids", of(definitions, c -> c.definition().budgetId(), String[]::new))
+                .bind("orgs", of(definitions, c -> c.definition().ledgerId(), String[]::new))
+                .bind("levels", of(definitions, c -> c.definition().scope().level().name(), String[]::new))
+                .bind("scopes", of(definitions, c -> c.definition().scope().id(), String[]::new))
+                .bind("periods", of(definitions, c -> c.definition().period().name(), String[]::new))
+                .bind("limits", of(definitions, c -> c.definition().limitCredits(), Long[]::new))
+                .bind("thresholds", of(definitions, c -> thresholds(c.definition()), String[]::new))
+                .bind("autos", of(definitions, c -> c.definition().autoDisable(), Boolean[]::new))
+                .bind("removed", of(definitions, BudgetChanges.Change::removed, Boolean[]::new))
+                .bind("ats", of(definitions, c -> LedgerRows.time(c.definition().occurredAt()),
+                        OffsetDateTime[]::new))
+                .then();
+        Mono<Void> remove = removals.isEmpty() ? Mono.empty()
+                : db.sql("update budget set removed = true where budget_id = any(cast(:ids as text[]))")
+                        .bind("ids", removals.toArray(String[]::new)).then();
+        return define.then(remove);
     }
 
-    private Mono<Void> closeReservation(String reservationId) {
-        return db.sql("delete from open_reservation where reservation_id = :id").bind("id", reservationId).then();
+    /** Closes, then lease charges of rows open before the poll, then opens: see {@link ReservationChanges}. */
+    private Mono<Void> reservations(ReservationChanges changes) {
+        List<String> closes = changes.closes();
+        List<ReservationChanges.Opening> updates = changes.updates();
+        List<ReservationChanges.Opening> openings = changes.openings();
+        Mono<Void> close = closes.isEmpty() ? Mono.empty()
+                : db.sql("delete from open_reservation where reservation_id = any(cast(:ids as text[]))")
+                        .bind("ids", closes.toArray(String[]::new)).then();
+        Mono<Void> update = updates.isEmpty() ? Mono.empty() : db.sql("""
+                        update open_reservation r set credits = u.credits
+                        from unnest(cast(:ids as text[]), cast(:credits as bigint[])) as u(id, credits)
+                        where r.reservation_id = u.id""")
+                .bind("ids", of(updates, ReservationChanges.Opening::reservationId, String[]::new))
+                .bind("credits", of(updates, ReservationChanges.Opening::credits, Long[]::new))
+                .then();
+        Mono<Void> open = openings.isEmpty() ? Mono.empty() : db.sql("""
+                        insert into open_reservation (reservation_id, org_id, credits, reserved_at)
+                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:credits as bigint[]),
+                            cast(:ats as timestamptz[]))
+                        on conflict (reservation_id) do nothing""")
+                .bind("ids", of(openings, ReservationChanges.Opening::reservationId, String[]::new))
+                .bind("orgs", of(openings, ReservationChanges.Opening::orgId, String[]::new))
+                .bind("credits", of(openings, ReservationChanges.Opening::credits, Long[]::new))
+                .bind("ats", of(openings, ReservationChanges.Opening::reservedAt, OffsetDateTime[]::new))
+                .then();
+        return close.then(update).then(open);
     }
 
-    static OffsetDateTime time(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+    private static String thresholds(BudgetDefinedEvent e) {
+        return e.thresholdsPercent() == null ? "" : e.thresholdsPercent().stream().map(String::valueOf)
+                .collect(Collectors.joining(","));
     }
 }

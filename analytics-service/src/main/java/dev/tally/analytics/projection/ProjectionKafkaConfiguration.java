@@ -2,10 +2,14 @@ package dev.tally.analytics.projection;
 
 import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
@@ -13,12 +17,39 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
+import java.util.Properties;
+
 @Configuration(proxyBeanMethods = false)
 public class ProjectionKafkaConfiguration {
 
+    public static final String BATCH_FACTORY = "projectionBatchListenerContainerFactory";
+    /**
+     * At most this many records per poll, projected in one transaction: large enough that a backlog drains in few
+     * transactions, small enough that a poll's statements stay a few hundred kilobytes and well inside the write
+     * timeout and max.poll.interval.ms.
+     */
+    public static final int MAX_POLL_RECORDS = 500;
+
+    /** Spring Boot's listener settings (auto-startup, error handler, ...) with batch listening. */
+    @Bean(BATCH_FACTORY)
+    ConcurrentKafkaListenerContainerFactory<Object, Object> projectionBatchListenerContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers,
+            CommonErrorHandler projectionErrorHandler) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, consumers);
+        factory.setBatchListener(true);
+        factory.setCommonErrorHandler(projectionErrorHandler);
+        Properties consumer = new Properties();
+        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(MAX_POLL_RECORDS));
+        factory.getContainerProperties().setKafkaConsumerProperties(consumer);
+        return factory;
+    }
+
     /**
      * A record that cannot be read goes to {@code <topic>.DLT} at once; a database failure is retried briefly first.
-     * Either way the projection carries on with the next record and nothing is dropped silently.
+     * Either way the projection carries on with the next record and nothing is dropped silently. The batch listeners
+     * name the failing record with a BatchListenerFailedException ({@link PollProjection}), so this handles one
+     * record of a poll exactly as it handled a record on its own.
      */
     @Bean
     CommonErrorHandler projectionErrorHandler(KafkaTemplate<String, byte[]> kafka) {

@@ -15,15 +15,17 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.AbstractConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The two projection consumers. Offsets are committed after each batch is in PostgreSQL, so a crash re-delivers
- * rather than skips; the projectors' idempotency makes the re-delivery harmless. A record that cannot be read goes to
- * {@code <topic>.DLT} (see {@link ProjectionKafkaConfiguration}).
+ * The two projection consumers. Each poll (up to {@link ProjectionKafkaConfiguration#MAX_POLL_RECORDS} records) is
+ * projected in one database transaction; offsets are committed after it is in PostgreSQL, so a crash re-delivers
+ * rather than skips, and the projectors' idempotency makes the re-delivery harmless. A record that cannot be read
+ * goes to {@code <topic>.DLT} and the rest of its poll is projected (see {@link PollProjection} and
+ * {@link ProjectionKafkaConfiguration}).
  */
 @Component
 public class ProjectionListeners extends AbstractConsumerSeekAware {
@@ -32,36 +34,45 @@ public class ProjectionListeners extends AbstractConsumerSeekAware {
     public static final String REQUESTS = "analytics-request-projection";
     /** Without it a listener's id would be its group, and the lag would be measured on the wrong group. */
     private static final String GROUP = "${tally.analytics.consumer-group}";
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final LedgerProjector ledger;
-    private final RequestProjector requests;
+    private final PollProjection<LedgerEventRecord> ledger;
+    private final PollProjection<GatewayRequestRecord> requests;
     /** Topics to read again from offset zero at their next assignment: set by a rebuild. */
     private final Set<String> rewind = ConcurrentHashMap.newKeySet();
 
     public ProjectionListeners(LedgerProjector ledger, RequestProjector requests) {
-        this.ledger = ledger;
-        this.requests = requests;
+        this.ledger = new PollProjection<>("tally.ledger.events", ProjectionListeners::ledgerEvent, ledger::project);
+        this.requests = new PollProjection<>("tally.gateway.requests", ProjectionListeners::gatewayRequest,
+                requests::project);
     }
 
-    @KafkaListener(id = LEDGER, groupId = GROUP, topics = "tally.ledger.events")
-    void onLedgerEvent(ConsumerRecord<String, byte[]> record) {
+    @KafkaListener(id = LEDGER, groupId = GROUP, topics = "tally.ledger.events", batch = "true",
+            containerFactory = ProjectionKafkaConfiguration.BATCH_FACTORY)
+    void onLedgerEvents(List<ConsumerRecord<String, byte[]>> records) {
+        ledger.project(records);
+    }
+
+    @KafkaListener(id = REQUESTS, groupId = GROUP, topics = "tally.gateway.requests", batch = "true",
+            containerFactory = ProjectionKafkaConfiguration.BATCH_FACTORY)
+    void onGatewayRequests(List<ConsumerRecord<String, byte[]>> records) {
+        requests.project(records);
+    }
+
+    static LedgerEventRecord ledgerEvent(ConsumerRecord<String, byte[]> record) {
         Envelope envelope = Envelope.fromHeaders(name -> header(record, name));
         MessageType<?> type = LedgerMessageTypes.ofCeType(envelope.type());
         if (!LedgerEvent.class.isAssignableFrom(type.javaType()) || record.value() == null) {
             throw new InvalidEnvelopeException(envelope.type() + " is not a ledger event");
         }
-        LedgerEvent event = (LedgerEvent) TallyJson.read(record.value(), type.javaType());
-        ledger.project(envelope.id(), event).block(WRITE_TIMEOUT);
+        return new LedgerEventRecord(envelope.id(), (LedgerEvent) TallyJson.read(record.value(), type.javaType()));
     }
 
-    @KafkaListener(id = REQUESTS, groupId = GROUP, topics = "tally.gateway.requests")
-    void onGatewayRequest(ConsumerRecord<String, byte[]> record) {
+    static GatewayRequestRecord gatewayRequest(ConsumerRecord<String, byte[]> record) {
         Envelope envelope = Envelope.fromHeaders(name -> header(record, name));
         if (!GatewayMessageTypes.REQUEST.ceType().equals(envelope.type()) || record.value() == null) {
             throw new InvalidEnvelopeException(envelope.type() + " is not a gateway request record");
         }
-        requests.project(TallyJson.read(record.value(), GatewayRequestRecord.class)).block(WRITE_TIMEOUT);
+        return TallyJson.read(record.value(), GatewayRequestRecord.class);
     }
 
     void rewindOnNextAssignment(Set<String> topics) {

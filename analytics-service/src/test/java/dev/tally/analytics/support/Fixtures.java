@@ -11,6 +11,7 @@ import dev.tally.events.governance.MemberStatus;
 import dev.tally.events.governance.OrgState;
 import dev.tally.events.governance.ProjectState;
 import dev.tally.events.ledger.BudgetDefinedEvent;
+import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
@@ -95,6 +96,12 @@ public final class Fixtures {
         return new BudgetThresholdCrossedEvent(org, UUID.randomUUID().toString(), Instant.now(), budgetId, scope,
                 BudgetPeriod.MONTHLY, Instant.now().atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1), percent,
                 spent, limit);
+    }
+
+    /** The ledger's announcement that a TOTAL budget reached its limit at {@code at}. */
+    public BudgetExhaustedEvent exhaustedTotal(String budgetId, Scope scope, long spent, long limit, Instant at) {
+        return new BudgetExhaustedEvent(org, UUID.randomUUID().toString(), at, budgetId, scope, BudgetPeriod.TOTAL,
+                java.time.LocalDate.EPOCH, spent, limit, false);
     }
 
     public GatewayRequestRecord request(String member, MemberKind kind, String project, String model,
