@@ -48,6 +48,15 @@ final class CpuMeter {
             return requests == 0 ? Double.NaN : machineBusyNanos / 1e6 / requests;
         }
 
+        /**
+         * What the machine spent on processes none of the named ones: the kernel's own threads, and anything else
+         * running on the machine at the time (a shared machine's other work disturbs every number; this says how much).
+         */
+        double otherMillisPerRequest(long requests) {
+            long named = nanos.values().stream().mapToLong(Long::longValue).sum();
+            return requests == 0 ? Double.NaN : Math.max(0, machineBusyNanos - named) / 1e6 / requests;
+        }
+
         double machineBusyPercent() {
             return machineNanos == 0 ? Double.NaN : 100.0 * machineBusyNanos / machineNanos;
         }

@@ -16,6 +16,10 @@ import java.util.Map;
  * <ul>
  *   <li>charged credits (the purchase minus the accounts' balances) = answers the fake upstream gave the gateway ×
  *       the credits one answer's usage costs at the org's rate (governance's price table);</li>
+ *   <li>and, because the gateway by design charges nothing for a request whose client left before the answer (wrk
+ *       abandons the requests in flight when a run ends, some of them already answered upstream): every 200 the
+ *       clients received was charged, nothing beyond what was billed, and the uncharged answers are no more than the
+ *       requests wrk can have abandoned (its connections, once per run);</li>
  *   <li>the budget windows (every agent has one) add up to the same charge;</li>
  *   <li>no reservation is open and nothing is reserved;</li>
  *   <li>{@code verify}: the replayed events agree with the projection, which has applied all of them.</li>
@@ -24,7 +28,8 @@ import java.util.Map;
  */
 final class Exactness {
 
-    static final String LEDGER_INTAKE_GROUP = "ledger-service";
+    /** ledger-service's command intake (LedgerCommandListener). */
+    static final String LEDGER_INTAKE_GROUP = "ledger-commands";
     private static final Duration QUIET_WITHIN = Duration.ofSeconds(120);
 
     private final LedgerReads ledger;
@@ -61,8 +66,13 @@ final class Exactness {
         return checks.stream().allMatch(Check::passed);
     }
 
-    /** Waits until quiet, then checks; {@code after} names the moment ("scenario A", …) in the printed lines. */
-    void check(String after) throws InterruptedException {
+    /**
+     * Waits until quiet, then checks; {@code after} names the moment ("scenario A", …) in the printed lines.
+     *
+     * @param delivered       200s the clients received from the gateway so far (wrk's 2xx and single requests)
+     * @param abandonedAtMost requests the clients can have left in flight so far (wrk's connections, once per run)
+     */
+    void check(String after, long delivered, long abandonedAtMost) throws InterruptedException {
         long begin = System.nanoTime();
         Quiet quiet = awaitQuiet();
         System.out.printf("  %s: %s after %.1f s%n", after, quiet.reached() ? "quiet" : "NOT quiet",
@@ -74,6 +84,13 @@ final class Exactness {
         record(after, "charged = billed", charged == billed, String.format(
                 "ledger charged %,d credits; the fake upstream billed %,d answers × %d credits = %,d", charged, answers,
                 creditsPerAnswer, billed));
+        long uncharged = answers - charged / creditsPerAnswer;
+        boolean bounded = charged % creditsPerAnswer == 0 && charged >= delivered * creditsPerAnswer
+                && charged <= billed && uncharged <= abandonedAtMost;
+        record(after, "delivered ≤ charged ≤ billed", bounded, String.format(
+                "%,d answers delivered (wrk's 2xx) ≤ %,d charged ≤ %,d billed; %,d billed but not charged, of at most "
+                        + "%,d requests abandoned by wrk at the end of its runs", delivered, charged / creditsPerAnswer,
+                answers, uncharged, abandonedAtMost));
         record(after, "budgets = charged", projection.budgetsCharged() == charged, String.format(
                 "the agents' DAILY budget windows hold %,d charged credits", projection.budgetsCharged()));
         record(after, "no open reservation", projection.openReservations() == 0 && projection.reserved() == 0,

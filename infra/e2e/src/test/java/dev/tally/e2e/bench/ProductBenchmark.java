@@ -88,7 +88,9 @@ public final class ProductBenchmark {
                     .freePorts()
                     .serviceJvmOptions(options.jvmOptions())
                     // The embedded server's default is synchronous_commit=off: a commit would not wait for the disk.
+                    // and it starts the server with -F (fsync off); -c fsync=on comes after it and wins.
                     .postgresSetting("synchronous_commit", "on")
+                    .postgresSetting("fsync", "on")
                     .serviceArguments(LocalStack.GATEWAY,
                             "--tally.gateway.providers.openai.base-url=" + upstream.baseUrl(),
                             "--tally.gateway.providers.openai.api-key=" + TALLY_UPSTREAM_KEY)
@@ -130,8 +132,10 @@ public final class ProductBenchmark {
         LedgerReads ledger = new LedgerReads(stack.ledgerUrl(), stack.governanceUrl());
         long creditsPerAnswer = ledger.creditsPerAnswer("openai", ChatRequest.MODEL, ChatRequest.USAGE.promptTokens(),
                 ChatRequest.USAGE.completionTokens(), org.creditsPerUsd());
+        TallyTraffic traffic = new TallyTraffic(options.connections());
         System.out.printf("product-bench: first answer: %s%n", abbreviate(GatewayCalls.awaitAnswer(completions,
                 Map.of("Authorization", "Bearer " + org.singleKey()))));
+        traffic.addSingleAnswer();
         Exactness exactness = new Exactness(ledger, lag, upstream, TALLY_UPSTREAM_KEY, org, creditsPerAnswer);
 
         Path scripts = out.resolve("wrk");
@@ -145,13 +149,13 @@ public final class ProductBenchmark {
         Duration seconds = Duration.ofSeconds(options.seconds());
         if (options.warmup() > 0) {
             say("warm-up: one key, %d s, not measured", options.warmup());
-            report("warm-up", load.warm(completions, oneKey, Duration.ofSeconds(options.warmup())));
+            report("warm-up", traffic.add(load.warm(completions, oneKey, Duration.ofSeconds(options.warmup()))));
         }
         say("scenario A: one key, %d s", options.seconds());
-        MeasuredLoad.Result a = load.measure("A: 1 key", completions, oneKey, seconds, true);
+        MeasuredLoad.Result a = traffic.add(load.measure("A: 1 key", completions, oneKey, seconds, true));
         report(a);
         results.add(a);
-        exactness.check("after A");
+        exactness.check("after A", traffic.delivered(), traffic.abandonedAtMost());
 
         if (portkey != null) {
             String portkeyUrl = portkey.baseUrl() + "/v1/chat/completions";
@@ -173,14 +177,15 @@ public final class ProductBenchmark {
 
         if (options.manyKeysWarmup() > 0) {
             say("warm-up: %,d keys, %d s, not measured", org.manyKeys().size(), options.manyKeysWarmup());
-            report("warm-up", load.warm(completions, manyKeys, Duration.ofSeconds(options.manyKeysWarmup())));
+            report("warm-up", traffic.add(load.warm(completions, manyKeys,
+                    Duration.ofSeconds(options.manyKeysWarmup()))));
         }
         say("scenario B: %,d keys, %d s", org.manyKeys().size(), options.seconds());
-        MeasuredLoad.Result b = load.measure(String.format("B: %,d keys", org.manyKeys().size()), completions,
-                manyKeys, seconds, true);
+        MeasuredLoad.Result b = traffic.add(load.measure(String.format("B: %,d keys", org.manyKeys().size()),
+                completions, manyKeys, seconds, true));
         report(b);
         results.add(b);
-        exactness.check("after B");
+        exactness.check("after B", traffic.delivered(), traffic.abandonedAtMost());
 
         double restartSeconds = Double.NaN;
         List<MeasuredLoad.Result> windows = new ArrayList<>();
@@ -193,15 +198,16 @@ public final class ProductBenchmark {
             restartSeconds = (System.nanoTime() - restart) / 1e9;
             say("gateway restarted and ready in %.1f s", restartSeconds);
             for (int start = 0; start < options.coldSeconds(); start += options.coldWindow()) {
-                MeasuredLoad.Result window = load.window(String.format("cold %d–%d s", start,
-                        start + options.coldWindow()), completions, oneKey, Duration.ofSeconds(options.coldWindow()));
+                MeasuredLoad.Result window = traffic.add(load.window(String.format("cold %d–%d s", start,
+                        start + options.coldWindow()), completions, oneKey, Duration.ofSeconds(options.coldWindow())));
                 report(window);
                 windows.add(window);
             }
             // Stopped at once, leases still open: they must be released by the shutdown, not by idling.
             say("stopping the gateway right after the load (SIGTERM): its leases are released at shutdown");
             stack.stopService(LocalStack.GATEWAY);
-            exactness.check("after the cold run and a gateway shutdown");
+            exactness.check("after the cold run and a gateway shutdown", traffic.delivered(),
+                    traffic.abandonedAtMost());
         }
 
         String markdown = report(results, idle, restartSeconds, windows, a, exactness, durability, creditsPerAnswer);
@@ -269,7 +275,8 @@ public final class ProductBenchmark {
     private static String postgresDurability(LocalStack stack) throws SQLException {
         try (Connection connection = DriverManager.getConnection(stack.jdbcUrl("tally_ledger"), stack.databaseUser(),
                 stack.databasePassword()); Statement statement = connection.createStatement()) {
-            return "synchronous_commit=" + show(statement, "synchronous_commit") + ", fsync=" + show(statement, "fsync");
+            return "synchronous_commit=" + show(statement, "synchronous_commit") + ", fsync=" + show(statement, "fsync")
+                    + ", full_page_writes=" + show(statement, "full_page_writes");
         }
     }
 
@@ -303,8 +310,8 @@ public final class ProductBenchmark {
         StringBuilder cpu = new StringBuilder("  CPU ms/request:");
         result.cpu().nanos().forEach((name, nanos) -> cpu.append(String.format(" %s %.3f,", name,
                 result.cpu().millisPerRequest(name, requests))));
-        cpu.append(String.format(" machine %.3f (%.0f %% busy, steal %.0f %%)",
-                result.cpu().machineMillisPerRequest(requests), result.cpu().machineBusyPercent(),
+        cpu.append(String.format(" other processes %.3f, machine %.3f (%.0f %% busy, steal %.0f %%)",
+                result.cpu().otherMillisPerRequest(requests), result.cpu().machineMillisPerRequest(requests), result.cpu().machineBusyPercent(),
                 result.cpu().stealPercent()));
         System.out.println(cpu);
         if (!result.maxLagDuring().isEmpty()) {

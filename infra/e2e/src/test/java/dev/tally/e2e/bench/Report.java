@@ -39,8 +39,8 @@ final class Report {
 
     Report cpu(List<MeasuredLoad.Result> results) {
         md.append("| scenario | ").append(String.join(" | ", PROCESSES))
-                .append(" | machine | machine busy | of which steal |\n");
-        md.append("|---|").append("---|".repeat(PROCESSES.size() + 3)).append('\n');
+                .append(" | other processes | machine | machine busy | of which steal |\n");
+        md.append("|---|").append("---|".repeat(PROCESSES.size() + 4)).append('\n');
         for (MeasuredLoad.Result r : results) {
             long requests = r.wrk().requests();
             md.append("| ").append(r.scenario()).append(" | ");
@@ -48,7 +48,8 @@ final class Report {
                 double ms = r.cpu().millisPerRequest(process, requests);
                 md.append(Double.isNaN(ms) ? "–" : String.format("%.3f", ms)).append(" | ");
             }
-            md.append(String.format("%.3f | %.0f %% | %.0f %% |%n", r.cpu().machineMillisPerRequest(requests),
+            md.append(String.format("%.3f | %.3f | %.0f %% | %.0f %% |%n", r.cpu().otherMillisPerRequest(requests),
+                    r.cpu().machineMillisPerRequest(requests),
                     r.cpu().machineBusyPercent(), r.cpu().stealPercent()));
         }
         md.append('\n');
@@ -63,8 +64,10 @@ final class Report {
                 parts.add(String.format("%s %.1f %%", process, percent));
             }
         }
-        return paragraph(String.format("Idle, no load, %.0f s (share of one core): %s; machine %.0f %% busy.",
-                idle.wallNanos() / 1e9, String.join(", ", parts), idle.machineBusyPercent()));
+        long named = idle.nanos().values().stream().mapToLong(Long::longValue).sum();
+        return paragraph(String.format("Idle, no load, %.0f s (share of one core): %s; other processes %.1f %%; "
+                + "machine %.0f %% busy (of both cores).", idle.wallNanos() / 1e9, String.join(", ", parts),
+                100.0 * Math.max(0, idle.machineBusyNanos() - named) / idle.wallNanos(), idle.machineBusyPercent()));
     }
 
     Report lag(List<MeasuredLoad.Result> results) {
