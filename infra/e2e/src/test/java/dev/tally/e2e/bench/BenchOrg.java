@@ -28,7 +28,7 @@ record BenchOrg(String id, long creditsPerUsd, long purchased, Governance owner,
     /** Each agent's DAILY budget: never reached, and a twentieth of it (a lease's cap) is thousands of requests. */
     static final long DAILY_BUDGET = 100_000_000L;
     /** Governance calls in flight while the thousand agents are made. */
-    private static final int PARALLEL_CALLS = 4;
+    private static final int PARALLEL_CALLS = 16;
 
     static BenchOrg create(Governance platform, int manyAgents) throws Exception {
         JsonNode org = platform.post("/orgs", Map.of("name", "Product benchmark " + System.currentTimeMillis(),
