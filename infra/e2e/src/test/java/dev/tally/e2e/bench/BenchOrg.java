@@ -3,6 +3,12 @@ package dev.tally.e2e.bench;
 import dev.tally.e2e.support.Governance;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +38,9 @@ record BenchOrg(String id, long creditsPerUsd, long purchased, Governance owner,
     /** Governance calls in flight while the thousand agents are made: a budget waits for the ledger's answer. */
     private static final int PARALLEL_CALLS = 8;
 
-    static BenchOrg create(Governance platform, int manyAgents) throws InterruptedException, ExecutionException {
+    static BenchOrg create(String governanceUrl, String adminKey, int manyAgents)
+            throws InterruptedException, ExecutionException, IOException {
+        Governance platform = new Governance(governanceUrl, adminKey);
         JsonNode org = platform.post("/orgs", Map.of("name", "Product benchmark " + System.currentTimeMillis(),
                 "credits_per_usd", CREDITS_PER_USD));
         String orgId = org.path("id").asString();
@@ -66,9 +74,21 @@ record BenchOrg(String id, long creditsPerUsd, long purchased, Governance owner,
         // which also removes a row whose transaction took a lower seq but committed after the relay read the outbox,
         // unsent (seen as "The key's owner no longer exists." on the gateway, for good). Republishing every record
         // afterwards, the documented repair, makes the gateway's state complete again.
-        JsonNode republished = platform.post("/admin/republish", Map.of());
-        System.out.printf("  republished %s state records%n", republished.path("republished").asString());
+        System.out.printf("  republished %s state records%n", republish(governanceUrl, adminKey));
         return new BenchOrg(orgId, CREDITS_PER_USD, PURCHASE, owner, singleKey, List.copyOf(manyKeys));
+    }
+
+    /** Every state record staged again: thousands of them, longer than the admin client's 30 s timeout allows. */
+    private static String republish(String governanceUrl, String adminKey) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(governanceUrl + "/admin/republish"))
+                .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + adminKey)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("POST /admin/republish answered " + answer.statusCode() + ": "
+                    + answer.body());
+        }
+        return answer.body();
     }
 
     /** Sent again with the same idempotency key until the ledger has applied it (a slow ledger answers 202 first). */

@@ -1,6 +1,5 @@
 package dev.tally.e2e.bench;
 
-import dev.tally.e2e.support.Governance;
 import dev.tally.gateway.bench.FakeOpenAi;
 import dev.tally.gateway.bench.Portkey;
 import dev.tally.localstack.LocalStack;
@@ -121,7 +120,7 @@ public final class ProductBenchmark {
         String completions = gateway + "/v1/chat/completions";
 
         long started = System.nanoTime();
-        BenchOrg org = BenchOrg.create(new Governance(stack.governanceUrl(), stack.adminKey()), options.agents());
+        BenchOrg org = BenchOrg.create(stack.governanceUrl(), stack.adminKey(), options.agents());
         List<String> allKeys = new ArrayList<>(org.manyKeys());
         allKeys.add(0, org.singleKey());
         GatewayCalls.awaitKeysAccepted(gateway, allKeys, Duration.ofSeconds(180));
