@@ -49,6 +49,25 @@ final class GatewayCalls {
         }
     }
 
+    /** The keys the gateway still refuses on {@code GET /v1/models} once {@code within} has passed. */
+    static List<String> refusedKeys(String gatewayUrl, List<String> keys, Duration within)
+            throws InterruptedException {
+        try {
+            awaitKeysAccepted(gatewayUrl, keys, within);
+            return List.of();
+        } catch (IllegalStateException timedOut) {
+            List<String> refused = new java.util.ArrayList<>();
+            for (String key : keys) {
+                try {
+                    awaitKeysAccepted(gatewayUrl, List.of(key), Duration.ZERO);
+                } catch (IllegalStateException no) {
+                    refused.add(key);
+                }
+            }
+            return refused;
+        }
+    }
+
     /** Sends the benchmark's request until it is answered 200; returns the answer's body. */
     static String awaitAnswer(String url, Map<String, String> headers) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
