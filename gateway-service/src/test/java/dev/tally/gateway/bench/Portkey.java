@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
  * Portkey's open-source gateway (npm {@code @portkey-ai/gateway}), installed with npm into a folder of its own and
  * run with node as its own process: {@code node build/start-server.js --port=<port> --headless}. Requests name the
  * upstream in headers ({@code x-portkey-provider: openai}, {@code x-portkey-custom-host}); Portkey accepts
- * localhost and 127.0.0.1 as custom hosts unless TRUSTED_CUSTOM_HOSTS says otherwise.
+ * localhost and 127.0.0.1 as custom hosts unless TRUSTED_CUSTOM_HOSTS says otherwise. Public for the whole-product
+ * benchmark in infra/e2e, which runs it side by side the same way.
  */
-final class Portkey implements AutoCloseable {
+public final class Portkey implements AutoCloseable {
 
-    static final String PACKAGE = "@portkey-ai/gateway@1.15.2";
+    public static final String PACKAGE = "@portkey-ai/gateway@1.15.2";
 
     private final Process process;
     private final int port;
@@ -31,7 +32,7 @@ final class Portkey implements AutoCloseable {
     }
 
     /** Installs the package into {@code folder} unless it is there already, starts it and waits until it answers. */
-    static Portkey start(Path folder, int port, Path log) throws IOException, InterruptedException {
+    public static Portkey start(Path folder, int port, Path log) throws IOException, InterruptedException {
         Path server = folder.resolve("node_modules/@portkey-ai/gateway/build/start-server.js");
         if (!Files.isRegularFile(server)) {
             Files.createDirectories(folder);
@@ -79,11 +80,11 @@ final class Portkey implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

@@ -158,7 +158,7 @@ public final class LocalStack implements AutoCloseable {
             long begin = System.nanoTime();
             Postgres started = options.externalPostgres() == null
                     ? Postgres.startEmbedded(options.dataDirectory().resolve("postgres"), options.postgresPort(),
-                            logs.resolve("postgres.log"))
+                            logs.resolve("postgres.log"), options.postgresSettings())
                     : Postgres.external(options.externalPostgres(), options.dbUser(), options.dbPassword());
             progress.ok(started.isEmbedded() ? "PostgreSQL" : "PostgreSQL (external)", started.address(),
                     since(begin));

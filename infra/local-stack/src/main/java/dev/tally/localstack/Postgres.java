@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -37,18 +38,21 @@ final class Postgres {
         this.embedded = embedded;
     }
 
-    static Postgres startEmbedded(Path dataDirectory, int port, Path logFile) {
+    static Postgres startEmbedded(Path dataDirectory, int port, Path logFile, Map<String, String> settings) {
         try {
             Files.createDirectories(dataDirectory);
             Files.createDirectories(logFile.getParent());
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            // Applied after the builder's defaults, so they win (e.g. synchronous_commit=on for a benchmark).
+            settings.forEach(builder::setServerConfig);
+            EmbeddedPostgres server = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     // Stopped by the launcher after the services and Kafka; a hook of its own would race that.
                     .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("max_connections", settings.getOrDefault("max_connections", "300"))
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();

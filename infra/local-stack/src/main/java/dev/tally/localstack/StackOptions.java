@@ -23,11 +23,14 @@ import java.util.Objects;
  * @param createDemo          create (or reuse) the demo organisation once the services are healthy
  * @param serviceJvmOptions   JVM options of every service process
  * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
+ * @param postgresSettings    server settings of the embedded PostgreSQL on top of the embedded defaults (which turn
+ *                            {@code synchronous_commit} off), e.g. {@code synchronous_commit=on} for durable commits
  */
 public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> gatewayPorts, int ledgerPort,
         int governancePort, int analyticsPort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
-        List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments) {
+        List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments,
+        Map<String, String> postgresSettings) {
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
     public static final int GATEWAY_PORT = 8080;
@@ -56,6 +59,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         Map<String, List<String>> arguments = new LinkedHashMap<>();
         serviceArguments.forEach((service, args) -> arguments.put(service, List.copyOf(args)));
         serviceArguments = Map.copyOf(arguments);
+        postgresSettings = Map.copyOf(postgresSettings);
     }
 
     /** The documented defaults: data in {@code <projectRoot>/.tally}, gateway on 8080, and so on. */
@@ -82,6 +86,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.createDemo = createDemo;
         builder.serviceJvmOptions = new ArrayList<>(serviceJvmOptions);
         builder.serviceArguments = new LinkedHashMap<>(serviceArguments);
+        builder.postgresSettings = new LinkedHashMap<>(postgresSettings);
         return builder;
     }
 
@@ -118,6 +123,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private boolean createDemo = true;
         private List<String> serviceJvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         private Map<String, List<String>> serviceArguments = new LinkedHashMap<>();
+        private Map<String, String> postgresSettings = new LinkedHashMap<>();
 
         private Builder(Path projectRoot) {
             this.projectRoot = projectRoot.toAbsolutePath().normalize();
@@ -232,13 +238,19 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        /** A server setting of the embedded PostgreSQL (ignored for an external one), e.g. synchronous_commit=on. */
+        public Builder postgresSetting(String name, String value) {
+            postgresSettings.put(name, value);
+            return this;
+        }
+
         public StackOptions build() {
             // The embedded server knows only its superuser; an external one gets the services' documented default.
             String user = externalPostgres == null ? "postgres" : dbUser != null ? dbUser : "tally";
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
                     analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
-                    createDemo, serviceJvmOptions, serviceArguments);
+                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings);
         }
 
         private static String blankToNull(String value) {
