@@ -96,17 +96,22 @@ final class LeaseSettlements {
                 return;
             }
             scheduled = true;
-            if (immediate || delayNanos <= 0 || timers.isShutdown()) {
-                timers.execute(this::send);
-            } else {
-                timers.schedule(this::send, delayNanos, TimeUnit.NANOSECONDS);
+            try {
+                if (immediate || delayNanos <= 0) {
+                    timers.execute(this::send);
+                } else {
+                    timers.schedule(this::send, delayNanos, TimeUnit.NANOSECONDS);
+                }
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // The replica is closing and a request finished after its timers stopped: send on this thread
+                // rather than lose the charge.
+                send();
             }
         }
 
         synchronized void flush() {
-            if (!sending && !pending.isEmpty()) {
-                scheduled = true;
-                timers.execute(this::send);
+            if (!sending && !pending.isEmpty() && !scheduled) {
+                schedule();
             }
         }
 

@@ -386,6 +386,19 @@ class CreditLeasesTest {
         assertThat(ledger.charged()).isEqualTo(served);
     }
 
+    /** A request still running when the replica closes is charged when it ends, after the replica's timers stopped. */
+    @Test
+    void a_request_ending_after_its_replica_closed_is_still_charged() throws InterruptedException {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+        LeaseHold running = hold(leases, "r1", 5).block(Duration.ofSeconds(5));
+
+        leases.close(); // waits a few seconds for the running request, then stops its timers
+
+        assertThat(running.charge(4, 1, 1, "m", "mock")).isEqualTo(4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.charged() == 4 && ledger.openReservations() == 0);
+    }
+
     /** Runs the holds concurrently, charging each served request what it held; how many were served. */
     private static int serve(Flux<Mono<LeaseHold>> holds, int concurrency) {
         return holds.flatMap(hold -> hold.publishOn(reactor.core.scheduler.Schedulers.parallel())
