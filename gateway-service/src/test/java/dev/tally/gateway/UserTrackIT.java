@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Seed 002's balancer for people: personal quota, then critical priority or vacation sharing, else approval. */
+/** TokenPool's balancer for people: personal quota, then critical priority or vacation sharing, else approval. */
 class UserTrackIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

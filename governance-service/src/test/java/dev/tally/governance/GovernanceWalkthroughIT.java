@@ -24,7 +24,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Seed 004's walkthrough end to end: org → workspace → group → agent → key → top-up → policy → budget. */
+/** Agent Control's walkthrough end to end: org → workspace → group → agent → key → top-up → policy → budget. */
 class GovernanceWalkthroughIT extends GovernanceTestBase {
 
     @Test

@@ -92,7 +92,7 @@ public class AccountController {
                 .toList()));
     }
 
-    /** Reallocation history (seed 000): transfers between accounts, and the ones the ledger refused. */
+    /** Reallocation history (Alfred): transfers between accounts, and the ones the ledger refused. */
     @GetMapping("/orgs/{orgId}/transfers")
     Mono<Map<String, Object>> transfers(Caller caller, @PathVariable String orgId,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {

@@ -23,7 +23,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-/** Downloads for finance and BI: cost allocation per team and project (seed 001's cross-charging), and raw usage. */
+/** Downloads for finance and BI: cost allocation per team and project (ApexAgent's cross-charging), and raw usage. */
 @RestController
 @RequestMapping("/orgs/{orgId}/exports")
 public class ExportController {

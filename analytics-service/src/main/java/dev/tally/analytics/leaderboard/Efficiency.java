@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * TokenPool's efficiency score (seed 002): completion tokens per prompt token. A higher score means more answer for
+ * TokenPool's efficiency score: completion tokens per prompt token. A higher score means more answer for
  * the context sent; long prompts that yield short answers (stuffed context, retries of the same prompt) score low.
  */
 public final class Efficiency {

@@ -36,7 +36,7 @@ public class LeaderboardController {
             double sharePercent) {
     }
 
-    /** Seed 004's top users, generalised: {@code by} = member, user, agent, project or team. */
+    /** Agent Control's top users, generalised: {@code by} = member, user, agent, project or team. */
     @GetMapping("/top-spenders")
     Mono<Map<String, Object>> topSpenders(Caller caller, @PathVariable String orgId,
             @RequestParam(defaultValue = "member") String by, @RequestParam(required = false) Integer limit,
@@ -97,7 +97,7 @@ public class LeaderboardController {
             long completionTokens, long requests, long credits, Double creditsPerThousandCompletionTokens) {
     }
 
-    /** Seed 002's efficiency leaderboard: completion/prompt tokens of successful requests, best first. */
+    /** TokenPool's efficiency leaderboard: completion/prompt tokens of successful requests, best first. */
     @GetMapping("/efficiency")
     Mono<Map<String, Object>> efficiency(Caller caller, @PathVariable String orgId,
             @RequestParam(required = false) Integer limit,

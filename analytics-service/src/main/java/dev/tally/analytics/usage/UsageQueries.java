@@ -27,7 +27,7 @@ public class UsageQueries {
         this.db = db;
     }
 
-    /** Seed 004's usage-history filters; null means "any". */
+    /** Agent Control's usage-history filters; null means "any". */
     public record Filter(String memberId, String projectId, String model, String provider, String outcome) {
     }
 
@@ -63,7 +63,7 @@ public class UsageQueries {
                 .map(UsageRow::of).all();
     }
 
-    /** Seed 004's burn rate; the names are spelled out because snake_case would glue the digits ("last24h"). */
+    /** Agent Control's burn rate; the names are spelled out because snake_case would glue the digits ("last24h"). */
     public record BurnRate(@JsonProperty("credits_last_24h") long creditsLast24h,
             @JsonProperty("credits_last_7d") long creditsLast7d,
             @JsonProperty("daily_average_7d") long dailyAverage7d,

@@ -6,8 +6,8 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 
 /**
- * One request in the usage history, with seed 004's fields: {@code provider, model, input_tokens, output_tokens,
- * credits_charged, latency_ms, status, error_code} and who sent it ({@code member_id}, {@code member_kind}: seed 004's
+ * One request in the usage history, with Agent Control's fields: {@code provider, model, input_tokens, output_tokens,
+ * credits_charged, latency_ms, status, error_code} and who sent it ({@code member_id}, {@code member_kind}: Agent Control's
  * {@code agent_id} is a member of kind AGENT). {@code status} is the gateway's outcome (SUCCESS, BUDGET_EXCEEDED, …).
  */
 public record UsageRow(String requestId, Instant createdAt, String memberId, String memberKind, String memberName,

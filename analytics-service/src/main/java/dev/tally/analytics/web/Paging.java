@@ -1,6 +1,6 @@
 package dev.tally.analytics.web;
 
-/** Seed 004's {@code limit}/{@code offset} paging, bounded so one request cannot ask for the whole table. */
+/** Agent Control's {@code limit}/{@code offset} paging, bounded so one request cannot ask for the whole table. */
 public record Paging(int limit, int offset) {
 
     public static final int MAX_LIMIT = 500;

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Seed 004's steps 1–2: the key by its SHA-256, then the status of everything from the member up to the org. */
+/** Agent Control's steps 1–2: the key by its SHA-256, then the status of everything from the member up to the org. */
 @Component
 public class KeyAuthenticator {
 

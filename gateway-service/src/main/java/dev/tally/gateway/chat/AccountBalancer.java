@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Which accounts a reservation may draw from, in order (the ledger takes from the first until it is empty, then the
- * next). Agents spend from the org pool under their budgets. Users follow seed 002's balancer: their personal
+ * next). Agents spend from the org pool under their budgets. Users follow TokenPool's balancer: their personal
  * allocation first; then, for critical work, their team's pool (with the ledger's critical overdraft); or, while a
  * teammate is on vacation and the personal allocation cannot cover the request, the team's pool under the
  * vacation-share budget ({@link VacationShare}: 10 % of the pool a month); otherwise nothing more.

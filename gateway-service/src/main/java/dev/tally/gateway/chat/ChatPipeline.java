@@ -130,7 +130,7 @@ public class ChatPipeline {
 
     /**
      * Reserves the preferred model; when a budget refuses it and the policy lists cheaper models, tries those. A user
-     * whose personal allocation cannot cover it tries the team pool while a teammate is on vacation (seed 002).
+     * whose personal allocation cannot cover it tries the team pool while a teammate is on vacation (TokenPool).
      */
     private Mono<Reserved> reserve(PreparedRequest request, List<String> fallbacks) {
         return leases.hold(request.orgId(), request.requestId(), request.scopes(), request.accountIds(),

@@ -137,7 +137,7 @@ public class ChatPreparer {
         return prepared;
     }
 
-    /** Seed 003: past a budget's warning threshold, prefer the policy's cheaper models before the budget refuses. */
+    /** ElfAutomations: past a budget's warning threshold, prefer the policy's cheaper models before the budget refuses. */
     private boolean warned(List<Scope> scopes) {
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         for (Scope scope : scopes) {
@@ -150,7 +150,7 @@ public class ChatPreparer {
         return false;
     }
 
-    /** The same request priced for another model: seed 003's cheaper-model fallback. */
+    /** The same request priced for another model: ElfAutomations' cheaper-model fallback. */
     public PreparedRequest withModel(PreparedRequest request, String model, String reason) {
         PriceState price = view.price(model).orElseThrow();
         int promptTokens = tokenizer.promptTokens(model, request.body().path("messages"));

@@ -52,7 +52,7 @@ public class LedgerGateway {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerGateway.class);
 
-    /** Seed 002: a refused user learns how to get more. */
+    /** TokenPool: a refused user learns how to get more. */
     static final String USER_HINT = " Your personal quota is used up: request more with POST /approvals "
             + "{\"amount\": <credits>, \"reason\": \"…\"} on the governance API (your team admin approves it).";
     static final String CRITICAL_HINT = " For urgent work, send X-Priority: critical to draw on your team's pool.";

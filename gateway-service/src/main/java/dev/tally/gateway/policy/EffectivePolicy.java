@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Every policy on a member's chain merged, most restrictive wins (seed 004): allowed models intersect, numeric
+ * Every policy on a member's chain merged, most restrictive wins (Agent Control): allowed models intersect, numeric
  * limits take the minimum, and every policy's time windows must admit the request. Null means unrestricted.
  *
  * @param fallbackModels from the most specific policy that lists any, in its order of preference

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * Seed 004's formula: credits = ceil((input/1000 × input price + output/1000 × output price) × credits_per_usd).
+ * Agent Control's formula: credits = ceil((input/1000 × input price + output/1000 × output price) × credits_per_usd).
  * Prices are decimals, so this is the one place money meets BigDecimal, once per request; everything after is long.
  */
 public final class CreditPricing {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Seed 004's {@code mock} provider: no network, the same answer every time, real token counts. For trying Tally out
+ * Agent Control's {@code mock} provider: no network, the same answer every time, real token counts. For trying Tally out
  * and for tests that are about governance rather than providers.
  */
 public class MockProvider implements ChatProvider {

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Seed 000/002's {@code GET /v1/users/me/quota}: the caller's allocation, what is left of it, what the team pool
+ * Alfred's and TokenPool's {@code GET /v1/users/me/quota}: the caller's allocation, what is left of it, what the team pool
  * still has, and every budget on the caller's chain with its current window. Balances come from the ledger.
  */
 @RestController

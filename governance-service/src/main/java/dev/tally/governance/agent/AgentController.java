@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
 import java.time.Instant;
 import java.util.Map;
 
-/** Seed 004's track: workspace → agent group → agent. */
+/** Agent Control's track: workspace → agent group → agent. */
 @RestController
 public class AgentController {
 

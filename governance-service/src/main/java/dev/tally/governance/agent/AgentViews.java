@@ -20,7 +20,7 @@ final class AgentViews {
         }
     }
 
-    /** Seed 004's agent: status ACTIVE, DISABLED or BUDGET_EXHAUSTED. */
+    /** Agent Control's agent: status ACTIVE, DISABLED or BUDGET_EXHAUSTED. */
     record AgentView(String id, String orgId, String workspaceId, String agentGroupId, String name, String status,
             Instant createdAt, Instant updatedAt) {
 

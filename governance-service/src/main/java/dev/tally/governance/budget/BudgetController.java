@@ -29,7 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Seed 004's budgets. Governance keeps the definition; the ledger enforces it atomically with every reservation,
+ * Agent Control's budgets. Governance keeps the definition; the ledger enforces it atomically with every reservation,
  * so each definition, change and removal is also a ledger command.
  */
 @RestController

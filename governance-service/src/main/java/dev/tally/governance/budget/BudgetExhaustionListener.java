@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Seed 004's auto-disable: when the ledger reports an auto-disable budget exhausted, the budget's target is
+ * Agent Control's auto-disable: when the ledger reports an auto-disable budget exhausted, the budget's target is
  * disabled. Every other ledger event (nearly all of them: each gateway request adds one or two) is skipped by its
  * {@code ce_type} header, compared as bytes, without reading the value.
  */

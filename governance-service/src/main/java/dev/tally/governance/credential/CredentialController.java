@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Seed 004's BYOK: an organisation's own provider keys, encrypted before they touch the database and never
+ * Agent Control's BYOK: an organisation's own provider keys, encrypted before they touch the database and never
  * returned; a listing shows the label, the provider and the last four characters.
  */
 @RestController

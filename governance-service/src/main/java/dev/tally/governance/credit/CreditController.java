@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 @RestController
 public class CreditController {
 
-    /** Seed 004 names the org's ledger {@code group_id} (its billing group); {@code org_id} means the same. */
+    /** Agent Control names the org's ledger {@code group_id} (its billing group); {@code org_id} means the same. */
     public record Purchase(String orgId, String groupId, Long amount, String idempotencyKey, String reference) {
     }
 
@@ -71,7 +71,7 @@ public class CreditController {
         return lookup.org(caller, orgId).flatMap(org -> balances.of(org.id()));
     }
 
-    /** Seed 000's credit reallocation between the org pool, team pools and users, with a reason for the audit. */
+    /** Alfred's credit reallocation between the org pool, team pools and users, with a reason for the audit. */
     @PostMapping("/orgs/{orgId}/transfers")
     public Mono<ResponseEntity<TransferView>> reallocate(Caller caller, @PathVariable String orgId,
             @RequestBody Reallocation request) {

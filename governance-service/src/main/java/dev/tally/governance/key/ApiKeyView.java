@@ -5,7 +5,7 @@ import dev.tally.events.governance.KeyStatus;
 
 import java.time.Instant;
 
-/** Seed 004's key shape; {@code plaintext_key} appears exactly once, in the answer that issued the key. */
+/** Agent Control's key shape; {@code plaintext_key} appears exactly once, in the answer that issued the key. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiKeyView(String id, String memberId, String agentId, String userId, String name, String keySuffix,
         boolean isActive, Instant createdAt, Instant revokedAt, String plaintextKey) {

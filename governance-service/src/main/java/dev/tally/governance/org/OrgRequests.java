@@ -7,7 +7,7 @@ public final class OrgRequests {
     private OrgRequests() {
     }
 
-    /** @param criticalOverdraftLimit how far CRITICAL requests may overdraw the ledger (seed 000; default 0) */
+    /** @param criticalOverdraftLimit how far CRITICAL requests may overdraw the ledger (Alfred; default 0) */
     public record CreateOrg(String name, String description, Long creditsPerUsd, Long criticalOverdraftLimit) {
     }
 

@@ -6,7 +6,7 @@ import dev.tally.governance.hierarchy.Org;
 import java.time.Instant;
 
 /**
- * An organisation as the API shows it (seed 004's fields). {@code billing_group_id} and {@code ledger_id} both name
+ * An organisation as the API shows it (Agent Control's fields). {@code billing_group_id} and {@code ledger_id} both name
  * the org's ledger, which is where credits are bought.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -240,7 +240,7 @@ public class PeopleService {
                 }));
     }
 
-    /** Seed 000: a user gives part of their own allocation to a colleague, logged with the reason. */
+    /** Alfred: a user gives part of their own allocation to a colleague, logged with the reason. */
     public Mono<CreditTransfer> giveCredits(Caller caller, Member sender, PeopleRequests.MemberTransfer request) {
         long amount = Check.positive(request.amount(), "amount");
         String reason = Check.text(request.reason(), "reason", Check.TEXT_MAX);

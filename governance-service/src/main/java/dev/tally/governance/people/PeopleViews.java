@@ -16,7 +16,7 @@ public final class PeopleViews {
     }
 
     /**
-     * Seed 000's user: status in lower case (active, on_vacation, suspended).
+     * Alfred's user: status in lower case (active, on_vacation, suspended).
      *
      * @param apiKey     the user's first gateway key, with its plaintext, only in the answer that created the user
      * @param allocation the ledger transfer that funded personal_quota, when this answer made one
@@ -38,7 +38,7 @@ public final class PeopleViews {
         }
     }
 
-    /** Seed 000's team, whose {@code common_pool} is the credits allocated to its shared pool so far. */
+    /** Alfred's team, whose {@code common_pool} is the credits allocated to its shared pool so far. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TeamView(String id, String orgId, String workspaceId, String name, String description,
             long commonPool, boolean isActive, String status, Instant createdAt, Instant updatedAt,

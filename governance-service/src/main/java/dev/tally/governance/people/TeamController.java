@@ -86,7 +86,7 @@ public class TeamController {
         });
     }
 
-    /** Seed 000: {@code POST /teams/{id}/members/{user_id}?is_admin=false}. */
+    /** Alfred: {@code POST /teams/{id}/members/{user_id}?is_admin=false}. */
     @PostMapping("/teams/{teamId}/members/{userId}")
     public Mono<UserView> addMember(Caller caller, @PathVariable String teamId, @PathVariable String userId,
             @RequestParam(name = "is_admin", defaultValue = "false") boolean isAdmin) {

@@ -37,7 +37,7 @@ public class UserController {
         this.lookup = lookup;
     }
 
-    /** Seed 000: returns the user with their first gateway key, shown this once. */
+    /** Alfred: returns the user with their first gateway key, shown this once. */
     @PostMapping("/orgs/{orgId}/users")
     @ResponseStatus(HttpStatus.CREATED)
     public Mono<UserView> create(Caller caller, @PathVariable String orgId,
@@ -56,7 +56,7 @@ public class UserController {
         return people.me(caller).map(UserView::of);
     }
 
-    /** Seed 002: {@code PUT /users/me/status?status=on_vacation}; a JSON body {"status": …} works too. */
+    /** TokenPool: {@code PUT /users/me/status?status=on_vacation}; a JSON body {"status": …} works too. */
     @PutMapping("/users/me/status")
     public Mono<UserView> myStatus(Caller caller, @RequestParam(required = false) String status,
             @RequestBody(required = false) PeopleRequests.StatusChange body) {

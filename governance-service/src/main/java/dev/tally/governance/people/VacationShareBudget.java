@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 import java.util.List;
 
 /**
- * Seed 002 caps vacation sharing at 10 % of the team pool. When a member goes on vacation, the team's vacation-share
+ * TokenPool caps vacation sharing at 10 % of the team pool. When a member goes on vacation, the team's vacation-share
  * budget ({@link VacationShare}) is (re)defined in the ledger as 10 % of the pool's balance at that moment, for the
  * month; the gateway puts that budget's scope on the reservations that draw on the pool because of the vacation.
  */

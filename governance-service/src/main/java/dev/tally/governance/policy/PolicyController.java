@@ -24,7 +24,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Seed 004's policies: each attached to exactly one node (422 on POST, 400 on GET otherwise). Gateways merge every
+ * Agent Control's policies: each attached to exactly one node (422 on POST, 400 on GET otherwise). Gateways merge every
  * policy on a member's chain: allowed models intersect, numeric limits take the minimum.
  */
 @RestController

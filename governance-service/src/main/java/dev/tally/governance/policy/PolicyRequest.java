@@ -4,7 +4,7 @@ import dev.tally.governance.scope.TargetRef;
 
 import java.util.List;
 
-/** Seed 004's policy body, plus tpm_limit, time windows (seed 001) and fallback models (seed 003). */
+/** Agent Control's policy body, plus tpm_limit, time windows (ApexAgent) and fallback models (ElfAutomations). */
 public record PolicyRequest(String name, String orgId, String workspaceId, String agentGroupId, String teamId,
         String agentId, String userId, String projectId, List<String> allowedModels, Integer maxInputTokens,
         Integer maxOutputTokens, Integer rpmLimit, Integer tpmLimit, List<TimeWindowRequest> timeWindows,

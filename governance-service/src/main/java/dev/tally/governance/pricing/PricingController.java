@@ -21,7 +21,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
-/** The platform price list: readable by anyone (seed 004's {@code GET /pricing}), editable by platform admins. */
+/** The platform price list: readable by anyone (Agent Control's {@code GET /pricing}), editable by platform admins. */
 @RestController
 public class PricingController {
 

@@ -24,7 +24,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Projects are cost centres across the hierarchy (seed 001): a request names one with {@code X-Project-ID}, and the
+ * Projects are cost centres across the hierarchy (ApexAgent): a request names one with {@code X-Project-ID}, and the
  * project's budgets then apply to it on top of the member's own chain.
  */
 @RestController

@@ -1,7 +1,7 @@
 package dev.tally.governance.scope;
 
 /**
- * The node a policy or budget attaches to, as seed 004 names it: exactly one of these ids. Teams and agent groups
+ * The node a policy or budget attaches to, as Agent Control names it: exactly one of these ids. Teams and agent groups
  * are both groups; agents and users are both members.
  */
 public record TargetRef(String orgId, String workspaceId, String agentGroupId, String teamId, String agentId,

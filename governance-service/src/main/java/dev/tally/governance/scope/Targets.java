@@ -28,7 +28,7 @@ public class Targets {
     }
 
     /**
-     * @param onError the status for zero or several targets: seed 004 answers 422 on POST and 400 on GET
+     * @param onError the status for zero or several targets: Agent Control answers 422 on POST and 400 on GET
      */
     public Mono<Target> resolve(Caller caller, TargetRef ref, HttpStatus onError) {
         List<String> given = new ArrayList<>();

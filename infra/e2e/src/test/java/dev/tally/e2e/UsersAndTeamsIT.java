@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * People (seed 002): users with personal quotas in a team. A request beyond the personal quota is a 402 that says
+ * People (TokenPool): users with personal quotas in a team. A request beyond the personal quota is a 402 that says
  * how to ask for more; X-Priority: critical draws on the team pool; a teammate on vacation shares it; an approved
  * request adds to the quota.
  */

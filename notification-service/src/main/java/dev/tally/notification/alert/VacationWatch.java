@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * A member whose status changes to ON_VACATION is an alert (seed 000: vacation releases quota to the team). The last
+ * A member whose status changes to ON_VACATION is an alert (Alfred: vacation releases quota to the team). The last
  * status seen is kept per member, so re-reading the compacted state topic on every start finds no change.
  */
 @Component

@@ -1,7 +1,7 @@
 package dev.tally.events.governance;
 
 /**
- * Agents are ACTIVE, DISABLED or BUDGET_EXHAUSTED (seed 004); users are ACTIVE, ON_VACATION or SUSPENDED (seed 000).
+ * Agents are ACTIVE, DISABLED or BUDGET_EXHAUSTED (Agent Control); users are ACTIVE, ON_VACATION or SUSPENDED (Alfred).
  * Only ACTIVE and ON_VACATION members may send requests; a member on vacation lends part of its team's pool.
  */
 public enum MemberStatus {

@@ -5,7 +5,7 @@ import java.time.LocalTime;
 import java.util.List;
 
 /**
- * When requests are allowed (seed 001's time-of-day policies). {@code end} before {@code start} spans midnight.
+ * When requests are allowed (ApexAgent's time-of-day policies). {@code end} before {@code start} spans midnight.
  *
  * @param days     the days on which the window opens, in the window's time zone
  * @param timeZone an IANA zone id such as {@code Europe/Berlin}

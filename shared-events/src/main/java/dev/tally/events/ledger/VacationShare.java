@@ -1,7 +1,7 @@
 package dev.tally.events.ledger;
 
 /**
- * Seed 002's vacation sharing: while a teammate is on vacation, a team's members may draw on the team pool, up to
+ * TokenPool's vacation sharing: while a teammate is on vacation, a team's members may draw on the team pool, up to
  * {@link #PERCENT} % of it per month. The cap is an ordinary ledger budget on a scope of its own, which governance
  * defines when a member goes on vacation and the gateway adds to the scope chain of the reservations that draw on
  * the pool for that reason only. Both sides name it here, so they cannot disagree.

@@ -17,10 +17,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Seed 004's track through governance's HTTP API, then a paid completion through the gateway. */
+/** Agent Control's track through governance's HTTP API, then a paid completion through the gateway. */
 @Order(1)
 @ExtendWith(E2EStack.class)
-class Seed004WalkthroughIT {
+class AgentControlWalkthroughIT {
 
     @Test
     void org_workspace_group_agent_key_credits_policy_budget_then_a_completion_charged_to_the_org() {
