@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,10 +27,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Credit leases: instead of one ledger round trip per request before the provider is called, this replica reserves
@@ -55,7 +60,7 @@ public class CreditLeases {
     private static final int MIN_REQUESTS_PER_LEASE = 4;
     private static final long EXACT_WHEN_SHORT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A refused request whose credit may sit in other replicas' leases asks again after this long. */
-    private static final java.time.Duration ASK_AGAIN_AFTER = java.time.Duration.ofMillis(200);
+    private static final Duration ASK_AGAIN_AFTER = Duration.ofMillis(200);
 
     private final LedgerGateway ledger;
     private final GovernanceView view;
@@ -73,8 +78,8 @@ public class CreditLeases {
     /** Charges and releases, one command per organisation per settlement window. */
     private final LeaseSettlements settlements;
     /** Retired leases whose release is not sent yet; close() waits for none to be left. */
-    private final java.util.concurrent.atomic.AtomicInteger awaitingRelease =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger awaitingRelease =
+            new AtomicInteger();
     private final CompletableFuture<Void> allReleased = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -262,7 +267,7 @@ public class CreditLeases {
     }
 
     private static Throwable cause(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        return error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
     }
 
@@ -437,7 +442,7 @@ public class CreditLeases {
         }
         try {
             allReleased.get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("{} leases not returned at shutdown; the ledger's expiry will release them",
                     awaitingRelease.get());
         }

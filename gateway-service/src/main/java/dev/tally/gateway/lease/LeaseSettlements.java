@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -102,7 +104,7 @@ final class LeaseSettlements {
                 } else {
                     timers.schedule(this::send, delayNanos, TimeUnit.NANOSECONDS);
                 }
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
+            } catch (RejectedExecutionException closed) {
                 // The replica is closing and a request finished after its timers stopped: send on this thread
                 // rather than lose the charge.
                 send();
@@ -146,13 +148,13 @@ final class LeaseSettlements {
                 }
                 sending = true;
             }
-            java.util.concurrent.CompletableFuture<Void> answered;
+            CompletableFuture<Void> answered;
             try {
                 answered = ledger.settleLeases(orgId, settlements);
             } catch (RuntimeException closed) {
                 // The ledger client is closing: the ledger's expiry releases the leases; charges not sent are lost
                 // with this replica, as its shutdown log says.
-                answered = java.util.concurrent.CompletableFuture.completedFuture(null);
+                answered = CompletableFuture.completedFuture(null);
             }
             answered.whenComplete((done, error) -> {
                 synchronized (this) {

@@ -1,6 +1,8 @@
 package dev.tally.localstack;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -457,9 +459,9 @@ public final class LocalStack implements AutoCloseable {
         }
         String name = module + "-" + (services.keySet().stream().filter(n -> n.startsWith(module)).count() + 1);
         int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new StackException("no free port for " + name, e);
         }
         ServiceLauncher launcher = launcher(name, module, port, environment, options.logDirectory(), arguments);
