@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Everything before money, in the order of ARCHITECTURE.md's hot path: authenticate, validate, resolve the
+ * Everything before money, in the gateway's hot-path order (docs/gateway.md): authenticate, validate, resolve the
  * effective policy and enforce it, rate-limit, and size the reservation. All from memory; nothing here waits.
  */
 @Component

@@ -305,13 +305,19 @@ class CreditLeasesTest {
      * request: three ledger commands each. Its lease now waits for three of its usual gaps.
      */
     @Test
-    void a_member_asking_less_often_than_the_idle_release_keeps_its_lease_between_requests() throws Exception {
+    void a_member_asking_less_often_than_the_idle_release_keeps_its_lease_between_requests() {
         BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
         CreditLeases leases = replica(ledger, new GovernanceView());
 
-        for (int i = 0; i < 8; i++) {
+        hold(leases, "r0", 1).block(Duration.ofSeconds(5)).charge(1, 1, 1, "m", "mock");
+        await("the first lease returned after idle-release").pollDelay(Duration.ofMillis(250))
+                .atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        for (int i = 1; i < 8; i++) {
             hold(leases, "r" + i, 1).block(Duration.ofSeconds(5)).charge(1, 1, 1, "m", "mock");
-            Thread.sleep(250);
+            // Its gap known, the member's lease outlives the next 250 ms without a request, though idle-release is
+            // 100 ms.
+            await("a lease kept through the gap").during(Duration.ofMillis(250)).atMost(Duration.ofSeconds(1))
+                    .until(() -> ledger.openReservations() >= 1);
         }
 
         // The first lease goes after 100 ms (no gap known yet); then leases of four requests each.

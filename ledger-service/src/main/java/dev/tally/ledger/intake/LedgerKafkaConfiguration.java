@@ -26,7 +26,8 @@ public class LedgerKafkaConfiguration {
      */
     @Bean
     public CommonErrorHandler ledgerErrorHandler(KafkaTemplate<String, byte[]> kafka) {
-        // <topic>.DLT, same partition: the naming ARCHITECTURE.md promises (spring-kafka 4 defaults to -dlt).
+        // <topic>.DLT, same partition: the name docs/ledger.md and docs/events.md give (spring-kafka 4 defaults to
+        // -dlt).
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, failure) -> new TopicPartition(record.topic() + ".DLT", record.partition()));
         DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, new FixedBackOff(200, 3));

@@ -1,12 +1,16 @@
 package dev.tally.e2e.bench;
 
 import dev.tally.gateway.bench.FakeOpenAi;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * After a scenario: once the product is quiet, the ledger must hold exactly what the provider billed. Quiet means the
@@ -107,13 +111,18 @@ final class Exactness {
 
     /** Asks again while the projection is still catching up with the event store (it says so by a lower count). */
     private JsonNode verified() throws InterruptedException {
-        JsonNode verify = ledger.verify(org.id());
-        for (int attempt = 0; attempt < 10 && verify.path("projection_events_applied").asLong()
-                < verify.path("events_replayed").asLong(); attempt++) {
-            Thread.sleep(1000);
-            verify = ledger.verify(org.id());
+        AtomicReference<JsonNode> verify = new AtomicReference<>();
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        verify.set(ledger.verify(org.id()));
+                        return verify.get().path("projection_events_applied").asLong()
+                                >= verify.get().path("events_replayed").asLong();
+                    });
+        } catch (ConditionTimeoutException stillCatchingUp) {
+            // The check that reads it reports the difference.
         }
-        return verify;
+        return verify.get();
     }
 
     private void record(String after, String what, boolean passed, String detail) {
