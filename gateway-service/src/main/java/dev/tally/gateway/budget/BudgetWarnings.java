@@ -42,7 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class BudgetWarnings implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BudgetWarnings.class);
-    private static final String CROSSED = LedgerMessageTypes.of(BudgetThresholdCrossedEvent.class).ceType();
+    private static final byte[] CROSSED = LedgerMessageTypes.of(BudgetThresholdCrossedEvent.class).ceType()
+            .getBytes(StandardCharsets.UTF_8);
     private static final byte[] REFUSED = LedgerMessageTypes.of(CreditReservationRejectedEvent.class).ceType()
             .getBytes(StandardCharsets.UTF_8);
     /** Refusals older than this when read (the feed starts from the beginning) are history, not a call to act. */
@@ -127,7 +128,7 @@ public class BudgetWarnings implements SmartLifecycle {
                     if (type != null && leases != null && Arrays.equals(type.value(), REFUSED)) {
                         reclaim(record);
                     } else if (type != null
-                            && Arrays.equals(type.value(), CROSSED.getBytes(StandardCharsets.UTF_8))) {
+                            && Arrays.equals(type.value(), CROSSED)) {
                         try {
                             apply(TallyJson.read(record.value(), BudgetThresholdCrossedEvent.class));
                         } catch (RuntimeException e) {

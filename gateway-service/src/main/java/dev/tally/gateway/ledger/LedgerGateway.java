@@ -130,20 +130,11 @@ public class LedgerGateway {
         return done;
     }
 
-    /**
-     * Returns at once; the release is sent in the background (if it is lost, the ledger's expiry releases). The future
-     * completes when the ledger answered it, or when it was given up.
-     */
-    public CompletableFuture<Void> release(String orgId, String reservationId, String reason) {
+    /** Returns at once; the release is sent in the background (if it is lost, the ledger's expiry releases). */
+    public void release(String orgId, String reservationId, String reason) {
         ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,
                 reservationId, reason);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            settlements.execute(() -> send(command, 0, done));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            done.complete(null);
-        }
-        return done;
+        settlements.execute(() -> send(command, 0, new CompletableFuture<>()));
     }
 
     /** Sends on the settlements thread; a charge is resent until {@code resendUntil} (System.nanoTime). */
