@@ -13,10 +13,21 @@ import java.util.Map;
  * @param maxBodyBytes       larger request bodies are refused with 413
  * @param credentialKey      base64 AES-256 key to decrypt organisations' BYOK credentials
  * @param providers          provider name → how to reach it
+ * @param maxRequestDuration a request still running after this long is ended by the gateway (the upstream call
+ *                           closed) and charged what it consumed; leases stay open for running requests at most
+ *                           this long (default 10 minutes)
+ * @param chargeWriteWait    the longest an answer waits for its charge to be written to the ledger's command topic
+ *                           before it goes anyway (the charge is still sent, and resent, in the background)
  */
 @ConfigurationProperties("tally.gateway")
 public record GatewaySettings(Duration reservationTimeout, Duration reservationTtl, int defaultMaxTokens,
-        int maxBodyBytes, String credentialKey, String ledgerUrl, Map<String, ProviderSettings> providers) {
+        int maxBodyBytes, String credentialKey, String ledgerUrl, Map<String, ProviderSettings> providers,
+        Duration maxRequestDuration, Duration chargeWriteWait) {
+
+    public GatewaySettings {
+        maxRequestDuration = maxRequestDuration == null ? Duration.ofMinutes(10) : maxRequestDuration;
+        chargeWriteWait = chargeWriteWait == null ? Duration.ofSeconds(5) : chargeWriteWait;
+    }
 
     /**
      * @param type    mock, openai (any OpenAI-compatible server: vLLM, Ollama, TGI…) or anthropic

@@ -3,6 +3,8 @@ package dev.tally.gateway.chat;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.GatewaySettings;
+import dev.tally.gateway.lease.ChargeReceipt;
 import dev.tally.gateway.lease.CreditLeases;
 import dev.tally.gateway.lease.LeaseHold;
 import dev.tally.gateway.pricing.CreditPricing;
@@ -13,17 +15,19 @@ import dev.tally.gateway.provider.ProviderRouter;
 import dev.tally.gateway.provider.Routed;
 import dev.tally.gateway.provider.StreamChunk;
 import dev.tally.gateway.report.RequestRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,35 +38,65 @@ import java.util.concurrent.atomic.AtomicReference;
 @Component
 public class ChatPipeline {
 
+    private static final Logger log = LoggerFactory.getLogger(ChatPipeline.class);
+    /** What a request whose client left is recorded with: nginx's "client closed request". */
+    static final int CLIENT_CLOSED = 499;
+
     private final ChatPreparer preparer;
     private final CreditLeases leases;
     private final ProviderRouter providers;
     private final RequestRecorder recorder;
     private final Tokenizer tokenizer;
     private final AccountBalancer balancer;
+    private final Duration maxRequestDuration;
+    private final Duration chargeWriteWait;
 
     public ChatPipeline(ChatPreparer preparer, CreditLeases leases, ProviderRouter providers,
-            RequestRecorder recorder, Tokenizer tokenizer, AccountBalancer balancer) {
+            RequestRecorder recorder, Tokenizer tokenizer, AccountBalancer balancer, GatewaySettings settings) {
         this.balancer = balancer;
         this.preparer = preparer;
         this.leases = leases;
         this.providers = providers;
         this.recorder = recorder;
         this.tokenizer = tokenizer;
+        this.maxRequestDuration = settings.maxRequestDuration();
+        this.chargeWriteWait = settings.chargeWriteWait();
     }
 
+    /**
+     * A non-streamed call runs to its end even when the client leaves: the provider bills a call it started, so it
+     * is charged either way (recorded as closed by the client). The answer goes once its charge is written.
+     */
     public Mono<ObjectNode> complete(PreparedRequest prepared) {
         return reserve(prepared, preparer.cheaperFallbacks(prepared))
-                .flatMap(reserved -> providers.complete(reserved.request().orgId(),
-                                reserved.request().price().provider(), provider -> providerRequest(reserved.request()))
-                        .map(routed -> settle(reserved, routed))
-                        .onErrorResume(e -> {
-                            reserved.hold().giveBack();
-                            return Mono.error(e);
-                        })
-                        // The client left before the answer: nothing is charged, as nothing was delivered.
-                        .doOnCancel(() -> reserved.hold().giveBack()))
+                .flatMap(reserved -> {
+                    AtomicBoolean clientLeft = new AtomicBoolean();
+                    CompletableFuture<ObjectNode> answer = providers.complete(reserved.request().orgId(),
+                                    reserved.request().price().provider(),
+                                    provider -> providerRequest(reserved.request()))
+                            .timeout(maxRequestDuration, Mono.error(() -> tooLong(reserved)))
+                            .flatMap(routed -> settle(reserved, routed, clientLeft))
+                            .onErrorResume(e -> {
+                                reserved.hold().giveBack();
+                                return Mono.error(e);
+                            })
+                            .toFuture();
+                    // Not cancelling the future when the client leaves: the call and its charge go on.
+                    return Mono.fromFuture(answer, true).doOnCancel(() -> clientLeft.set(true));
+                })
                 .doOnError(e -> recordFailure(prepared, e));
+    }
+
+    /**
+     * A non-streamed call past the maximum duration: the gateway ends it without knowing what the provider billed,
+     * so it charges the hold, the most the provider could bill.
+     */
+    private GatewayException tooLong(Reserved reserved) {
+        PreparedRequest request = reserved.request();
+        charge(reserved, request.price().provider(), request.promptTokens(), request.maxTokens(),
+                reserved.hold().credits(), RequestOutcome.PROVIDER_ERROR, 504, "request_timeout",
+                request.startedNanos());
+        return GatewayException.requestTooLong(maxRequestDuration);
     }
 
     /** Reserves first, so refusals still answer with an HTTP status; then the stream of SSE data lines. */
@@ -72,60 +106,97 @@ public class ChatPipeline {
                 .doOnError(e -> recordFailure(prepared, e));
     }
 
+    /**
+     * The provider's chunks, then [DONE] once the charge is written. A stream without a usage chunk (the provider
+     * left it out, broke off, or ran past the maximum duration) is charged the prompt plus what was generated; so is
+     * one whose client left, which also ends the upstream call.
+     */
     private Flux<String> streamReserved(Reserved reserved) {
         PreparedRequest request = reserved.request();
         AtomicReference<String> provider = new AtomicReference<>(request.price().provider());
         StringBuilder generated = new StringBuilder();
-        AtomicLong promptTokens = new AtomicLong(-1);
-        AtomicLong completionTokens = new AtomicLong(-1);
-        AtomicLong providerStart = new AtomicLong(System.nanoTime());
-        AtomicBoolean usageSent = new AtomicBoolean();
+        long providerStart = System.nanoTime();
         AtomicBoolean settled = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicReference<ChargeReceipt> receipt = new AtomicReference<>();
         boolean clientWantsUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
 
         Flux<String> chunks = providers.stream(request.orgId(), request.price().provider(),
                         name -> providerRequest(request))
+                .takeUntilOther(Mono.delay(maxRequestDuration).doOnNext(tick -> timedOut.set(true)))
                 .concatMap(routed -> {
                     provider.set(routed.provider());
                     StreamChunk chunk = routed.result();
                     generated.append(chunk.text());
                     if (chunk.hasUsage()) {
-                        promptTokens.set(chunk.promptTokens());
-                        completionTokens.set(chunk.completionTokens());
                         if (!settled.compareAndSet(false, true)) {
                             return Flux.empty();
                         }
-                        long charged = charge(reserved, routed.provider(), chunk.promptTokens(),
-                                chunk.completionTokens(), RequestOutcome.SUCCESS, providerStart.get());
+                        ChargeReceipt charged = charge(reserved, routed.provider(), chunk.promptTokens(),
+                                chunk.completionTokens(), RequestOutcome.SUCCESS, 200, null, providerStart);
+                        receipt.set(charged);
                         if (!clientWantsUsage) {
                             return Flux.empty();
                         }
-                        usageSent.set(true);
                         ObjectNode withPlatform = chunk.chunk().deepCopy();
-                        withPlatform.set("x_platform", xPlatform(request, routed.provider(), charged));
+                        withPlatform.set("x_platform", xPlatform(request, routed.provider(), charged.credits()));
                         return Flux.just(withPlatform.toString());
                     }
                     return Flux.just(chunk.chunk().toString());
                 })
-                .doFinally(signal -> {
-                    // No usage chunk: the client left, or the provider stopped early. Charge what was generated.
+                .concatWith(Flux.defer(() -> {
+                    if (!settled.compareAndSet(false, true)) {
+                        return Flux.empty();
+                    }
+                    long completion = tokenizer.count(request.model(), generated.toString());
+                    if (timedOut.get()) {
+                        receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
+                                RequestOutcome.PROVIDER_ERROR, 504, "request_timeout", providerStart));
+                        return Flux.just(errorEvent(GatewayException.requestTooLong(maxRequestDuration)));
+                    }
+                    receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
+                            RequestOutcome.SUCCESS, 200, null, providerStart));
+                    return Flux.empty();
+                }))
+                .onErrorResume(e -> {
                     if (settled.compareAndSet(false, true)) {
                         long completion = tokenizer.count(request.model(), generated.toString());
-                        RequestOutcome outcome = signal == SignalType.CANCEL ? RequestOutcome.CLIENT_DISCONNECTED
-                                : signal == SignalType.ON_ERROR ? RequestOutcome.PROVIDER_ERROR : RequestOutcome.SUCCESS;
-                        if (completion == 0 && signal == SignalType.ON_ERROR) {
+                        if (completion == 0) {
                             reserved.hold().giveBack();
-                            record(request, provider.get(), outcome, 502, "provider_error", null, 0,
-                                    providerStart.get());
+                            record(request, provider.get(), RequestOutcome.PROVIDER_ERROR, 502, "provider_error",
+                                    null, 0, providerStart);
                         } else {
-                            charge(reserved, provider.get(), request.promptTokens(), completion, outcome,
-                                    providerStart.get());
+                            receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
+                                    RequestOutcome.PROVIDER_ERROR, 502, "provider_error", providerStart));
                         }
                     }
+                    return Flux.just(errorEvent(e));
+                })
+                .doOnCancel(() -> {
+                    // The client left: the upstream call is cancelled with this stream; what was generated is billed.
+                    if (settled.compareAndSet(false, true)) {
+                        charge(reserved, provider.get(), request.promptTokens(),
+                                tokenizer.count(request.model(), generated.toString()),
+                                RequestOutcome.CLIENT_DISCONNECTED, CLIENT_CLOSED, "client_closed", providerStart);
+                    }
                 });
-        return chunks
-                .onErrorResume(e -> Flux.just(errorEvent(e)))
-                .concatWith(Flux.just("[DONE]"));
+        return chunks.concatWith(Flux.defer(() -> written(receipt.get()).thenMany(Flux.just("[DONE]"))));
+    }
+
+    /** Completes when the charge is on the ledger's command topic, or after {@code chargeWriteWait} at most. */
+    private Mono<Void> written(ChargeReceipt receipt) {
+        if (receipt == null) {
+            return Mono.empty();
+        }
+        return Mono.fromFuture(receipt.written(), true)
+                .timeout(chargeWriteWait)
+                .onErrorResume(e -> {
+                    // The answer was generated and billed by the provider; keeping it from the client would not
+                    // get the money back. The charge is still resent until the ledger confirms it.
+                    log.warn("A charge was not written to the ledger within {}; answering anyway: {}",
+                            chargeWriteWait, e.toString());
+                    return Mono.empty();
+                });
     }
 
     /**
@@ -161,26 +232,36 @@ public class ChatPipeline {
         return new ProviderRequest(request.body(), request.model(), request.maxTokens(), null, request.promptTokens());
     }
 
-    private ObjectNode settle(Reserved reserved, Routed<ProviderResponse> routed) {
+    private Mono<ObjectNode> settle(Reserved reserved, Routed<ProviderResponse> routed, AtomicBoolean clientLeft) {
         PreparedRequest request = reserved.request();
         ProviderResponse response = routed.result();
-        long charged = charge(reserved, routed.provider(), response.promptTokens(), response.completionTokens(),
-                RequestOutcome.SUCCESS, request.startedNanos());
+        boolean left = clientLeft.get();
+        ChargeReceipt charged = charge(reserved, routed.provider(), response.promptTokens(),
+                response.completionTokens(), left ? RequestOutcome.CLIENT_DISCONNECTED : RequestOutcome.SUCCESS,
+                left ? CLIENT_CLOSED : 200, left ? "client_closed" : null, request.startedNanos());
         ObjectNode body = response.body();
         body.put("model", request.model());
-        body.set("x_platform", xPlatform(request, routed.provider(), charged));
-        return body;
+        body.set("x_platform", xPlatform(request, routed.provider(), charged.credits()));
+        return written(charged).thenReturn(body);
     }
 
-    private long charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
-            RequestOutcome outcome, long providerStartNanos) {
+    private ChargeReceipt charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
+            RequestOutcome outcome, int status, String code, long providerStartNanos) {
         PreparedRequest request = reserved.request();
         long actual = CreditPricing.credits(request.price(), request.principal().org().creditsPerUsd(), promptTokens,
                 completionTokens);
+        return charge(reserved, provider, promptTokens, completionTokens, actual, outcome, status, code,
+                providerStartNanos);
+    }
+
+    private ChargeReceipt charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
+            long actual, RequestOutcome outcome, int status, String code, long providerStartNanos) {
+        PreparedRequest request = reserved.request();
         // Capped at what was held, as the ledger caps it: x_platform reports what the ledger charges.
-        long charged = reserved.hold().charge(actual, promptTokens, completionTokens, request.model(), provider);
-        recorder.record(record(request, provider, outcome, 200, null, null, promptTokens, completionTokens,
-                charged, providerStartNanos));
+        ChargeReceipt charged = reserved.hold().charge(actual, promptTokens, completionTokens, request.model(),
+                provider);
+        recorder.record(record(request, provider, outcome, status, code, null, promptTokens, completionTokens,
+                charged.credits(), providerStartNanos));
         return charged;
     }
 

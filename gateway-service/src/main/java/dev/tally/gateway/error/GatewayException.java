@@ -70,6 +70,13 @@ public class GatewayException extends RuntimeException {
                 RequestOutcome.PROVIDER_ERROR, null, null);
     }
 
+    /** The request ran past the gateway's maximum request duration and was ended. */
+    public static GatewayException requestTooLong(java.time.Duration max) {
+        return new GatewayException(HttpStatus.GATEWAY_TIMEOUT, "api_error", "request_timeout", "The request ran "
+                + "longer than the gateway's maximum request duration (" + max.toSeconds() + " s) and was ended; "
+                + "what it consumed was charged.", null, RequestOutcome.PROVIDER_ERROR, null, null);
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -134,9 +135,17 @@ public class CreditLeases {
                 }
                 if (line.acquiring == null || waitsLeft == 0) {
                     CompletableFuture<LeaseHold> acquired = acquire(line, requestId, credits, now);
-                    // The reservation goes on for the other requests; a client that left gives its carve back.
+                    // The reservation goes on for the other requests; a client that left before its hold was handed
+                    // over gives its carve back. Once handed over, the request ends it (a cancel reaching this Mono
+                    // later, through a flatMap, must not: the call it pays for may still run and be charged).
+                    AtomicBoolean handedOver = new AtomicBoolean();
                     return Mono.fromFuture(acquired, true)
-                            .doOnCancel(() -> acquired.thenAccept(LeaseHold::giveBack));
+                            .doOnNext(carved -> handedOver.set(true))
+                            .doOnCancel(() -> {
+                                if (!handedOver.get()) {
+                                    acquired.thenAccept(LeaseHold::giveBack);
+                                }
+                            });
                 }
                 other = line.acquiring;
             }
@@ -347,15 +356,15 @@ public class CreditLeases {
     }
 
     /** Under the line's lock. */
-    long charge(LeaseLine line, Lease lease, String requestId, long held, long actualCredits, long tokensIn,
+    ChargeReceipt charge(LeaseLine line, Lease lease, String requestId, long held, long actualCredits, long tokensIn,
             long tokensOut, String model, String provider) {
         long charged = Math.min(actualCredits, held);
         lease.holds--;
         lease.available += held - charged;
-        settlements.charge(line, lease, new LeaseCharge(requestId, held, actualCredits, tokensIn, tokensOut, model,
-                provider));
+        CompletableFuture<Void> written = settlements.charge(line, lease, new LeaseCharge(requestId, held,
+                actualCredits, tokensIn, tokensOut, model, provider));
         releaseIfDone(line, lease);
-        return charged;
+        return new ChargeReceipt(charged, written);
     }
 
     /** Under the line's lock. */

@@ -29,8 +29,8 @@ public final class LeaseHold {
         return credits;
     }
 
-    /** Charges the actual cost; returns what the ledger will charge for it (never more than was held). */
-    public long charge(long actualCredits, long tokensIn, long tokensOut, String model, String provider) {
+    /** Charges the actual cost; returns what the ledger will charge for it and when that charge is durable. */
+    public ChargeReceipt charge(long actualCredits, long tokensIn, long tokensOut, String model, String provider) {
         synchronized (line) {
             if (ended) {
                 throw new IllegalStateException("request " + requestId + " already ended its hold");

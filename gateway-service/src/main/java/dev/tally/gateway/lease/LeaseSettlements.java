@@ -20,9 +20,16 @@ import java.util.concurrent.TimeUnit;
  * its own lease, a command per lease made every request cost a ledger command of its own on the organisation's one
  * ledger, which decides them one after another.
  *
- * <p>Per organisation, at most one command is in flight, and what arrives meanwhile waits for its answer: so a lease's
- * release is never sent before a charge of that lease that was queued earlier (a release first would leave the charge
- * nothing to charge: a request served free), and the release can be queued as soon as the lease's last request ends.
+ * <p>Per organisation, one command is being written at a time, and what arrives meanwhile waits until Kafka has it:
+ * the commands of an organisation share a partition, so the ledger applies them in the order written, and a lease's
+ * release is never applied before a charge of that lease that was queued earlier (a release first would leave the
+ * charge nothing to charge: a request served free). The release can be queued as soon as the lease's last request
+ * ends.
+ *
+ * <p>A charge is durable once its command is written: {@link #charge} returns when that is, and the gateway holds
+ * the answer's last byte until then, so a gateway that dies after answering has not served the request free. This is
+ * a group commit: a command goes as soon as the previous one is written (after {@code delayNanos}, when set), with
+ * every charge that finished meanwhile, so the busier an organisation, the more charges share a command.
  */
 final class LeaseSettlements {
 
@@ -41,13 +48,16 @@ final class LeaseSettlements {
         this.delayNanos = delayNanos;
     }
 
-    void charge(LeaseLine line, Lease lease, LeaseCharge charge) {
-        queue(line).add(line, lease, charge, false);
+    /** Queues the charge; the future completes once the command carrying it is written (or fails if it never is). */
+    CompletableFuture<Void> charge(LeaseLine line, Lease lease, LeaseCharge charge) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        queue(line).add(line, lease, charge, written, false);
+        return written;
     }
 
     /** Queues the release of the lease's rest after its queued charges; {@code onReleased} runs once answered. */
     void release(LeaseLine line, Lease lease, Runnable onReleased) {
-        queue(line).add(line, lease, null, true);
+        queue(line).add(line, lease, null, null, true);
         lease.released.whenComplete((done, error) -> onReleased.run());
     }
 
@@ -64,6 +74,8 @@ final class LeaseSettlements {
     private static final class Pending {
         final Lease lease;
         final List<LeaseCharge> charges = new ArrayList<>();
+        /** Completed when the charge at the same index is written. */
+        final List<CompletableFuture<Void>> written = new ArrayList<>();
         boolean release;
 
         Pending(Lease lease) {
@@ -83,16 +95,18 @@ final class LeaseSettlements {
             this.orgId = orgId;
         }
 
-        synchronized void add(LeaseLine line, Lease lease, LeaseCharge charge, boolean release) {
+        synchronized void add(LeaseLine line, Lease lease, LeaseCharge charge, CompletableFuture<Void> written,
+                boolean release) {
             Pending entry = pending.computeIfAbsent(lease, Pending::new);
             if (charge != null) {
                 entry.charges.add(charge);
+                entry.written.add(written);
             }
             entry.release |= release;
             schedule();
         }
 
-        /** Sends after the settlement window, so that what finishes meanwhile shares the command. */
+        /** Sends after the settlement window (none by default), so that what finishes meanwhile shares the command. */
         private void schedule() {
             if (sending || scheduled || pending.isEmpty()) {
                 return;
@@ -120,6 +134,7 @@ final class LeaseSettlements {
         private void send() {
             List<LeaseSettlement> settlements = new ArrayList<>();
             List<Lease> releasing = new ArrayList<>();
+            List<CompletableFuture<Void>> durable = new ArrayList<>();
             synchronized (this) {
                 scheduled = false;
                 if (sending || pending.isEmpty()) {
@@ -132,6 +147,8 @@ final class LeaseSettlements {
                     int taken = Math.min(room, entry.charges.size());
                     List<LeaseCharge> charges = List.copyOf(entry.charges.subList(0, taken));
                     entry.charges.subList(0, taken).clear();
+                    durable.addAll(entry.written.subList(0, taken));
+                    entry.written.subList(0, taken).clear();
                     room -= taken;
                     // The release only goes with the last of the lease's charges.
                     boolean release = entry.release && entry.charges.isEmpty();
@@ -148,21 +165,31 @@ final class LeaseSettlements {
                 }
                 sending = true;
             }
+            CompletableFuture<Void> written = new CompletableFuture<>();
             CompletableFuture<Void> answered;
             try {
-                answered = ledger.settleLeases(orgId, settlements);
+                answered = ledger.settleLeases(orgId, settlements, written);
             } catch (RuntimeException closed) {
                 // The ledger client is closing: the ledger's expiry releases the leases; charges not sent are lost
                 // with this replica, as its shutdown log says.
                 answered = CompletableFuture.completedFuture(null);
+                written.completeExceptionally(closed);
             }
-            answered.whenComplete((done, error) -> {
+            written.whenComplete((done, error) -> durable.forEach(charge -> {
+                if (error == null) {
+                    charge.complete(null);
+                } else {
+                    charge.completeExceptionally(error);
+                }
+            }));
+            // The next command may go once this one is on the partition (or will never be): the order is kept.
+            CompletableFuture.anyOf(written, answered).whenComplete((done, error) -> {
                 synchronized (this) {
                     sending = false;
                     schedule();
                 }
-                releasing.forEach(lease -> lease.released.complete(null));
             });
+            answered.whenComplete((done, error) -> releasing.forEach(lease -> lease.released.complete(null)));
         }
     }
 }

@@ -59,7 +59,7 @@ public class LedgerGateway {
 
     static final Duration RESEND_CHARGE_AFTER = Duration.ofSeconds(1);
 
-    private final Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger;
+    private final LedgerTransport ledger;
     private final GovernanceView view;
     private final long ttlSeconds;
     private final CircuitBreaker breaker;
@@ -67,12 +67,23 @@ public class LedgerGateway {
 
     @Autowired
     public LedgerGateway(LedgerClient ledger, GovernanceView view, GatewaySettings settings) {
-        this(ledger::send, view, settings);
+        this((LedgerTransport) ledger::send, view, settings);
     }
 
-    /** Over any transport: tests and tools pass a function that answers commands. */
+    /**
+     * Over any transport: tests and tools pass a function that answers commands; a command counts as written once
+     * the function has taken it.
+     */
     public LedgerGateway(Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger, GovernanceView view,
             GatewaySettings settings) {
+        this((LedgerTransport) (command, written) -> {
+            CompletableFuture<LedgerReply> reply = ledger.apply(command);
+            written.complete(null);
+            return reply;
+        }, view, settings);
+    }
+
+    public LedgerGateway(LedgerTransport ledger, GovernanceView view, GatewaySettings settings) {
         this.ledger = ledger;
         this.view = view;
         this.ttlSeconds = settings.reservationTtl().toSeconds();
@@ -99,7 +110,7 @@ public class LedgerGateway {
         ReserveCreditCommand command = new ReserveCreditCommand(UUID.randomUUID().toString(), orgId, reservationId,
                 scopes, accountIds, credits, priority, ttlSeconds, minimumCredits);
         long floor = command.floorCredits();
-        return Mono.fromFuture(() -> ledger.apply(command))
+        return Mono.fromFuture(() -> ledger.send(command, new CompletableFuture<>()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .doOnError(LedgerTimeoutException.class, e -> {
@@ -118,15 +129,20 @@ public class LedgerGateway {
 
     /**
      * Returns at once; the settlement (leases' charges and releases) is sent, and sent again with the same command id
-     * (the ledger applies it once) until the ledger confirms it or the leases' TTL has passed. The future completes
-     * then, either way.
+     * (the ledger applies it once) until the ledger confirms it or the leases' TTL has passed. The returned future
+     * completes then, either way; {@code written} completes as soon as one sending of it is on the command topic
+     * (durable: the ledger will apply it whatever happens to this process), and fails if none got there by the
+     * deadline.
      */
-    public CompletableFuture<Void> settleLeases(String orgId, List<LeaseSettlement> leases) {
+    public CompletableFuture<Void> settleLeases(String orgId, List<LeaseSettlement> leases,
+            CompletableFuture<Void> written) {
         SettleLeasesCommand command = new SettleLeasesCommand(UUID.randomUUID().toString(), orgId,
                 List.copyOf(leases));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        settlements.execute(() -> send(command, deadline, done));
+        done.whenComplete((ok, error) -> written.completeExceptionally(
+                new IllegalStateException("settlement " + command.commandId() + " was never written")));
+        settlements.execute(() -> send(command, deadline, done, written));
         return done;
     }
 
@@ -134,14 +150,17 @@ public class LedgerGateway {
     public void release(String orgId, String reservationId, String reason) {
         ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,
                 reservationId, reason);
-        settlements.execute(() -> send(command, 0, new CompletableFuture<>()));
+        settlements.execute(() -> send(command, 0, new CompletableFuture<>(), new CompletableFuture<>()));
     }
 
     /** Sends on the settlements thread; a charge is resent until {@code resendUntil} (System.nanoTime). */
-    private void send(LedgerCommand command, long resendUntil, CompletableFuture<Void> done) {
+    private void send(LedgerCommand command, long resendUntil, CompletableFuture<Void> done,
+            CompletableFuture<Void> written) {
         CompletableFuture<LedgerReply> reply;
         try {
-            reply = ledger.apply(command);
+            CompletableFuture<Void> thisWrite = new CompletableFuture<>();
+            thisWrite.thenRun(() -> written.complete(null));
+            reply = ledger.send(command, thisWrite);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -155,7 +174,7 @@ public class LedgerGateway {
             } else if (System.nanoTime() < resendUntil && !settlements.isShutdown()) {
                 log.info("{} {} not confirmed ({}); sending it again", command.getClass().getSimpleName(),
                         command.commandId(), error.toString());
-                settlements.schedule(() -> send(command, resendUntil, done), RESEND_CHARGE_AFTER.toMillis(),
+                settlements.schedule(() -> send(command, resendUntil, done, written), RESEND_CHARGE_AFTER.toMillis(),
                         TimeUnit.MILLISECONDS);
             } else {
                 log.warn("{} not confirmed ({}); the ledger's expiry will release the reservation",

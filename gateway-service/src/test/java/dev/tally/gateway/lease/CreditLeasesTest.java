@@ -16,6 +16,7 @@ import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.gateway.GatewaySettings;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.ledger.LedgerGateway;
+import dev.tally.gateway.ledger.LedgerTransport;
 import dev.tally.gateway.state.GovernanceView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 class CreditLeasesTest {
 
     private static final GatewaySettings GATEWAY = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(60),
-            1024, 4_194_304, null, null, Map.of());
+            1024, 4_194_304, null, null, Map.of(), null, null);
     private static final LeaseSettings LEASES = new LeaseSettings(Duration.ofMillis(100), Duration.ofSeconds(30),
             Duration.ofSeconds(1), 256, 10, Duration.ofMillis(20), Duration.ofSeconds(2),
             Duration.ofSeconds(5));
@@ -67,7 +68,7 @@ class CreditLeasesTest {
 
         for (int i = 0; i < 20; i++) {
             LeaseHold hold = hold(leases, "r" + i, 5).block(Duration.ofSeconds(5));
-            assertThat(hold.charge(3, 10, 20, "m", "mock")).isEqualTo(3);
+            assertThat(hold.charge(3, 10, 20, "m", "mock").credits()).isEqualTo(3);
         }
 
         assertThat(ledger.sent(ReserveCreditCommand.class)).hasSizeLessThanOrEqualTo(5);
@@ -85,7 +86,7 @@ class CreditLeasesTest {
         CreditLeases leases = replica(ledger, new GovernanceView());
 
         LeaseHold hold = hold(leases, "r1", 5).block(Duration.ofSeconds(5));
-        assertThat(hold.charge(9, 10, 20, "m", "mock")).isEqualTo(5);
+        assertThat(hold.charge(9, 10, 20, "m", "mock").credits()).isEqualTo(5);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
         assertThat(ledger.chargedByRequest()).containsEntry("r1", 5L);
@@ -150,20 +151,64 @@ class CreditLeasesTest {
         assertThat(ledger.charged()).isEqualTo(7);
     }
 
+    /**
+     * Commands of one organisation share a partition and are applied in the order written: the release may follow
+     * its lease's charges as soon as they are written, not before (a release applied first would leave the charge
+     * nothing to charge). And the charge's receipt completes only when it is written: the answer waits for it.
+     */
     @Test
-    void a_lease_is_released_only_once_its_charges_are_confirmed() {
+    void a_lease_is_released_only_once_its_charges_are_written() {
         BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
-        CountDownLatch chargesConfirmed = new CountDownLatch(1);
-        CreditLeases leases = replica(answeringLate(budget, SettleLeasesCommand.class, chargesConfirmed),
-                new GovernanceView());
+        CountDownLatch chargesWritten = new CountDownLatch(1);
+        LedgerTransport writingChargesLate = (command, written) -> {
+            if (!(command instanceof SettleLeasesCommand settle)
+                    || settle.leases().stream().allMatch(lease -> lease.charges().isEmpty())) {
+                CompletableFuture<LedgerReply> reply = budget.apply(command);
+                written.complete(null);
+                return reply;
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                awaitQuietly(chargesWritten);
+                written.complete(null);
+                return budget.apply(command).join();
+            });
+        };
+        CreditLeases leases = replica(new LedgerGateway(writingChargesLate, new GovernanceView(), GATEWAY),
+                new GovernanceView(), LEASES);
 
-        hold(leases, "r1", 5).block(Duration.ofSeconds(5)).charge(4, 1, 1, "m", "mock");
+        ChargeReceipt receipt = hold(leases, "r1", 5).block(Duration.ofSeconds(5)).charge(4, 1, 1, "m", "mock");
 
         await().during(LEASES.idleRelease().multipliedBy(4)).atMost(LEASES.idleRelease().multipliedBy(8))
                 .until(() -> releases(budget).isEmpty());
-        chargesConfirmed.countDown();
+        assertThat(receipt.written()).isNotDone();
+        chargesWritten.countDown();
+        assertThat(receipt.written()).succeedsWithin(Duration.ofSeconds(5));
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.openReservations() == 0);
         assertThat(budget.charged()).isEqualTo(4);
+    }
+
+    /**
+     * Regression: a non-streamed call runs on when its client leaves and is charged; the cancel reached the lease's
+     * reservation through the request's flatMap and gave the hold back under it, so the charge failed ("already
+     * ended") and the call was served free.
+     */
+    @Test
+    void a_hold_handed_over_stays_with_its_request_when_the_request_is_cancelled_later() {
+        BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
+        CreditLeases leases = replica(budget, new GovernanceView());
+        java.util.concurrent.atomic.AtomicReference<LeaseHold> held = new java.util.concurrent.atomic.AtomicReference<>();
+
+        reactor.core.Disposable request = hold(leases, "r1", 5)
+                .flatMap(hold -> {
+                    held.set(hold);
+                    return Mono.never();
+                })
+                .subscribe();
+        await().atMost(Duration.ofSeconds(5)).until(() -> held.get() != null);
+        request.dispose();
+
+        assertThat(held.get().charge(5, 1, 1, "m", "mock").credits()).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.charged() == 5);
     }
 
     @Test
@@ -249,7 +294,7 @@ class CreditLeasesTest {
         List<Integer> served = Flux.range(0, 500)
                 .flatMap(i -> hold(i % 2 == 0 ? a : b, "r" + i, 1)
                         .publishOn(reactor.core.scheduler.Schedulers.parallel())
-                        .map(h -> (int) h.charge(1, 1, 1, "m", "mock"))
+                        .map(h -> (int) h.charge(1, 1, 1, "m", "mock").credits())
                         .onErrorResume(GatewayException.class, e -> Mono.just(0)), 500)
                 .collectList().block(Duration.ofSeconds(30));
 
@@ -401,7 +446,7 @@ class CreditLeasesTest {
 
         leases.close(); // waits a few seconds for the running request, then stops its timers
 
-        assertThat(running.charge(4, 1, 1, "m", "mock")).isEqualTo(4);
+        assertThat(running.charge(4, 1, 1, "m", "mock").credits()).isEqualTo(4);
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.charged() == 4 && ledger.openReservations() == 0);
     }
 
@@ -460,7 +505,10 @@ class CreditLeasesTest {
 
     private CreditLeases replica(Function<LedgerCommand, CompletableFuture<LedgerReply>> ledger, GovernanceView view,
             LeaseSettings settings) {
-        LedgerGateway gateway = new LedgerGateway(ledger, view, GATEWAY);
+        return replica(new LedgerGateway(ledger, view, GATEWAY), view, settings);
+    }
+
+    private CreditLeases replica(LedgerGateway gateway, GovernanceView view, LeaseSettings settings) {
         CreditLeases leases = new CreditLeases(gateway, view, settings, Clock.systemUTC());
         gateways.add(gateway);
         replicas.add(leases);

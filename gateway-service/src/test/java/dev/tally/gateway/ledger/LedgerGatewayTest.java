@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 class LedgerGatewayTest {
 
     private static final GatewaySettings SETTINGS = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(60),
-            1024, 4_194_304, null, null, Map.of());
+            1024, 4_194_304, null, null, Map.of(), null, null);
 
     private final List<LedgerCommand> sent = new CopyOnWriteArrayList<>();
     private LedgerGateway gateway;
@@ -102,8 +102,9 @@ class LedgerGatewayTest {
         }, new GovernanceView(), SETTINGS);
 
         long begin = System.nanoTime();
+        CompletableFuture<Void> written = new CompletableFuture<>();
         CompletableFuture<Void> confirmed = gateway.settleLeases("org", List.of(new LeaseSettlement("lease-1",
-                List.of(new LeaseCharge("r1", 5, 3, 10, 20, "mock-model", "mock")), false, null)));
+                List.of(new LeaseCharge("r1", 5, 3, 10, 20, "mock-model", "mock")), false, null)), written);
         assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(500));
         await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
         metadataTimesOut.countDown();
@@ -112,6 +113,7 @@ class LedgerGatewayTest {
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(attempts).hasValue(4));
         assertThat(confirmed).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(written).as("written by the second attempt, the first the transport took").isCompleted();
         assertThat(sent).hasSize(4).allSatisfy(command -> {
             assertThat(command).isInstanceOf(SettleLeasesCommand.class);
             assertThat(command.commandId()).isEqualTo(sent.get(0).commandId());

@@ -161,8 +161,20 @@ public final class LedgerClient implements AutoCloseable {
      * closed. Resending after a timeout with the same command id is safe: the ledger applies a command once.
      */
     public CompletableFuture<LedgerReply> send(LedgerCommand command) {
+        return send(command, new CompletableFuture<>());
+    }
+
+    /**
+     * As {@link #send(LedgerCommand)}, and completes {@code written} once Kafka has acknowledged the command (with
+     * acks=all, on every in-sync replica): from then on the ledger applies it even if this process dies, which is
+     * what a caller needs to know before it lets an answer go that the command charges for. {@code written} fails
+     * when the command could not be written.
+     */
+    public CompletableFuture<LedgerReply> send(LedgerCommand command, CompletableFuture<Void> written) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(written, "written");
         if (closed) {
+            written.completeExceptionally(closedException());
             return CompletableFuture.failedFuture(closedException());
         }
         String correlationId = UUID.randomUUID().toString();
@@ -179,6 +191,22 @@ public final class LedgerClient implements AutoCloseable {
                 timeout.cancel(false);
             });
             producer.send(record, (metadata, error) -> {
+                // On the client's threads like replies: whatever depends on it must not run on Kafka's I/O thread.
+                try {
+                    completions.execute(() -> {
+                        if (error != null) {
+                            written.completeExceptionally(error);
+                        } else {
+                            written.complete(null);
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    if (error != null) {
+                        written.completeExceptionally(error);
+                    } else {
+                        written.complete(null);
+                    }
+                }
                 if (error != null && pending.remove(correlationId, reply)) {
                     completeExceptionally(reply, error);
                 }
@@ -187,6 +215,7 @@ public final class LedgerClient implements AutoCloseable {
             // Serialization, a producer that was closed or blocked past max.block.ms, a client closing meanwhile.
             pending.remove(correlationId, reply);
             reply.completeExceptionally(closed ? closedException() : e);
+            written.completeExceptionally(closed ? closedException() : e);
         }
         // close() sets the flag before failing what is pending, so a send racing it is failed here or there.
         if (closed && pending.remove(correlationId, reply)) {
