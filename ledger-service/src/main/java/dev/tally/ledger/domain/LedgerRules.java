@@ -72,8 +72,9 @@ import static dev.tally.events.ledger.RejectionReason.UNKNOWN_RESERVATION;
 /**
  * Decides what each command does to a ledger. Pure: the state is only read, time comes in as {@code now}, and the
  * result is the events to apply plus the caller's reply. The invariants live here:
- * an account's available balance never drops below zero except by critical reservations within the ledger's
- * overdraft limit, and a budget's charged plus reserved spend in its window never exceeds its limit.
+ * an account's available balance never drops below zero except by overdrafts (critical reservations within the
+ * ledger's overdraft limit, and bills beyond their hold), and a budget's charged plus reserved spend in its window
+ * never exceeds its limit except by bills beyond their hold.
  */
 public final class LedgerRules {
 
