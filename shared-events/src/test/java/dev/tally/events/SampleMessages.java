@@ -39,6 +39,7 @@ import dev.tally.events.ledger.BudgetRemovedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
@@ -65,6 +66,7 @@ import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.RemoveBudgetCommand;
 import dev.tally.events.ledger.ReservationExpiredEvent;
 import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReservationRenewedEvent;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
@@ -190,7 +192,7 @@ public final class SampleMessages {
                                 true, "lease returned"),
                         new LeaseSettlement("lease-0190a3c2-7d4e-7b1a-9f3e-2c5d8e1f4a6c", List.of(
                                 new LeaseCharge("req-0004", 200L, 150L, 300L, 64L, "gpt-4o-mini", "openai")),
-                                false, null))),
+                                false, null, 300L))),
                 // events
                 new LedgerOpenedEvent(LEDGER, "cmd-0001", AT, ORG_ACCOUNT, 500L, ADMIN),
                 new AccountOpenedEvent(LEDGER, "cmd-0002", AT, GROUP_ACCOUNT, AccountKind.GROUP, ADMIN),
@@ -225,8 +227,14 @@ public final class SampleMessages {
                         WINDOW_START, 80, 12_350L, 15_000L),
                 new BudgetExhaustedEvent(LEDGER, "cmd-0014", AT, BUDGET, GROUP, BudgetPeriod.MONTHLY, WINDOW_START,
                         12_500L, 15_000L, true),
-                new LeaseChargedEvent(LEDGER, "cmd-0015", AT, LEASE, "req-0001", 320L, 320L, 0L, 4_680L,
-                        List.of(new Leg(MEMBER_ACCOUNT, 320L)), SCOPE_CHAIN, 610L, 140L, "gpt-4o-mini", "openai"),
+                // req-0001 was held 300 credits and billed 320: 300 from the lease, 20 overdrawn on the member
+                new LeaseChargedEvent(LEDGER, "cmd-0015", AT, LEASE, "req-0001", 320L, 320L, 0L, 4_700L,
+                        List.of(new Leg(MEMBER_ACCOUNT, 300L)), SCOPE_CHAIN, 610L, 140L, "gpt-4o-mini", "openai", 20L,
+                        MEMBER_ACCOUNT),
+                new CreditOverdrawnEvent(LEDGER, "cmd-0015", AT, LEASE, "req-0001", MEMBER_ACCOUNT, MEMBER, 20L,
+                        4_680L, -20L),
+                new ReservationRenewedEvent(LEDGER, "cmd-0016", AT, "lease-0190a3c2-7d4e-7b1a-9f3e-2c5d8e1f4a6c",
+                        EXPIRES_AT),
                 // replies
                 new CommandAcceptedReply("cmd-0007", LEDGER, "CreditReserved", 1_200L),
                 new CommandRejectedReply("cmd-0013", LEDGER, RejectionReason.INSUFFICIENT_CREDITS,

@@ -86,11 +86,13 @@ final class LedgerRows {
         } else if (event instanceof CreditReservedEvent e) {
             reservations.open(e.reservationId(), e.ledgerId(), e.credits(), time(e.occurredAt()));
         } else if (event instanceof UsageRecordedEvent e) {
-            charge(id, e, e.charges(), e.scopeChain(), e.chargedCredits());
+            charge(id, e, withOverdraft(e.charges(), e.overdraftAccountId(), e.overdraftCredits()), e.scopeChain(),
+                    e.chargedCredits());
             reservations.close(e.reservationId());
         } else if (event instanceof LeaseChargedEvent e) {
             // A lease stays open after a charge: it holds only what is left until it is released or expires.
-            charge(id, e, e.charges(), e.scopeChain(), e.chargedCredits());
+            charge(id, e, withOverdraft(e.charges(), e.overdraftAccountId(), e.overdraftCredits()), e.scopeChain(),
+                    e.chargedCredits());
             reservations.holdOnly(e.reservationId(), e.remainingCredits());
         } else if (event instanceof ReservationReleasedEvent e) {
             reservations.close(e.reservationId());
@@ -106,6 +108,19 @@ final class LedgerRows {
                     time(e.occurredAt())));
         }
         // Opening ledgers and accounts moves no credits; refused reservations show in the gateway's records.
+    }
+
+    /**
+     * A charge's legs and, after them, the overdraft: the part of the cost beyond the hold, charged to one account
+     * outside the hold, so the entries of an account sum to what it paid. {@code charged_credits} already includes it.
+     */
+    private static List<Leg> withOverdraft(List<Leg> legs, String accountId, long overdraft) {
+        if (overdraft == 0) {
+            return legs;
+        }
+        List<Leg> all = new ArrayList<>(legs);
+        all.add(new Leg(accountId, overdraft));
+        return all;
     }
 
     /** A charge of usage or of a lease: the same ledger entries and the same spend on every scope of its chain. */

@@ -60,11 +60,14 @@ final class Budget {
         return false;
     }
 
-    /** Turns part of a held reservation (a lease) from reserved into charged spend, if this budget holds it. */
-    void charge(Reservation reservation, long credits) {
+    /**
+     * Turns part of a held reservation (a lease) from reserved into charged spend, if this budget holds it:
+     * {@code held} leaves the hold, {@code charged} (the held part plus any overdraft beyond it) is spent.
+     */
+    void charge(Reservation reservation, long held, long charged) {
         if (holding.contains(reservation.id())) {
-            reserved -= credits;
-            charged += credits;
+            reserved -= held;
+            this.charged += charged;
         }
     }
 

@@ -15,6 +15,7 @@ import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.LeaseSettlement;
 import dev.tally.events.ledger.SettleLeasesCommand;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
@@ -26,6 +27,7 @@ import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerEvent;
+import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.ledger.LedgerOpenedEvent;
 import dev.tally.events.ledger.Leg;
 import dev.tally.events.ledger.OpenAccountCommand;
@@ -38,8 +40,10 @@ import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.RemoveBudgetCommand;
 import dev.tally.events.ledger.ReservationExpiredEvent;
 import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReservationRenewedEvent;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.events.ledger.TransferCreditsCommand;
 import dev.tally.events.ledger.TransferRefusedEvent;
 import dev.tally.events.ledger.UsageRecordedEvent;
@@ -47,6 +51,7 @@ import dev.tally.events.ledger.UsageRecordedEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +72,9 @@ import static dev.tally.events.ledger.RejectionReason.UNKNOWN_RESERVATION;
 /**
  * Decides what each command does to a ledger. Pure: the state is only read, time comes in as {@code now}, and the
  * result is the events to apply plus the caller's reply. The invariants live here:
- * an account's available balance never drops below zero except by critical reservations within the ledger's
- * overdraft limit, and a budget's charged plus reserved spend in its window never exceeds its limit.
+ * an account's available balance never drops below zero except by overdrafts (critical reservations within the
+ * ledger's overdraft limit, and bills beyond their hold), and a budget's charged plus reserved spend in its window
+ * never exceeds its limit except by bills beyond their hold.
  */
 public final class LedgerRules {
 
@@ -321,21 +327,61 @@ public final class LedgerRules {
         if (c.actualCredits() < 0 || c.tokensIn() < 0 || c.tokensOut() < 0) {
             return Decision.invalid(c, INVALID_AMOUNT, "actual_credits and token counts must not be negative");
         }
-        // Never charge beyond the hold: charging more could break the balance and budget invariants after the fact.
-        long charged = Math.min(c.actualCredits(), reservation.credits());
+        long held = Math.min(c.actualCredits(), reservation.credits());
+        Overdraft overdraft = Overdraft.of(reservation, c.actualCredits() - held);
+        long charged = held + overdraft.credits;
+        List<Leg> parts = reservation.take(held);
         List<LedgerEvent> events = new ArrayList<>();
         events.add(new UsageRecordedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), reservation.credits(),
-                c.actualCredits(), charged, c.actualCredits() - charged, reservation.credits() - charged,
-                reservation.take(charged), reservation.scopeChain(), c.tokensIn(), c.tokensOut(), c.model(),
-                c.provider()));
+                c.actualCredits(), charged, overdraft.uncollected, reservation.credits() - held, parts,
+                reservation.scopeChain(), c.tokensIn(), c.tokensOut(), c.model(), c.provider(), overdraft.credits,
+                overdraft.accountId));
+        if (overdraft.credits > 0) {
+            // The reservation ends: its legs on the account are no longer held.
+            Account account = state.accounts.get(overdraft.accountId);
+            long balance = account.balance - paidBy(parts, overdraft.accountId) - overdraft.credits;
+            long reserved = account.reserved - paidBy(reservation.legs(), overdraft.accountId);
+            events.add(overdrawn(c, now, reservation, c.reservationId(), overdraft, balance, balance - reserved));
+        }
         events.addAll(alertsAfterCharge(state, c, reservation, charged, now));
         return Decision.accept(c, charged, events.toArray(LedgerEvent[]::new));
     }
 
     /**
-     * Charges each request against the lease in turn, capped at what the gateway held for it and at what the lease
-     * still holds, like usage is capped at its reservation. The lease stays open with the rest: its release or expiry
-     * gives that back.
+     * The part of a charge beyond its hold. It is charged, not forgiven: the hold is an upper bound on what the
+     * gateway could count, so an excess arises only from a provider billing beyond it, and forgiving that would let a
+     * key spend what it was never given. It goes to the account the reservation drew from first (the member's own,
+     * as the gateway orders them), outside the availability and budget checks a hold passes, so that account may go
+     * below zero and its budgets beyond their limits; both are recorded and alerted.
+     */
+    private record Overdraft(long credits, String accountId, long uncollected) {
+
+        static Overdraft of(Reservation reservation, long excess) {
+            if (excess <= 0) {
+                return new Overdraft(0, null, 0);
+            }
+            String accountId = reservation.overdraftAccountId();
+            // Only a lease charged dry in a state saved before overdrafts has no account left to name: forgive, as then.
+            return accountId == null ? new Overdraft(0, null, excess) : new Overdraft(excess, accountId, 0);
+        }
+    }
+
+    private static long paidBy(List<Leg> legs, String accountId) {
+        return legs.stream().filter(l -> l.accountId().equals(accountId)).mapToLong(Leg::credits).sum();
+    }
+
+    private static CreditOverdrawnEvent overdrawn(LedgerCommand c, Instant now, Reservation reservation,
+            String requestId, Overdraft overdraft, long balance, long available) {
+        Scope member = reservation.scopeChain().stream().filter(s -> s.level() == ScopeLevel.MEMBER).findFirst()
+                .orElse(null);
+        return new CreditOverdrawnEvent(c.ledgerId(), c.commandId(), now, reservation.id(), requestId,
+                overdraft.accountId, member, overdraft.credits, balance, available);
+    }
+
+    /**
+     * Charges each request against the lease in turn: what the gateway held for it, as far as the lease still holds
+     * it, from the lease's legs; the rest of its actual cost as an {@link Overdraft}. The lease stays open with what
+     * is left: its release or expiry gives that back.
      */
     private static Decision chargeLease(LedgerState state, ChargeLeaseCommand c, Instant now) {
         Reservation lease = state.reservations.get(c.reservationId());
@@ -350,15 +396,32 @@ public final class LedgerRules {
         List<LedgerEvent> events = new ArrayList<>();
         Reservation left = lease;
         long total = 0;
+        // What this command's charges took so far, per account: the balance each overdraft alert reports follows them.
+        Map<String, Long> paid = new HashMap<>();
+        Map<String, Long> unheld = new HashMap<>();
         for (LeaseCharge charge : c.charges()) {
-            long charged = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), left.credits());
-            List<Leg> parts = left.take(charged);
+            long held = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), left.credits());
+            Overdraft overdraft = Overdraft.of(left, charge.actualCredits() - held);
+            long charged = held + overdraft.credits;
+            List<Leg> parts = left.take(held);
             left = left.less(parts);
             total += charged;
             // A charge of zero is still recorded: the request's tokens belong in the audit trail.
             events.add(new LeaseChargedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), charge.requestId(),
-                    charge.actualCredits(), charged, charge.actualCredits() - charged, left.credits(), parts,
-                    lease.scopeChain(), charge.tokensIn(), charge.tokensOut(), charge.model(), charge.provider()));
+                    charge.actualCredits(), charged, overdraft.uncollected, left.credits(), parts, lease.scopeChain(),
+                    charge.tokensIn(), charge.tokensOut(), charge.model(), charge.provider(), overdraft.credits,
+                    overdraft.accountId));
+            parts.forEach(part -> {
+                paid.merge(part.accountId(), part.credits(), Long::sum);
+                unheld.merge(part.accountId(), part.credits(), Long::sum);
+            });
+            if (overdraft.credits > 0) {
+                paid.merge(overdraft.accountId, overdraft.credits, Long::sum);
+                Account account = state.accounts.get(overdraft.accountId);
+                long balance = account.balance - paid.get(overdraft.accountId);
+                long reserved = account.reserved - unheld.getOrDefault(overdraft.accountId, 0L);
+                events.add(overdrawn(c, now, lease, charge.requestId(), overdraft, balance, balance - reserved));
+            }
         }
         events.addAll(alertsAfterCharge(state, c, lease, total, now));
         return Decision.accept(c, total, events.toArray(LedgerEvent[]::new));
@@ -383,6 +446,13 @@ public final class LedgerRules {
         long charged = 0;
         String outcome = null;
         for (LeaseSettlement lease : c.leases()) {
+            if (lease.renews()) {
+                LedgerEvent renewed = renewal(state, c, lease, now);
+                if (renewed != null) {
+                    apply.accept(renewed);
+                    outcome = outcome == null ? LedgerMessageTypes.nameOf(renewed) : outcome;
+                }
+            }
             if (!lease.charges().isEmpty()) {
                 CommandAcceptedReply charge = applied(chargeLease(state, new ChargeLeaseCommand(c.commandId(),
                         c.ledgerId(), lease.reservationId(), lease.charges()), now), apply);
@@ -402,6 +472,23 @@ public final class LedgerRules {
                 charged);
     }
 
+    /**
+     * A lease's new expiry: now plus the renewal, never earlier than it already was, so a long request keeps its lease
+     * and a late or repeated renewal cannot shorten it. Null when the lease is not open (it ended; skipped like its
+     * other parts) or would not expire any later.
+     */
+    private static ReservationRenewedEvent renewal(LedgerState state, SettleLeasesCommand c, LeaseSettlement lease,
+            Instant now) {
+        Reservation reservation = state.reservations.get(lease.reservationId());
+        if (reservation == null) {
+            return null;
+        }
+        Instant until = now.plusSeconds(lease.renewTtlSeconds());
+        return until.isAfter(reservation.expiresAt())
+                ? new ReservationRenewedEvent(c.ledgerId(), c.commandId(), now, lease.reservationId(), until)
+                : null;
+    }
+
     /** Applies an accepted part's events; a refused part (its lease is not open) changes nothing. */
     private static CommandAcceptedReply applied(Decision part, Consumer<LedgerEvent> apply) {
         if (!(part.reply() instanceof CommandAcceptedReply accepted)) {
@@ -413,9 +500,14 @@ public final class LedgerRules {
 
     private static Decision validSettlement(SettleLeasesCommand c) {
         if (c.leases() == null || c.leases().isEmpty() || c.leases().stream().anyMatch(lease -> lease == null
-                || blank(lease.reservationId()) || (lease.charges().isEmpty() && !lease.release()))) {
+                || blank(lease.reservationId()) || (lease.charges().isEmpty() && !lease.release() && !lease.renews()))) {
             return Decision.invalid(c, INVALID_COMMAND,
-                    "at least one lease, each with a reservation_id and charges or a release, is required");
+                    "at least one lease, each with a reservation_id and charges, a release or a renewal, is required");
+        }
+        if (c.leases().stream().anyMatch(lease -> lease.renewTtlSeconds() < 0
+                || lease.renewTtlSeconds() > MAX_TTL_SECONDS)) {
+            return Decision.invalid(c, INVALID_COMMAND,
+                    "renew_ttl_seconds must lie between 0 (no renewal) and " + MAX_TTL_SECONDS);
         }
         if (c.leases().stream().map(LeaseSettlement::reservationId).distinct().count() < c.leases().size()) {
             return Decision.invalid(c, INVALID_COMMAND, "each lease may be settled once per command");

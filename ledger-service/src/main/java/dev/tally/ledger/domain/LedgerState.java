@@ -9,6 +9,7 @@ import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetHold;
 import dev.tally.events.ledger.BudgetRemovedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
@@ -20,6 +21,7 @@ import dev.tally.events.ledger.LedgerOpenedEvent;
 import dev.tally.events.ledger.Leg;
 import dev.tally.events.ledger.ReservationExpiredEvent;
 import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReservationRenewedEvent;
 import dev.tally.events.ledger.TransferRefusedEvent;
 import dev.tally.events.ledger.UsageRecordedEvent;
 import dev.tally.ledger.domain.LedgerSnapshot.AccountBalance;
@@ -92,6 +94,11 @@ public final class LedgerState {
             release(e.reservationId());
         } else if (event instanceof ReservationExpiredEvent e) {
             release(e.reservationId());
+        } else if (event instanceof ReservationRenewedEvent e) {
+            reservations.put(e.reservationId(), reservations.get(e.reservationId()).renewedUntil(e.expiresAt()));
+            touchReservation(e.reservationId());
+        } else if (event instanceof CreditOverdrawnEvent e) {
+            // An alert: the charge event before it took the overdraft.
         } else if (event instanceof BalanceAdjustedEvent e) {
             account(e.accountId()).balance += e.deltaCredits();
         } else if (event instanceof CreditsRefundedEvent e) {
@@ -139,7 +146,7 @@ public final class LedgerState {
             budget.holding.add(e.reservationId());
         }
         reservations.put(e.reservationId(), new Reservation(e.reservationId(), e.credits(), e.legs(), e.budgets(),
-                e.scopeChain(), e.priority(), e.expiresAt()));
+                e.scopeChain(), e.priority(), e.expiresAt(), e.legs().isEmpty() ? null : e.legs().get(0).accountId()));
         touchReservation(e.reservationId());
     }
 
@@ -150,6 +157,7 @@ public final class LedgerState {
         for (Leg charge : e.charges()) {
             account(charge.accountId()).balance -= charge.credits();
         }
+        overdraw(e.overdraftAccountId(), e.overdraftCredits());
         for (BudgetHold hold : reservation.budgets()) {
             Budget budget = budget(hold.budgetId());
             // The charge counts where the hold counted; a hold from an ended window counts nowhere any more.
@@ -172,12 +180,20 @@ public final class LedgerState {
             account.reserved -= charge.credits();
             account.balance -= charge.credits();
         }
+        overdraw(e.overdraftAccountId(), e.overdraftCredits());
         for (BudgetHold hold : lease.budgets()) {
             Budget budget = budget(hold.budgetId());
             // As in settle: the charge counts where the hold counted, and nowhere once the hold's window ended.
             if (budget != null) {
-                budget.charge(lease, e.chargedCredits());
+                budget.charge(lease, e.heldPartCredits(), e.chargedCredits());
             }
+        }
+    }
+
+    /** A charge beyond its hold leaves the account's balance directly; it was never reserved. */
+    private void overdraw(String accountId, long credits) {
+        if (credits > 0) {
+            account(accountId).balance -= credits;
         }
     }
 

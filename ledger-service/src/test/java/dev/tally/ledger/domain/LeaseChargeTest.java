@@ -4,6 +4,7 @@ import dev.tally.events.ledger.AccountKind;
 import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
 import dev.tally.events.ledger.ChargeLeaseCommand;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.LeaseChargedEvent;
@@ -30,6 +31,7 @@ import static dev.tally.events.ledger.RejectionReason.INVALID_AMOUNT;
 import static dev.tally.events.ledger.RejectionReason.INVALID_COMMAND;
 import static dev.tally.events.ledger.RejectionReason.UNKNOWN_RESERVATION;
 import static dev.tally.ledger.domain.LedgerTestKit.ALICE;
+import static dev.tally.ledger.domain.LedgerTestKit.ALICE_SCOPE;
 import static dev.tally.ledger.domain.LedgerTestKit.CHAIN;
 import static dev.tally.ledger.domain.LedgerTestKit.LEDGER;
 import static dev.tally.ledger.domain.LedgerTestKit.NOW;
@@ -86,6 +88,33 @@ class LeaseChargeTest {
                 charge.tokensIn(), charge.tokensOut(), charge.model(), charge.provider());
     }
 
+    /**
+     * The events for the {@code index}th charge of {@code c} beyond its hold: {@code held} from the lease's
+     * {@code legs}, the rest of its cost overdrawn on {@code account}, whose balance and availability end as given.
+     */
+    private static List<LedgerEvent> overdrawnCharge(ChargeLeaseCommand c, int index, long held, long remaining,
+            String account, long balance, long available, Leg... legs) {
+        LeaseCharge charge = c.charges().get(index);
+        long overdraft = charge.actualCredits() - held;
+        return List.of(new LeaseChargedEvent(LEDGER, c.commandId(), NOW, c.reservationId(), charge.requestId(),
+                        charge.actualCredits(), charge.actualCredits(), 0, remaining, List.of(legs), CHAIN,
+                        charge.tokensIn(), charge.tokensOut(), charge.model(), charge.provider(), overdraft, account),
+                new CreditOverdrawnEvent(LEDGER, c.commandId(), NOW, c.reservationId(), charge.requestId(), account,
+                        ALICE_SCOPE, overdraft, balance, available));
+    }
+
+    private static Object[] events(Object... eventsOrLists) {
+        List<Object> flat = new ArrayList<>();
+        for (Object e : eventsOrLists) {
+            if (e instanceof List<?> list) {
+                flat.addAll(list);
+            } else {
+                flat.add(e);
+            }
+        }
+        return flat.toArray();
+    }
+
     @Nested
     class Charging {
 
@@ -138,39 +167,96 @@ class LeaseChargeTest {
         }
 
         @Test
-        void a_charge_beyond_what_the_lease_still_holds_is_capped_and_the_rest_reported_uncollected() {
+        void a_charge_beyond_what_the_lease_still_holds_takes_the_rest_and_overdraws_the_excess() {
             ChargeLeaseCommand later = chargeLease("cmd-charge-2", LEASE, charge("req-2", 50));
 
             fixture.givenCurrentTime(NOW)
                     .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100))
                     .andGivenCommands(chargeLease("cmd-charge-1", LEASE, charge("req-1", 80)))
                     .when(later)
-                    .expectEvents(new LeaseChargedEvent(LEDGER, "cmd-charge-2", NOW, LEASE, "req-2", 50, 20, 30, 0,
-                            List.of(leg(ORG, 20)), CHAIN, 1200, 300, "gpt-4o-mini", "openai"))
-                    .expectResultMessagePayload(accepted(later, "LeaseCharged", 20));
+                    .expectEvents(new LeaseChargedEvent(LEDGER, "cmd-charge-2", NOW, LEASE, "req-2", 50, 50, 0, 0,
+                                    List.of(leg(ORG, 20)), CHAIN, 1200, 300, "gpt-4o-mini", "openai", 30L, ORG),
+                            new CreditOverdrawnEvent(LEDGER, "cmd-charge-2", NOW, LEASE, "req-2", ORG, ALICE_SCOPE,
+                                    30, 870, 870))
+                    .expectResultMessagePayload(accepted(later, "LeaseCharged", 50));
         }
 
         @Test
-        void each_charge_of_a_command_is_capped_at_what_the_charges_before_it_left() {
+        void a_charge_beyond_what_the_gateway_held_for_it_overdraws_even_when_the_lease_holds_more() {
+            ChargeLeaseCommand c = chargeLease("cmd-charge-1", LEASE,
+                    new LeaseCharge("req-1", 30, 45, 1200, 300, "gpt-4o-mini", "openai"));
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100))
+                    .when(c)
+                    .expectEvents(events(overdrawnCharge(c, 0, 30, 70, ORG, 955, 885, leg(ORG, 30))))
+                    .expectResultMessagePayload(accepted(c, "LeaseCharged", 45));
+        }
+
+        @Test
+        void a_charge_within_what_the_gateway_held_overdraws_nothing() {
+            ChargeLeaseCommand c = chargeLease("cmd-charge-1", LEASE,
+                    new LeaseCharge("req-1", 30, 30, 1200, 300, "gpt-4o-mini", "openai"));
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100))
+                    .when(c)
+                    .expectEvents(new LeaseChargedEvent(LEDGER, "cmd-charge-1", NOW, LEASE, "req-1", 30, 30, 0, 70,
+                            List.of(leg(ORG, 30)), CHAIN, 1200, 300, "gpt-4o-mini", "openai", 0L, null))
+                    .expectResultMessagePayload(accepted(c, "LeaseCharged", 30));
+        }
+
+        @Test
+        void the_overdraft_goes_to_the_account_the_lease_drew_from_first_even_once_its_leg_is_used_up() {
+            ChargeLeaseCommand later = chargeLease("cmd-charge-2", LEASE, charge("req-2", 90));
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), accountOpened(TEAM, AccountKind.GROUP),
+                            accountOpened(ALICE, AccountKind.MEMBER), purchased(ALICE, 30), purchased(TEAM, 50),
+                            purchased(ORG, 1_000),
+                            reserved(LEASE, 100, NOW, List.of(leg(ALICE, 30), leg(TEAM, 50), leg(ORG, 20)), List.of()))
+                    .andGivenCommands(chargeLease("cmd-charge-1", LEASE, charge("req-1", 40)))
+                    .when(later)
+                    .expectEvents(events(overdrawnCharge(later, 0, 60, 0, ALICE, -30, -30, leg(TEAM, 40),
+                            leg(ORG, 20))))
+                    .expectResultMessagePayload(accepted(later, "LeaseCharged", 90));
+        }
+
+        @Test
+        void each_charge_of_a_command_takes_what_the_charges_before_it_left_and_overdraws_the_rest() {
             ChargeLeaseCommand c = chargeLease("cmd-charge-1", LEASE, charge("req-1", 70), charge("req-2", 70));
 
             fixture.givenCurrentTime(NOW)
                     .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100))
                     .when(c)
-                    .expectEvents(leaseCharged(c, 0, 70, 30, leg(ORG, 70)), leaseCharged(c, 1, 30, 0, leg(ORG, 30)))
-                    .expectResultMessagePayload(accepted(c, "LeaseCharged", 100));
+                    .expectEvents(events(leaseCharged(c, 0, 70, 30, leg(ORG, 70)),
+                            overdrawnCharge(c, 1, 30, 0, ORG, 860, 860, leg(ORG, 30))))
+                    .expectResultMessagePayload(accepted(c, "LeaseCharged", 140));
         }
 
         @Test
-        void a_lease_charged_down_to_zero_stays_open_and_records_later_requests_as_uncollected() {
+        void a_lease_charged_down_to_zero_stays_open_and_overdraws_later_requests_in_full() {
             ChargeLeaseCommand later = chargeLease("cmd-charge-2", LEASE, charge("req-2", 10));
 
             fixture.givenCurrentTime(NOW)
                     .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100))
                     .andGivenCommands(chargeLease("cmd-charge-1", LEASE, charge("req-1", 100)))
                     .when(later)
-                    .expectEvents(leaseCharged(later, 0, 0, 0))
-                    .expectResultMessagePayload(accepted(later, "LeaseCharged", 0));
+                    .expectEvents(events(overdrawnCharge(later, 0, 0, 0, ORG, 890, 890)))
+                    .expectResultMessagePayload(accepted(later, "LeaseCharged", 10));
+        }
+
+        @Test
+        void a_lease_charge_recorded_before_overdrafts_replays_with_its_excess_forgiven() {
+            ReserveCreditCommand rest = reserve("res-2", 900);
+            LeaseChargedEvent forgiving = new LeaseChargedEvent(LEDGER, "cmd-charge-old", NOW, LEASE, "req-1", 130,
+                    100, 30, 0, List.of(leg(ORG, 100)), CHAIN, 1200, 300, "gpt-4o-mini", "openai");
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved(LEASE, 100), forgiving)
+                    .andGivenCommands(release(LEASE))
+                    .when(rest)
+                    .expectResultMessagePayload(accepted(rest, "CreditReserved", 900));
         }
 
         @Test
@@ -464,7 +550,7 @@ class LeaseChargeTest {
         }
 
         @Test
-        void charging_the_lease_up_to_the_limit_exhausts_the_budget_once() {
+        void charging_the_lease_up_to_the_limit_and_beyond_its_hold_exhausts_the_budget_once() {
             ChargeLeaseCommand c = chargeLease("cmd-charge-2", LEASE, charge("req-2", 10), charge("req-3", 5));
 
             fixture.givenCurrentTime(NOW)
@@ -472,10 +558,11 @@ class LeaseChargeTest {
                             leaseOnTeamBudget(100))
                     .andGivenCommands(chargeLease("cmd-charge-1", LEASE, charge("req-1", 90)))
                     .when(c)
-                    .expectEvents(leaseCharged(c, 0, 10, 0, leg(ORG, 10)), leaseCharged(c, 1, 0, 0),
-                            teamCrossed(c, 100, 100),
+                    .expectEvents(events(leaseCharged(c, 0, 10, 0, leg(ORG, 10)),
+                            overdrawnCharge(c, 1, 0, 0, ORG, 895, 895),
+                            teamCrossed(c, 100, 105),
                             new BudgetExhaustedEvent(LEDGER, c.commandId(), NOW, TEAM_BUDGET, TEAM_SCOPE, DAILY, TODAY,
-                                    100, LIMIT, true));
+                                    105, LIMIT, true)));
         }
     }
 

@@ -16,6 +16,7 @@ import dev.tally.events.ledger.LeaseSettlement;
 import dev.tally.events.ledger.SettleLeasesCommand;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.CreditReservedEvent;
 import dev.tally.events.ledger.CreditsPurchasedEvent;
@@ -38,6 +39,7 @@ import dev.tally.events.ledger.ReleaseReservationCommand;
 import dev.tally.events.ledger.RemoveBudgetCommand;
 import dev.tally.events.ledger.ReservationExpiredEvent;
 import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReservationRenewedEvent;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
@@ -206,9 +208,14 @@ class LedgerInvariantsProperties {
         Arbitrary<List<Long>> requestCosts = Arbitraries.frequencyOf(
                 Tuple.of(15, requestCost.list().ofMinSize(1).ofMaxSize(4)), Tuple.of(1, Arbitraries.just(List.of())));
         Arbitrary<Action> chargeLease = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new);
+        // Mostly no renewal; now and then one, short or long; rarely one out of bounds, which refuses the settlement.
+        Arbitrary<Long> renewal = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(0L)),
+                Tuple.of(8, uniform(1, 900)), Tuple.of(1, Arbitraries.of(-1L, LedgerRules.MAX_TTL_SECONDS + 1)));
         Arbitrary<Action> settle = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new).list()
-                .ofMinSize(1).ofMaxSize(3).flatMap(leases -> Arbitraries.of(true, false).list()
-                        .ofSize(leases.size()).map(releases -> new SettleLeases(leases, releases)));
+                .ofMinSize(1).ofMaxSize(3).flatMap(leases -> Combinators.combine(
+                        Arbitraries.of(true, false).list().ofSize(leases.size()),
+                        renewal.list().ofSize(leases.size()))
+                        .as((releases, renewals) -> new SettleLeases(leases, releases, renewals)));
         Arbitrary<Action> release = pick.map(Release::new);
         Arbitrary<Action> expire = pick.map(Expire::new);
         Arbitrary<Action> adjust = Combinators.combine(account, uniform(-200, 200)).as(Adjust::new);
@@ -332,10 +339,11 @@ class LedgerInvariantsProperties {
     }
 
     /**
-     * Settles up to three leases at once: each lease's charges as {@link ChargeLease} would make them, and its release
-     * when {@code releases} says so (always when it has no charges). A lease picked twice is settled once.
+     * Settles up to three leases at once: each lease's renewal when {@code renewals} has one, its charges as
+     * {@link ChargeLease} would make them, and its release when {@code releases} says so (always when it has neither
+     * charges nor a renewal). A lease picked twice is settled once.
      */
-    record SettleLeases(List<ChargeLease> leases, List<Boolean> releases) implements Action {
+    record SettleLeases(List<ChargeLease> leases, List<Boolean> releases, List<Long> renewals) implements Action {
         public LedgerCommand command(String commandId, int stepIndex, LedgerState state) {
             List<LeaseSettlement> settlements = new ArrayList<>();
             java.util.Set<String> named = new java.util.HashSet<>();
@@ -343,9 +351,9 @@ class LedgerInvariantsProperties {
                 ChargeLeaseCommand charge = (ChargeLeaseCommand) leases.get(i).command(commandId, stepIndex * 10 + i,
                         state);
                 if (named.add(charge.reservationId())) {
-                    boolean release = releases.get(i) || charge.charges().isEmpty();
+                    boolean release = releases.get(i) || (charge.charges().isEmpty() && renewals.get(i) == 0);
                     settlements.add(new LeaseSettlement(charge.reservationId(), charge.charges(), release,
-                            release ? "lease returned" : null));
+                            release ? "lease returned" : null, renewals.get(i)));
                 }
             }
             return new SettleLeasesCommand(commandId, LEDGER, settlements);
@@ -412,6 +420,14 @@ class LedgerInvariantsProperties {
         /** The accounts that carried the last leg of a critical reservation: the only ones that may go below zero. */
         final Set<String> overdraftable = new HashSet<>();
         boolean everOverdrawn;
+        /** Per account, every credit a bill beyond its hold took from it: the other way an account may go negative. */
+        final Map<String, Long> billedOverdrafts = new HashMap<>();
+        /** Per budget, what this step's overdrafts added to its spend: the only way spend may pass a limit. */
+        final Map<String, Long> stepOverdrafts = new HashMap<>();
+        /** The account each reservation drew from first, as reserved. */
+        final Map<String, String> firstAccounts = new HashMap<>();
+        long overdrafts;
+        int renewals;
         boolean budgetRefused;
         boolean windowRolled;
         int thresholdAlerts;
@@ -460,6 +476,7 @@ class LedgerInvariantsProperties {
             stepIndex = index;
             command = cmd;
             decision = null;
+            stepOverdrafts.clear();
             LedgerSnapshot before = state.snapshot();
             String jsonBefore = invariants ? json(state) : null;
             Map<String, Integer> generationsBefore = new HashMap<>(generation);
@@ -510,6 +527,9 @@ class LedgerInvariantsProperties {
             List<LedgerEvent> expected = new ArrayList<>();
             long charged = 0;
             for (LeaseSettlement lease : settle.leases()) {
+                if (lease.renews()) {
+                    expected.addAll(renew(index, settle, lease, invariants));
+                }
                 if (!lease.charges().isEmpty()) {
                     step(index, new ChargeLeaseCommand(settle.commandId(), LEDGER, lease.reservationId(),
                             lease.charges()), invariants, alerts, budgetHolds);
@@ -534,6 +554,35 @@ class LedgerInvariantsProperties {
             check(json(copy).equals(json(state)), () -> "a settlement left another state than its parts");
         }
 
+        /**
+         * 1h, the renewal part: a lease still open whose expiry now plus the renewal would postpone gets exactly that
+         * expiry, and nothing else changes; an ended lease or a renewal that would not postpone it changes nothing.
+         */
+        private List<LedgerEvent> renew(int index, SettleLeasesCommand settle, LeaseSettlement lease,
+                boolean invariants) {
+            stepIndex = index;
+            command = settle;
+            decision = null;
+            Reservation open = state.reservations.get(lease.reservationId());
+            Instant until = now.plusSeconds(lease.renewTtlSeconds());
+            if (open == null || !until.isAfter(open.expiresAt())) {
+                return List.of();
+            }
+            LedgerSnapshot before = state.snapshot();
+            LedgerEvent renewed = new ReservationRenewedEvent(LEDGER, settle.commandId(), now, lease.reservationId(),
+                    until);
+            track(renewed, false);
+            state.apply(renewed);
+            renewals++;
+            if (invariants) {
+                check(state.reservations.get(lease.reservationId()).equals(open.renewedUntil(until))
+                                && state.snapshot().accounts().equals(before.accounts())
+                                && state.snapshot().budgets().equals(before.budgets()),
+                        () -> "a renewal changed more than the lease's expiry: " + renewed);
+            }
+            return List.of(renewed);
+        }
+
         /** Updates the event-derived bookkeeping, and checks alert uniqueness before the event is applied. */
         private void track(LedgerEvent event, boolean alerts) {
             events.add(event);
@@ -548,10 +597,14 @@ class LedgerInvariantsProperties {
                 Reservation settled = state.reservations.get(e.reservationId());
                 usagesOnBudgets += settled != null && !settled.budgets().isEmpty() ? 1 : 0;
                 long legs = e.charges().stream().mapToLong(Leg::credits).sum();
-                check(legs == e.chargedCredits() && e.chargedCredits() == Math.min(e.actualCredits(),
-                                e.reservedCredits()) && e.uncollectedCredits() == e.actualCredits() - e.chargedCredits()
-                                && e.releasedCredits() == e.reservedCredits() - e.chargedCredits(),
+                long held = Math.min(e.actualCredits(), e.reservedCredits());
+                // The whole cost is charged: the held part from the legs, the rest overdrawn on the first account.
+                check(legs == held && e.heldPartCredits() == held && e.chargedCredits() == e.actualCredits()
+                                && e.uncollectedCredits() == 0 && e.overdraftCredits() == e.actualCredits() - held
+                                && e.releasedCredits() == e.reservedCredits() - held
+                                && overdraftOnFirstAccount(settled, e.overdraftCredits(), e.overdraftAccountId()),
                         () -> "usage amounts do not add up: " + e);
+                overdraft(settled, e.overdraftCredits());
                 holdGenerations.remove(e.reservationId());
             } else if (event instanceof LeaseChargedEvent e) {
                 charged += e.chargedCredits();
@@ -563,12 +616,27 @@ class LedgerInvariantsProperties {
                 long legs = e.charges().stream().mapToLong(Leg::credits).sum();
                 long held = ((ChargeLeaseCommand) command).charges().stream()
                         .filter(c -> c.requestId().equals(e.requestId())).findFirst().orElseThrow().heldCredits();
-                check(legs == e.chargedCredits() && e.charges().stream().allMatch(l -> l.credits() > 0)
-                                && e.chargedCredits() == Math.min(Math.min(e.actualCredits(), held), lease.credits())
-                                && e.uncollectedCredits() == e.actualCredits() - e.chargedCredits()
-                                && e.remainingCredits() == lease.credits() - e.chargedCredits(),
+                long heldPart = Math.min(Math.min(e.actualCredits(), held), lease.credits());
+                check(legs == heldPart && e.heldPartCredits() == heldPart
+                                && e.charges().stream().allMatch(l -> l.credits() > 0)
+                                && e.chargedCredits() == e.actualCredits() && e.uncollectedCredits() == 0
+                                && e.overdraftCredits() == e.actualCredits() - heldPart
+                                && e.remainingCredits() == lease.credits() - heldPart
+                                && overdraftOnFirstAccount(lease, e.overdraftCredits(), e.overdraftAccountId()),
                         () -> "lease charge amounts do not add up against " + lease + ": " + e);
+                overdraft(lease, e.overdraftCredits());
+            } else if (event instanceof CreditOverdrawnEvent e) {
+                LedgerEvent charge = events.get(events.size() - 2);
+                long expected = charge instanceof LeaseChargedEvent l ? l.overdraftCredits()
+                        : ((UsageRecordedEvent) charge).overdraftCredits();
+                // The alert follows its charge, already applied: it reports the account as the charge left it.
+                Account account = state.accounts.get(e.accountId());
+                check(expected == e.overdraftCredits() && e.overdraftCredits() > 0
+                                && e.balanceCredits() == account.balance && e.availableCredits() == account.available(),
+                        () -> "overdraft alert " + e + " does not match its charge " + charge + " or the account "
+                                + account.balance + "/" + account.reserved);
             } else if (event instanceof CreditReservedEvent e) {
+                firstAccounts.put(e.reservationId(), e.legs().get(0).accountId());
                 if (e.priority() == Priority.CRITICAL) {
                     criticalAccepted = true;
                     overdraftable.add(e.legs().get(e.legs().size() - 1).accountId());
@@ -621,6 +689,22 @@ class LedgerInvariantsProperties {
             }
         }
 
+        private boolean overdraftOnFirstAccount(Reservation reservation, long overdraft, String accountId) {
+            return overdraft == 0 ? accountId == null : accountId.equals(firstAccounts.get(reservation.id()));
+        }
+
+        /** Books an overdraft of a charge against its reservation, before the charge is applied. */
+        private void overdraft(Reservation reservation, long credits) {
+            if (credits == 0) {
+                return;
+            }
+            overdrafts++;
+            billedOverdrafts.merge(firstAccounts.get(reservation.id()), credits, Long::sum);
+            for (BudgetHold hold : reservation.budgets()) {
+                stepOverdrafts.merge(hold.budgetId(), credits, Long::sum);
+            }
+        }
+
         /** Property 2: an alert names the budget's period and the window of that period it happened in. */
         private void checkAlertWindow(String budgetId, BudgetPeriod period, LocalDate windowStart, Instant at,
                 LedgerEvent alert) {
@@ -666,17 +750,28 @@ class LedgerInvariantsProperties {
             }
         }
 
-        /** 1a: only critical reservations overdraw, and all of them together by at most the ledger's limit. */
+        /**
+         * 1a: an account goes below zero only by overdrafts: critical reservations, all of them together by at most
+         * the ledger's limit, and bills beyond their hold, on the account their reservation drew from first, by at
+         * most what those bills took from it.
+         */
         private void checkOverdraft() {
             long total = state.accounts.values().stream().mapToLong(a -> Math.max(0, -(a.balance - a.reserved))).sum();
-            check(total <= state.overdraftLimit, () -> "accounts are overdrawn by " + total
-                    + " in total, beyond the overdraft limit " + state.overdraftLimit + ": " + accounts());
+            long billed = billedOverdrafts.values().stream().mapToLong(Long::longValue).sum();
+            check(total <= state.overdraftLimit + billed, () -> "accounts are overdrawn by " + total
+                    + " in total, beyond the overdraft limit " + state.overdraftLimit + " and the " + billed
+                    + " credits billed beyond holds: " + accounts());
             if (!criticalAccepted) {
-                check(total == 0, () -> "an account is overdrawn without any critical reservation: " + accounts());
+                check(total <= billed, () -> "an account is overdrawn beyond its bills without any critical"
+                        + " reservation: " + accounts());
             }
-            state.accounts.forEach((id, a) -> check(a.balance - a.reserved >= 0 || overdraftable.contains(id),
-                    () -> "account " + id + " is overdrawn but never carried the last leg of a critical reservation: "
-                            + accounts()));
+            state.accounts.forEach((id, a) -> {
+                long below = Math.max(0, -(a.balance - a.reserved));
+                long allowed = (overdraftable.contains(id) ? state.overdraftLimit : 0)
+                        + billedOverdrafts.getOrDefault(id, 0L);
+                check(below <= allowed, () -> "account " + id + " is overdrawn by " + below + ", more than the "
+                        + allowed + " its critical last legs and bills beyond holds allow: " + accounts());
+            });
         }
 
         /**
@@ -690,7 +785,9 @@ class LedgerInvariantsProperties {
                     && decision.reply() instanceof CommandAcceptedReply;
             for (LedgerSnapshot.BudgetWindow b : state.snapshot().budgets()) {
                 long spent = b.chargedCredits() + b.reservedCredits();
-                if (spent <= b.limitCredits()) {
+                // A bill beyond its hold is charged anyway: its overdraft is the one way spend may pass the limit.
+                long overdrawn = stepOverdrafts.getOrDefault(b.budgetId(), 0L);
+                if (spent <= b.limitCredits() + overdrawn) {
                     continue;
                 }
                 if (redefinition && ((DefineBudgetCommand) command).budgetId().equals(b.budgetId())) {
@@ -701,7 +798,7 @@ class LedgerInvariantsProperties {
                         && was.period() == b.period()
                         && Objects.equals(generationsBefore.get(b.budgetId()), generation.get(b.budgetId()));
                 long spentBefore = was == null ? 0 : was.chargedCredits() + was.reservedCredits();
-                check(sameWindow && spent <= spentBefore, () -> "budget " + b.budgetId() + " spends " + spent
+                check(sameWindow && spent <= spentBefore + overdrawn, () -> "budget " + b.budgetId() + " spends " + spent
                         + " of its limit " + b.limitCredits() + " in the window from " + b.windowStart()
                         + " (before this step: " + was + ")");
             }
@@ -822,6 +919,8 @@ class LedgerInvariantsProperties {
 
         void collectStatistics() {
             Statistics.label("critical overdraft used").collect(everOverdrawn);
+            Statistics.label("charges beyond their hold").collect(overdrafts > 0);
+            Statistics.label("lease renewals").collect(renewals > 0);
             Statistics.label("budget refused a reservation").collect(budgetRefused);
             Statistics.label("a reservation rolled a budget window").collect(windowRolled);
             Statistics.label("steps").collect(bucket(scenario.steps().size()));

@@ -1,28 +1,38 @@
 package dev.tally.ledger.domain;
 
+import dev.tally.events.ledger.ExpireReservationCommand;
+import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.LeaseChargedEvent;
 import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.ReservationExpiredEvent;
 import dev.tally.events.ledger.ReservationReleasedEvent;
+import dev.tally.events.ledger.ReservationRenewedEvent;
 import dev.tally.events.ledger.SettleLeasesCommand;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 
 import static dev.tally.events.ledger.RejectionReason.INVALID_COMMAND;
+import static dev.tally.events.ledger.RejectionReason.RESERVATION_NOT_DUE;
 import static dev.tally.ledger.domain.LedgerTestKit.CHAIN;
 import static dev.tally.ledger.domain.LedgerTestKit.LEDGER;
 import static dev.tally.ledger.domain.LedgerTestKit.NOW;
 import static dev.tally.ledger.domain.LedgerTestKit.ORG;
+import static dev.tally.ledger.domain.LedgerTestKit.TTL_SECONDS;
 import static dev.tally.ledger.domain.LedgerTestKit.accepted;
 import static dev.tally.ledger.domain.LedgerTestKit.charge;
 import static dev.tally.ledger.domain.LedgerTestKit.chargeLease;
+import static dev.tally.ledger.domain.LedgerTestKit.expire;
 import static dev.tally.ledger.domain.LedgerTestKit.leg;
 import static dev.tally.ledger.domain.LedgerTestKit.ledgerOpened;
 import static dev.tally.ledger.domain.LedgerTestKit.newFixture;
 import static dev.tally.ledger.domain.LedgerTestKit.purchased;
 import static dev.tally.ledger.domain.LedgerTestKit.rejected;
+import static dev.tally.ledger.domain.LedgerTestKit.rejectedFor;
 import static dev.tally.ledger.domain.LedgerTestKit.reserved;
 
 /**
@@ -127,6 +137,109 @@ class SettleLeasesTest {
                 .when(settle)
                 .expectNoEvents()
                 .expectResultMessagePayload(rejected(settle, INVALID_COMMAND,
-                        "at least one lease, each with a reservation_id and charges or a release, is required"));
+                        "at least one lease, each with a reservation_id and charges, a release or a renewal, is required"));
+    }
+
+    @Nested
+    class Renewal {
+
+        private final Instant later = NOW.plusSeconds(200);
+
+        private SettleLeasesCommand renewing(String commandId, long ttlSeconds, LeaseCharge... charges) {
+            return new SettleLeasesCommand(commandId, LEDGER, List.of(
+                    new LeaseSettlement("lease-a", List.of(charges), false, null, ttlSeconds)));
+        }
+
+        @Test
+        void a_renewal_moves_the_expiry_to_now_plus_its_time_to_live_before_the_charges() {
+            SettleLeasesCommand settle = renewing("cmd-settle-7", 600, charge("req-1", 30));
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("lease-a", 100))
+                    .andGivenCurrentTime(later)
+                    .when(settle)
+                    .expectEvents(new ReservationRenewedEvent(LEDGER, "cmd-settle-7", later, "lease-a",
+                                    later.plusSeconds(600)),
+                            new LeaseChargedEvent(LEDGER, "cmd-settle-7", later, "lease-a", "req-1", 30, 30, 0, 70,
+                                    List.of(leg(ORG, 30)), CHAIN, 1200, 300, "gpt-4o-mini", "openai"))
+                    .expectResultMessagePayload(accepted(settle, "ReservationRenewed", 30));
+        }
+
+        @Test
+        void a_settlement_may_only_renew_a_lease() {
+            SettleLeasesCommand settle = renewing("cmd-settle-8", 600);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("lease-a", 100))
+                    .andGivenCurrentTime(later)
+                    .when(settle)
+                    .expectEvents(new ReservationRenewedEvent(LEDGER, "cmd-settle-8", later, "lease-a",
+                            later.plusSeconds(600)))
+                    .expectResultMessagePayload(accepted(settle, "ReservationRenewed", 0));
+        }
+
+        @Test
+        void an_expiry_before_the_renewed_deadline_is_refused_as_not_due() {
+            ExpireReservationCommand expire = expire("lease-a");
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("lease-a", 100))
+                    .andGivenCurrentTime(later)
+                    .andGivenCommands(renewing("cmd-settle-9", 600))
+                    .andGivenCurrentTime(NOW.plusSeconds(TTL_SECONDS))
+                    .when(expire)
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(rejectedFor(expire, RESERVATION_NOT_DUE));
+        }
+
+        @Test
+        void a_renewed_lease_expires_at_its_new_deadline() {
+            Instant due = later.plusSeconds(600);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("lease-a", 100))
+                    .andGivenCurrentTime(later)
+                    .andGivenCommands(renewing("cmd-settle-10", 600))
+                    .andGivenCurrentTime(due)
+                    .when(expire("lease-a"))
+                    .expectEvents(new ReservationExpiredEvent(LEDGER, "cmd-expire-lease-a", due, "lease-a", 100, due));
+        }
+
+        @Test
+        void a_renewal_never_brings_the_expiry_earlier() {
+            SettleLeasesCommand settle = renewing("cmd-settle-11", 10);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("lease-a", 100))
+                    .andGivenCurrentTime(later)
+                    .when(settle)
+                    .expectNoEvents()
+                    .expectResultMessagePayload(accepted(settle, "Nothing", 0));
+        }
+
+        @Test
+        void a_renewal_of_a_lease_that_already_ended_is_skipped() {
+            SettleLeasesCommand settle = renewing("cmd-settle-12", 600);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000))
+                    .when(settle)
+                    .expectNoEvents()
+                    .expectResultMessagePayload(accepted(settle, "Nothing", 0));
+        }
+
+        @Test
+        void a_renewal_beyond_the_longest_time_to_live_refuses_the_whole_settlement() {
+            SettleLeasesCommand settle = new SettleLeasesCommand("cmd-settle-13", LEDGER, List.of(
+                    new LeaseSettlement("lease-b", List.of(charge("req-1", 30)), true, "lease returned"),
+                    new LeaseSettlement("lease-a", List.of(), false, null, LedgerRules.MAX_TTL_SECONDS + 1)));
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("lease-a", 100),
+                            reserved("lease-b", 100))
+                    .when(settle)
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(rejectedFor(settle, INVALID_COMMAND));
+        }
     }
 }

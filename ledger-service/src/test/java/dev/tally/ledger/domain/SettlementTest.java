@@ -4,6 +4,7 @@ import dev.tally.events.ledger.AccountKind;
 import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.Leg;
 import dev.tally.events.ledger.RecordUsageCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
@@ -19,10 +20,12 @@ import java.util.List;
 
 import static dev.tally.events.ledger.BudgetPeriod.DAILY;
 import static dev.tally.events.ledger.BudgetPeriod.MONTHLY;
+import static dev.tally.events.ledger.RejectionReason.BUDGET_EXCEEDED;
 import static dev.tally.events.ledger.RejectionReason.INSUFFICIENT_CREDITS;
 import static dev.tally.events.ledger.RejectionReason.INVALID_AMOUNT;
 import static dev.tally.events.ledger.RejectionReason.UNKNOWN_RESERVATION;
 import static dev.tally.ledger.domain.LedgerTestKit.ALICE;
+import static dev.tally.ledger.domain.LedgerTestKit.ALICE_SCOPE;
 import static dev.tally.ledger.domain.LedgerTestKit.CHAIN;
 import static dev.tally.ledger.domain.LedgerTestKit.LAST_SECOND_OF_DAY;
 import static dev.tally.ledger.domain.LedgerTestKit.LEDGER;
@@ -124,15 +127,68 @@ class SettlementTest {
         }
 
         @Test
-        void usage_beyond_the_reservation_charges_only_the_reservation_and_reports_the_rest_uncollected() {
+        void usage_beyond_the_reservation_charges_the_excess_to_the_account_it_drew_from_first_as_an_overdraft() {
             RecordUsageCommand usage = usage("res-1", 130);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), accountOpened(ALICE, AccountKind.MEMBER),
+                            accountOpened(TEAM, AccountKind.GROUP), purchased(ALICE, 30), purchased(TEAM, 50),
+                            purchased(ORG, 1_000),
+                            reserved("res-1", 100, NOW, List.of(leg(ALICE, 30), leg(TEAM, 50), leg(ORG, 20)),
+                                    List.of()))
+                    .when(usage)
+                    .expectEvents(new UsageRecordedEvent(LEDGER, usage.commandId(), NOW, "res-1", 100, 130, 130, 0, 0,
+                                    List.of(leg(ALICE, 30), leg(TEAM, 50), leg(ORG, 20)), CHAIN, 1200, 300,
+                                    "gpt-4o-mini", "openai", 30L, ALICE),
+                            new CreditOverdrawnEvent(LEDGER, usage.commandId(), NOW, "res-1", "res-1", ALICE,
+                                    ALICE_SCOPE, 30, -30, -30))
+                    .expectResultMessagePayload(accepted(usage, "UsageRecorded", 130));
+        }
+
+        @Test
+        void usage_within_the_reservation_overdraws_nothing() {
+            RecordUsageCommand usage = usage("res-1", 100);
 
             fixture.givenCurrentTime(NOW)
                     .andGiven(ledgerOpened(), purchased(ORG, 1_000), reserved("res-1", 100))
                     .when(usage)
-                    .expectEvents(new UsageRecordedEvent(LEDGER, usage.commandId(), NOW, "res-1", 100, 130, 100, 30, 0,
-                            List.of(leg(ORG, 100)), CHAIN, 1200, 300, "gpt-4o-mini", "openai"))
+                    .expectEvents(new UsageRecordedEvent(LEDGER, usage.commandId(), NOW, "res-1", 100, 100, 100, 0, 0,
+                            List.of(leg(ORG, 100)), CHAIN, 1200, 300, "gpt-4o-mini", "openai", 0L, null))
                     .expectResultMessagePayload(accepted(usage, "UsageRecorded", 100));
+        }
+
+        @Test
+        void the_overdraft_leaves_the_balance_with_the_charge() {
+            ReserveCreditCommand next = reserve("res-2", 21);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 100), reserved("res-1", 50))
+                    .andGivenCommands(usage("res-1", 80))
+                    .when(next)
+                    .expectResultMessagePayloadMatching(rejectedFor(next, INSUFFICIENT_CREDITS));
+        }
+
+        @Test
+        void an_overdraft_is_paid_back_first_by_the_next_purchase() {
+            ReserveCreditCommand next = reserve("res-2", 10);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 100), reserved("res-1", 100))
+                    .andGivenCommands(usage("res-1", 130), purchase(ORG, 35))
+                    .when(next)
+                    .expectResultMessagePayloadMatching(rejectedFor(next, INSUFFICIENT_CREDITS));
+        }
+
+        @Test
+        void a_usage_recorded_before_overdrafts_replays_with_its_excess_forgiven() {
+            ReserveCreditCommand rest = reserve("res-2", 50);
+            UsageRecordedEvent forgiving = new UsageRecordedEvent(LEDGER, "cmd-usage-old", NOW, "res-1", 50, 80, 50,
+                    30, 0, List.of(leg(ORG, 50)), CHAIN, 1200, 300, "gpt-4o-mini", "openai");
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 100), reserved("res-1", 50), forgiving)
+                    .when(rest)
+                    .expectResultMessagePayload(accepted(rest, "CreditReserved", 50));
         }
 
         @Test
@@ -155,17 +211,6 @@ class SettlementTest {
                     .andGivenCommands(usage("res-1", 60))
                     .when(next)
                     .expectResultMessagePayload(accepted(next, "CreditReserved", 40));
-        }
-
-        @Test
-        void uncollected_credits_are_not_taken_from_the_accounts() {
-            ReserveCreditCommand next = reserve("res-2", 50);
-
-            fixture.givenCurrentTime(NOW)
-                    .andGiven(ledgerOpened(), purchased(ORG, 100), reserved("res-1", 50))
-                    .andGivenCommands(usage("res-1", 80))
-                    .when(next)
-                    .expectResultMessagePayload(accepted(next, "CreditReserved", 50));
         }
 
         @Test
@@ -373,14 +418,35 @@ class SettlementTest {
         }
 
         @Test
-        void uncollected_credits_do_not_count_towards_thresholds() {
-            RecordUsageCommand usage = usage("res-1", 90);
+        void an_overdraft_counts_as_spent_so_it_crosses_thresholds_and_exhausts_the_budget() {
+            RecordUsageCommand usage = usage("res-1", 120);
+
+            fixture.givenCurrentTime(NOW)
+                    .andGiven(ledgerOpened(), purchased(ORG, 1_000), teamBudget(true),
+                            reservedOnTeamBudget("res-1", 40, NOW, TODAY))
+                    .when(usage)
+                    .expectEvents(new UsageRecordedEvent(LEDGER, usage.commandId(), NOW, "res-1", 40, 120, 120, 0, 0,
+                                    List.of(leg(ORG, 40)), CHAIN, 1200, 300, "gpt-4o-mini", "openai", 80L, ORG),
+                            new CreditOverdrawnEvent(LEDGER, usage.commandId(), NOW, "res-1", "res-1", ORG,
+                                    ALICE_SCOPE, 80, 880, 880),
+                            teamCrossed(usage, NOW, DAILY, TODAY, 50, 120, LIMIT),
+                            teamCrossed(usage, NOW, DAILY, TODAY, 75, 120, LIMIT),
+                            teamCrossed(usage, NOW, DAILY, TODAY, 90, 120, LIMIT),
+                            teamCrossed(usage, NOW, DAILY, TODAY, 100, 120, LIMIT),
+                            new BudgetExhaustedEvent(LEDGER, usage.commandId(), NOW, TEAM_BUDGET, TEAM_SCOPE, DAILY,
+                                    TODAY, 120, LIMIT, true));
+        }
+
+        @Test
+        void a_budget_overdrawn_by_a_bill_refuses_the_next_reservation() {
+            ReserveCreditCommand next = reserve("res-2", 1);
 
             fixture.givenCurrentTime(NOW)
                     .andGiven(ledgerOpened(), purchased(ORG, 1_000), teamBudget(false),
                             reservedOnTeamBudget("res-1", 40, NOW, TODAY))
-                    .when(usage)
-                    .expectEvents(usageRecorded(usage, NOW, 40, 40, leg(ORG, 40)));
+                    .andGivenCommands(usage("res-1", 120))
+                    .when(next)
+                    .expectResultMessagePayloadMatching(rejectedFor(next, BUDGET_EXCEEDED, TEAM_BUDGET));
         }
 
         @Test

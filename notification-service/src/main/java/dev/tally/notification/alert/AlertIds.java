@@ -26,6 +26,10 @@ public final class AlertIds {
         return of(AlertKind.BUDGET_EXHAUSTED, orgId, budgetId, windowStart.toString());
     }
 
+    public static String creditOverdrawn(String orgId, String reservationId, String requestId) {
+        return of(AlertKind.CREDIT_OVERDRAWN, orgId, reservationId, requestId);
+    }
+
     public static String reservationsRefused(String orgId, Instant windowStart) {
         return of(AlertKind.RESERVATIONS_REFUSED, orgId, windowStart.toString());
     }

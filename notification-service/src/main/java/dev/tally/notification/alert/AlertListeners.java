@@ -7,6 +7,7 @@ import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.notification.NotificationSettings;
@@ -34,6 +35,7 @@ public class AlertListeners {
     private static final byte[] THRESHOLD = ceType(BudgetThresholdCrossedEvent.class);
     private static final byte[] EXHAUSTED = ceType(BudgetExhaustedEvent.class);
     private static final byte[] REJECTED = ceType(CreditReservationRejectedEvent.class);
+    private static final byte[] OVERDRAWN = ceType(CreditOverdrawnEvent.class);
 
     private final AlertIntake intake;
     private final RefusalRate refusals;
@@ -84,6 +86,8 @@ public class AlertListeners {
             alert = Optional.of(LedgerAlerts.of(TallyJson.read(record.value(), BudgetExhaustedEvent.class)));
         } else if (Arrays.equals(REJECTED, type.value())) {
             alert = refusals.record(TallyJson.read(record.value(), CreditReservationRejectedEvent.class));
+        } else if (Arrays.equals(OVERDRAWN, type.value())) {
+            alert = Optional.of(LedgerAlerts.of(TallyJson.read(record.value(), CreditOverdrawnEvent.class)));
         }
         alert.ifPresent(a -> intake.accept(a, "tally.ledger.events").block());
     }

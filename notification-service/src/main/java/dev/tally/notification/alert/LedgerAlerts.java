@@ -5,6 +5,7 @@ import dev.tally.events.alert.AlertKind;
 import dev.tally.events.alert.AlertSeverity;
 import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
 
@@ -45,6 +46,23 @@ public final class LedgerAlerts {
                         : "Requests charged to it are refused until the window resets or the limit is raised."),
                 e.budgetId(), id(e.scope(), ScopeLevel.GROUP), id(e.scope(), ScopeLevel.MEMBER), null,
                 e.occurredAt());
+    }
+
+    /**
+     * A request billed beyond its hold and charged to an account anyway: WARNING, CRITICAL once the account is below
+     * zero. One alert per request, whichever replay reports it.
+     */
+    public static Alert of(CreditOverdrawnEvent e) {
+        boolean negative = e.availableCredits() < 0;
+        String who = e.memberScope() == null ? "account " + e.accountId() : "member " + e.memberScope().id();
+        return new Alert(AlertIds.creditOverdrawn(e.ledgerId(), e.reservationId(), e.requestId()), e.ledgerId(),
+                AlertKind.CREDIT_OVERDRAWN, negative ? AlertSeverity.CRITICAL : AlertSeverity.WARNING,
+                "Request billed " + e.overdraftCredits() + " credits beyond its hold",
+                "Request " + e.requestId() + " cost " + e.overdraftCredits() + " credits more than was held for it;"
+                        + " they were charged to " + who + " (account " + e.accountId() + "), which now has "
+                        + e.availableCredits() + " credits available"
+                        + (negative ? ": it is overdrawn until credits are added." : "."),
+                null, null, e.memberScope() == null ? null : e.memberScope().id(), null, e.occurredAt());
     }
 
     private static String describe(Scope scope) {

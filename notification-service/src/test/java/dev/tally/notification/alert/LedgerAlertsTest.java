@@ -6,6 +6,7 @@ import dev.tally.events.alert.AlertSeverity;
 import dev.tally.events.ledger.BudgetExhaustedEvent;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.BudgetThresholdCrossedEvent;
+import dev.tally.events.ledger.CreditOverdrawnEvent;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.RejectionReason;
 import dev.tally.events.ledger.Scope;
@@ -29,6 +30,25 @@ class LedgerAlertsTest {
     private static BudgetThresholdCrossedEvent crossed(int percent, String commandId, Instant at) {
         return new BudgetThresholdCrossedEvent("org-acme", commandId, at, "bgt-1", GROUP, BudgetPeriod.MONTHLY,
                 NOVEMBER, percent, 12_000, 15_000);
+    }
+
+    private static CreditOverdrawnEvent overdrawn(String commandId, long available) {
+        return new CreditOverdrawnEvent("org-acme", commandId, AT, "lease-1", "req-7", "acct-mbr-jdoe",
+                new Scope(ScopeLevel.MEMBER, "jdoe"), 20, available, available);
+    }
+
+    @Test
+    void a_bill_beyond_its_hold_alerts_the_member_once_per_request_and_critically_once_overdrawn() {
+        Alert warning = LedgerAlerts.of(overdrawn("cmd-1", 480));
+        Alert replayed = LedgerAlerts.of(overdrawn("cmd-2", 480));
+        Alert critical = LedgerAlerts.of(overdrawn("cmd-1", -20));
+
+        assertThat(warning.kind()).isEqualTo(AlertKind.CREDIT_OVERDRAWN);
+        assertThat(warning.severity()).isEqualTo(AlertSeverity.WARNING);
+        assertThat(critical.severity()).isEqualTo(AlertSeverity.CRITICAL);
+        assertThat(warning.memberId()).isEqualTo("jdoe");
+        assertThat(replayed.alertId()).isEqualTo(warning.alertId()).startsWith("alr-credit-overdrawn-");
+        assertThat(critical.text()).contains("req-7", "acct-mbr-jdoe", "-20");
     }
 
     @Test

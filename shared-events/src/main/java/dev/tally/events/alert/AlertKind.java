@@ -9,5 +9,6 @@ public enum AlertKind {
     MEMBER_ON_VACATION,
     ANOMALY,
     RESERVATIONS_REFUSED,
+    CREDIT_OVERDRAWN,
     TEST
 }

@@ -7,7 +7,7 @@ public sealed interface LedgerEvent permits LedgerOpenedEvent, AccountOpenedEven
         CreditsTransferredEvent, TransferRefusedEvent, BudgetDefinedEvent, BudgetRemovedEvent, CreditReservedEvent,
         CreditReservationRejectedEvent, UsageRecordedEvent, ReservationReleasedEvent, ReservationExpiredEvent,
         BalanceAdjustedEvent, CreditsRefundedEvent, BudgetThresholdCrossedEvent, BudgetExhaustedEvent,
-        LeaseChargedEvent {
+        LeaseChargedEvent, ReservationRenewedEvent, CreditOverdrawnEvent {
 
     String ledgerId();
 

@@ -46,7 +46,9 @@ public final class LedgerMessageTypes {
             type("CreditsRefunded", CreditsRefundedEvent.class),
             type("BudgetThresholdCrossed", BudgetThresholdCrossedEvent.class),
             type("BudgetExhausted", BudgetExhaustedEvent.class),
-            type("LeaseCharged", LeaseChargedEvent.class));
+            type("LeaseCharged", LeaseChargedEvent.class),
+            type("ReservationRenewed", ReservationRenewedEvent.class),
+            type("CreditOverdrawn", CreditOverdrawnEvent.class));
 
     public static final List<MessageType<? extends LedgerReply>> REPLIES = List.of(
             type("CommandAccepted", CommandAcceptedReply.class),

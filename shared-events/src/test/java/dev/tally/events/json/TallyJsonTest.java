@@ -7,6 +7,11 @@ import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.governance.TimeWindow;
 import dev.tally.events.ledger.CreditReservedEvent;
+import dev.tally.events.ledger.LeaseChargedEvent;
+import dev.tally.events.ledger.LeaseSettlement;
+import dev.tally.events.ledger.Leg;
+import dev.tally.events.ledger.SettleLeasesCommand;
+import dev.tally.events.ledger.UsageRecordedEvent;
 import dev.tally.events.ledger.OpenLedgerCommand;
 import dev.tally.events.ledger.ReservationExpiredEvent;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,48 @@ class TallyJsonTest {
         assertThatThrownBy(() -> TallyJson.read(bytes(json), OpenLedgerCommand.class))
                 .isInstanceOf(InvalidEnvelopeException.class)
                 .hasMessageStartingWith("cannot read OpenLedgerCommand: ");
+    }
+
+    @Test
+    void a_usage_recorded_before_overdrafts_reads_with_its_uncollected_credits_and_no_overdraft() {
+        String json = "{\"ledger_id\":\"org-acme\",\"command_id\":\"cmd-0008\",\"occurred_at\":\"2026-11-23T10:15:30Z\","
+                + "\"reservation_id\":\"res-0001\",\"reserved_credits\":1000,\"actual_credits\":1200,"
+                + "\"charged_credits\":1000,\"uncollected_credits\":200,\"released_credits\":0,"
+                + "\"charges\":[{\"account_id\":\"acct-mbr-jdoe\",\"credits\":1000}],\"scope_chain\":[],"
+                + "\"tokens_in\":1830,\"tokens_out\":412,\"model\":\"gpt-4o-mini\",\"provider\":\"openai\"}";
+
+        UsageRecordedEvent read = TallyJson.read(bytes(json), UsageRecordedEvent.class);
+
+        assertThat(read).isEqualTo(new UsageRecordedEvent("org-acme", "cmd-0008",
+                Instant.parse("2026-11-23T10:15:30Z"), "res-0001", 1000, 1200, 1000, 200, 0,
+                List.of(new Leg("acct-mbr-jdoe", 1000)), List.of(), 1830, 412, "gpt-4o-mini", "openai"));
+        assertThat(read.overdraftCredits()).isZero();
+        assertThat(read.overdraftAccountId()).isNull();
+        assertThat(read.heldPartCredits()).isEqualTo(1000);
+    }
+
+    @Test
+    void a_lease_charge_recorded_before_overdrafts_reads_with_no_overdraft() {
+        ObjectNode json = tree(SampleMessages.of(LeaseChargedEvent.class));
+        json.remove("overdraft_credits");
+        json.remove("overdraft_account_id");
+
+        LeaseChargedEvent read = TallyJson.read(TallyJson.mapper().writeValueAsBytes(json), LeaseChargedEvent.class);
+
+        assertThat(read.overdraftCredits()).isZero();
+        assertThat(read.overdraftAccountId()).isNull();
+        assertThat(read.heldPartCredits()).isEqualTo(read.chargedCredits());
+    }
+
+    @Test
+    void a_settlement_written_before_renewals_reads_as_renewing_nothing() {
+        ObjectNode json = tree(SampleMessages.of(SettleLeasesCommand.class));
+        json.withArray("leases").forEach(lease -> ((ObjectNode) lease).remove("renew_ttl_seconds"));
+
+        SettleLeasesCommand read = TallyJson.read(TallyJson.mapper().writeValueAsBytes(json), SettleLeasesCommand.class);
+
+        assertThat(read.leases()).extracting(LeaseSettlement::renewTtlSeconds).containsOnly(0L);
+        assertThat(read.leases()).noneMatch(LeaseSettlement::renews);
     }
 
     @Test

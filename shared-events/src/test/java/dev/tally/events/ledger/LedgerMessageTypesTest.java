@@ -42,9 +42,9 @@ class LedgerMessageTypesTest {
     }
 
     @Test
-    void all_is_the_14_commands_then_the_17_events_then_the_2_replies() {
+    void all_is_the_14_commands_then_the_19_events_then_the_2_replies() {
         assertThat(LedgerMessageTypes.COMMANDS).hasSize(14);
-        assertThat(LedgerMessageTypes.EVENTS).hasSize(17);
+        assertThat(LedgerMessageTypes.EVENTS).hasSize(19);
         assertThat(LedgerMessageTypes.REPLIES).hasSize(2);
         assertThat(LedgerMessageTypes.all()).containsExactlyElementsOf(Stream.of(LedgerMessageTypes.COMMANDS,
                 LedgerMessageTypes.EVENTS, LedgerMessageTypes.REPLIES).<MessageType<?>>flatMap(List::stream).toList());
