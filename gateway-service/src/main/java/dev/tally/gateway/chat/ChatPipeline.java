@@ -5,6 +5,7 @@ import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.lease.CreditLeases;
 import dev.tally.gateway.lease.LeaseHold;
+import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.Tokenizer;
 import dev.tally.gateway.provider.ProviderRequest;
@@ -76,8 +77,6 @@ public class ChatPipeline {
         PreparedRequest request = reserved.request();
         AtomicReference<String> provider = new AtomicReference<>(request.price().provider());
         StringBuilder generated = new StringBuilder();
-        AtomicLong promptTokens = new AtomicLong(-1);
-        AtomicLong completionTokens = new AtomicLong(-1);
         AtomicLong providerStart = new AtomicLong(System.nanoTime());
         AtomicBoolean usageSent = new AtomicBoolean();
         AtomicBoolean settled = new AtomicBoolean();
@@ -90,13 +89,11 @@ public class ChatPipeline {
                     StreamChunk chunk = routed.result();
                     generated.append(chunk.text());
                     if (chunk.hasUsage()) {
-                        promptTokens.set(chunk.promptTokens());
-                        completionTokens.set(chunk.completionTokens());
                         if (!settled.compareAndSet(false, true)) {
                             return Flux.empty();
                         }
-                        long charged = charge(reserved, routed.provider(), chunk.promptTokens(),
-                                chunk.completionTokens(), RequestOutcome.SUCCESS, providerStart.get());
+                        long charged = charge(reserved, routed.provider(), chunk.usage(), RequestOutcome.SUCCESS,
+                                providerStart.get());
                         if (!clientWantsUsage) {
                             return Flux.empty();
                         }
@@ -164,19 +161,27 @@ public class ChatPipeline {
     private ObjectNode settle(Reserved reserved, Routed<ProviderResponse> routed) {
         PreparedRequest request = reserved.request();
         ProviderResponse response = routed.result();
-        long charged = charge(reserved, routed.provider(), response.promptTokens(), response.completionTokens(),
-                RequestOutcome.SUCCESS, request.startedNanos());
+        long charged = charge(reserved, routed.provider(), response.usage(), RequestOutcome.SUCCESS,
+                request.startedNanos());
         ObjectNode body = response.body();
         body.put("model", request.model());
         body.set("x_platform", xPlatform(request, routed.provider(), charged));
         return body;
     }
 
+    /** What the gateway counted itself: no usage came. */
     private long charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
             RequestOutcome outcome, long providerStartNanos) {
+        return charge(reserved, provider, BilledUsage.counted(promptTokens, completionTokens), outcome,
+                providerStartNanos);
+    }
+
+    private long charge(Reserved reserved, String provider, BilledUsage usage, RequestOutcome outcome,
+            long providerStartNanos) {
         PreparedRequest request = reserved.request();
-        long actual = CreditPricing.credits(request.price(), request.principal().org().creditsPerUsd(), promptTokens,
-                completionTokens);
+        long actual = CreditPricing.charge(request.price(), request.principal().org().creditsPerUsd(), usage);
+        long promptTokens = usage.totalInputTokens();
+        long completionTokens = usage.totalOutputTokens();
         // Capped at what was held, as the ledger caps it: x_platform reports what the ledger charges.
         long charged = reserved.hold().charge(actual, promptTokens, completionTokens, request.model(), provider);
         recorder.record(record(request, provider, outcome, 200, null, null, promptTokens, completionTokens,
