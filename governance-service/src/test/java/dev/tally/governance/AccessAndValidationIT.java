@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -152,6 +153,16 @@ class AccessAndValidationIT extends GovernanceTestBase {
                 HttpStatus.BAD_REQUEST, "missing_field", "idempotency_key");
         expectError(owner.post("/orgs/" + acme.id() + "/transfers", Map.of("to_account_id", globexAgent,
                 "amount", 1, "reason", "r")), HttpStatus.BAD_REQUEST, "invalid_field", "to_account_id");
+
+        for (String rate : List.of("cached_input_usd_per_1k", "cache_write_usd_per_1k", "reasoning_usd_per_1k")) {
+            expectError(platform().put("/pricing/acme-llm/bad-rates", Map.of("input_usd_per_1k", 1,
+                    "output_usd_per_1k", 2, rate, new BigDecimal("-0.5"))), HttpStatus.BAD_REQUEST, "invalid_field",
+                    rate);
+        }
+        expectError(platform().put("/pricing/acme-llm/bad-rates", "{\"input_usd_per_1k\": 1, \"output_usd_per_1k\": 2,"
+                + " \"reasoning_usd_per_1k\": \"lots\"}"), HttpStatus.BAD_REQUEST, "invalid_field",
+                "reasoning_usd_per_1k");
+        assertThat(as(null).read("/pricing")).extracting(p -> p.path("model").asString()).doesNotContain("bad-rates");
     }
 
     @Test

@@ -133,6 +133,39 @@ class GovernanceWalkthroughIT extends GovernanceTestBase {
     }
 
     @Test
+    void cache_and_reasoning_rates_are_set_shown_and_published_and_omitted_ones_are_null() {
+        JsonNode price = Admin.json(platform().put("/pricing/acme-llm/acme-think", Map.of(
+                "input_usd_per_1k", new BigDecimal("0.003"), "output_usd_per_1k", new BigDecimal("0.015"),
+                "cached_input_usd_per_1k", new BigDecimal("0.0003"), "reasoning_usd_per_1k", new BigDecimal("0.02"))),
+                HttpStatus.OK);
+
+        assertThat(price.path("cached_input_usd_per_1k").decimalValue()).isEqualByComparingTo("0.0003");
+        assertThat(price.path("reasoning_usd_per_1k").decimalValue()).isEqualByComparingTo("0.02");
+        assertThat(price.path("cache_write_usd_per_1k").isNull()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(stateTopic().get("price:acme-llm/acme-think", PriceState.class)).get()
+                        .satisfies(p -> {
+                            assertThat(p.cachedInputUsdPer1k()).isEqualByComparingTo("0.0003");
+                            assertThat(p.cacheWriteUsdPer1k()).isNull();
+                            assertThat(p.reasoningUsdPer1k()).isEqualByComparingTo("0.02");
+                        }));
+    }
+
+    @Test
+    void the_seeded_prices_carry_the_published_cache_rates() {
+        JsonNode prices = as(null).read("/pricing");
+
+        assertThat(prices).filteredOn(p -> p.path("model").asString().equals("gpt-4o-mini")).singleElement()
+                .satisfies(p -> assertThat(p.path("cached_input_usd_per_1k").decimalValue())
+                        .isEqualByComparingTo("0.000075"));
+        assertThat(prices).filteredOn(p -> p.path("model").asString().equals("claude-3-haiku-20240307"))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.path("cached_input_usd_per_1k").decimalValue()).isEqualByComparingTo("0.00003");
+                    assertThat(p.path("cache_write_usd_per_1k").decimalValue()).isEqualByComparingTo("0.0003");
+                });
+    }
+
+    @Test
     void a_price_is_deleted_by_the_provider_name_it_was_set_with_in_any_case() {
         JsonNode price = Admin.json(platform().put("/pricing/CaseLLM/case-1",
                 Map.of("input_usd_per_1k", 10, "output_usd_per_1k", new BigDecimal("0.5"))), HttpStatus.OK);

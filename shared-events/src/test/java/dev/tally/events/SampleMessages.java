@@ -259,7 +259,8 @@ public final class SampleMessages {
                                         LocalTime.of(6, 0), "Europe/Berlin")),
                         List.of("gpt-4o-mini"), AT),
                 new BudgetState(BUDGET, LEDGER, GROUP, BudgetPeriod.MONTHLY, 15_000L, List.of(50, 80, 100), true, AT),
-                new PriceState("openai", "gpt-4o-mini", new BigDecimal("0.00015"), new BigDecimal("0.0006"), AT),
+                new PriceState("openai", "gpt-4o-mini", new BigDecimal("0.00015"), new BigDecimal("0.0006"),
+                        new BigDecimal("0.000075"), null, null, AT),
                 new CredentialState("cred-openai-acme", LEDGER, "openai", "ACME production",
                         "Cg+QsBmx+w9NH+VJsY3OySqoet7dBGVDgAHupl60RiWkwoaJi+wUvqdHqIY1NxDyag5s/"
                                 + "hMrOKgMWjjjvV47vOu/TsSgAsxGo40Kh7FByQ==",

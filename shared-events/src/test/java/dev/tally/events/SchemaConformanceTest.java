@@ -213,6 +213,8 @@ class SchemaConformanceTest {
         priceAsString.put("input_usd_per_1k", "0.00015");
         ObjectNode negativePrice = sampleJson(price);
         negativePrice.put("output_usd_per_1k", new BigDecimal("-0.0006"));
+        ObjectNode negativeCachedPrice = sampleJson(price);
+        negativeCachedPrice.put("cached_input_usd_per_1k", new BigDecimal("-0.000075"));
 
         for (ObjectNode json : List.of(shortTime, noSeconds, hour24, withOffset)) {
             assertThat(errors(policy, json)).as("%s", window(json)).extracting(Error::getKeyword).contains("pattern");
@@ -221,6 +223,16 @@ class SchemaConformanceTest {
         assertThat(errors(policy, noDays)).extracting(Error::getKeyword).contains("minItems");
         assertThat(errors(price, priceAsString)).extracting(Error::getKeyword).contains("type");
         assertThat(errors(price, negativePrice)).extracting(Error::getKeyword).contains("minimum");
+        assertThat(errors(price, negativeCachedPrice)).extracting(Error::getKeyword).contains("minimum");
+    }
+
+    @Test
+    void a_price_written_before_the_cache_and_reasoning_rates_still_conforms() {
+        MessageType<?> price = GovernanceMessageTypes.of(PriceState.class);
+        ObjectNode old = sampleJson(price);
+        old.remove(List.of("cached_input_usd_per_1k", "cache_write_usd_per_1k", "reasoning_usd_per_1k"));
+
+        assertThat(errors(price, old)).isEmpty();
     }
 
     @Test

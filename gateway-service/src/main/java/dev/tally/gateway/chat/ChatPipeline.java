@@ -7,6 +7,7 @@ import dev.tally.gateway.GatewaySettings;
 import dev.tally.gateway.lease.ChargeReceipt;
 import dev.tally.gateway.lease.CreditLeases;
 import dev.tally.gateway.lease.LeaseHold;
+import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.Tokenizer;
 import dev.tally.gateway.provider.ProviderRequest;
@@ -132,8 +133,8 @@ public class ChatPipeline {
                         if (!settled.compareAndSet(false, true)) {
                             return Flux.empty();
                         }
-                        ChargeReceipt charged = charge(reserved, routed.provider(), chunk.promptTokens(),
-                                chunk.completionTokens(), RequestOutcome.SUCCESS, 200, null, providerStart);
+                        ChargeReceipt charged = charge(reserved, routed.provider(), chunk.usage(),
+                                RequestOutcome.SUCCESS, 200, null, providerStart);
                         receipt.set(charged);
                         if (!clientWantsUsage) {
                             return Flux.empty();
@@ -236,22 +237,28 @@ public class ChatPipeline {
         PreparedRequest request = reserved.request();
         ProviderResponse response = routed.result();
         boolean left = clientLeft.get();
-        ChargeReceipt charged = charge(reserved, routed.provider(), response.promptTokens(),
-                response.completionTokens(), left ? RequestOutcome.CLIENT_DISCONNECTED : RequestOutcome.SUCCESS,
-                left ? CLIENT_CLOSED : 200, left ? "client_closed" : null, request.startedNanos());
+        ChargeReceipt charged = charge(reserved, routed.provider(), response.usage(),
+                left ? RequestOutcome.CLIENT_DISCONNECTED : RequestOutcome.SUCCESS, left ? CLIENT_CLOSED : 200,
+                left ? "client_closed" : null, request.startedNanos());
         ObjectNode body = response.body();
         body.put("model", request.model());
         body.set("x_platform", xPlatform(request, routed.provider(), charged.credits()));
         return written(charged).thenReturn(body);
     }
 
+    /** What the gateway counted itself: no usage came (the stream broke off, the client left, or it ran too long). */
     private ChargeReceipt charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
             RequestOutcome outcome, int status, String code, long providerStartNanos) {
-        PreparedRequest request = reserved.request();
-        long actual = CreditPricing.credits(request.price(), request.principal().org().creditsPerUsd(), promptTokens,
-                completionTokens);
-        return charge(reserved, provider, promptTokens, completionTokens, actual, outcome, status, code,
+        return charge(reserved, provider, BilledUsage.counted(promptTokens, completionTokens), outcome, status, code,
                 providerStartNanos);
+    }
+
+    private ChargeReceipt charge(Reserved reserved, String provider, BilledUsage usage, RequestOutcome outcome,
+            int status, String code, long providerStartNanos) {
+        PreparedRequest request = reserved.request();
+        long actual = CreditPricing.charge(request.price(), request.principal().org().creditsPerUsd(), usage);
+        return charge(reserved, provider, usage.totalInputTokens(), usage.totalOutputTokens(), actual, outcome,
+                status, code, providerStartNanos);
     }
 
     private ChargeReceipt charge(Reserved reserved, String provider, long promptTokens, long completionTokens,

@@ -1,5 +1,7 @@
 package dev.tally.gateway.provider;
 
+import dev.tally.gateway.pricing.BilledUsage;
+import dev.tally.gateway.pricing.Tokenizer;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -10,7 +12,6 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,12 +28,14 @@ public class AnthropicProvider implements ChatProvider {
     private final JsonMapper json;
     private final Duration timeout;
     private final UpstreamErrors errors;
+    private final Tokenizer tokenizer;
 
-    public AnthropicProvider(String name, WebClient http, JsonMapper json, Duration timeout) {
+    public AnthropicProvider(String name, WebClient http, JsonMapper json, Duration timeout, Tokenizer tokenizer) {
         this.name = name;
         this.http = http;
         this.json = json;
         this.timeout = timeout;
+        this.tokenizer = tokenizer;
         this.errors = new UpstreamErrors(name, json);
     }
 
@@ -44,13 +47,13 @@ public class AnthropicProvider implements ChatProvider {
                 .bodyToMono(ObjectNode.class)
                 .timeout(timeout)
                 .onErrorMap(e -> errors.fromTransport(e, timeout))
-                .map(this::toOpenAi);
+                .map(answer -> toOpenAi(request, answer));
     }
 
     @Override
     public Flux<StreamChunk> stream(ProviderRequest request) {
         AtomicReference<String> id = new AtomicReference<>("chatcmpl-anthropic");
-        AtomicLong inputTokens = new AtomicLong(request.promptTokensEstimate());
+        AtomicReference<JsonNode> startUsage = new AtomicReference<>(json.createObjectNode());
         long created = System.currentTimeMillis() / 1000;
         return post(request, true)
                 .accept(MediaType.TEXT_EVENT_STREAM)
@@ -65,25 +68,28 @@ public class AnthropicProvider implements ChatProvider {
                         case "message_start" -> {
                             JsonNode message = event.path("message");
                             id.set(message.path("id").asString(id.get()));
-                            inputTokens.set(message.path("usage").path("input_tokens").asLong(inputTokens.get()));
+                            startUsage.set(message.path("usage"));
                             ObjectNode chunk = chunk(id.get(), created, request.model());
                             ObjectNode choice = chunk.putArray("choices").addObject();
                             choice.put("index", 0);
                             choice.putObject("delta").put("role", "assistant").put("content", "");
                             choice.putNull("finish_reason");
-                            return Flux.just(new StreamChunk(chunk, "", -1, -1));
+                            return Flux.just(new StreamChunk(chunk, "", null));
                         }
                         case "content_block_delta" -> {
-                            String text = event.path("delta").path("text").asString("");
+                            JsonNode delta = event.path("delta");
+                            String text = delta.path("text").asString("");
                             ObjectNode chunk = chunk(id.get(), created, request.model());
                             ObjectNode choice = chunk.putArray("choices").addObject();
                             choice.put("index", 0);
                             choice.putObject("delta").put("content", text);
                             choice.putNull("finish_reason");
-                            return Flux.just(new StreamChunk(chunk, text, -1, -1));
+                            // Thinking and tool input are output too: counted if the stream ends without usage.
+                            return Flux.just(new StreamChunk(chunk, text + delta.path("thinking").asString("")
+                                    + delta.path("partial_json").asString(""), null));
                         }
                         case "message_delta" -> {
-                            long output = event.path("usage").path("output_tokens").asLong(0);
+                            BilledUsage usage = anthropicUsage(startUsage.get(), event.path("usage"));
                             ObjectNode last = chunk(id.get(), created, request.model());
                             ObjectNode choice = last.putArray("choices").addObject();
                             choice.put("index", 0);
@@ -92,10 +98,8 @@ public class AnthropicProvider implements ChatProvider {
                                     .asString("end_turn")));
                             ObjectNode usageChunk = chunk(id.get(), created, request.model());
                             usageChunk.putArray("choices");
-                            usageChunk.putObject("usage").put("prompt_tokens", inputTokens.get())
-                                    .put("completion_tokens", output).put("total_tokens", inputTokens.get() + output);
-                            return Flux.just(new StreamChunk(last, "", -1, -1),
-                                    new StreamChunk(usageChunk, "", inputTokens.get(), output));
+                            usageChunk.set("usage", openAiUsage(usage));
+                            return Flux.just(new StreamChunk(last, "", null), new StreamChunk(usageChunk, "", usage));
                         }
                         case "error" -> {
                             return Flux.error(new ProviderFailure(502, name + " stream failed: "
@@ -149,15 +153,23 @@ public class AnthropicProvider implements ChatProvider {
         return body;
     }
 
-    private ProviderResponse toOpenAi(ObjectNode answer) {
+    ProviderResponse toOpenAi(ProviderRequest request, ObjectNode answer) {
         StringBuilder text = new StringBuilder();
+        StringBuilder generated = new StringBuilder();
         for (JsonNode block : answer.path("content")) {
-            if ("text".equals(block.path("type").asString())) {
-                text.append(block.path("text").asString(""));
+            switch (block.path("type").asString("")) {
+                case "text" -> text.append(block.path("text").asString(""));
+                case "thinking" -> generated.append(block.path("thinking").asString(""));
+                case "tool_use" -> generated.append(block.path("name").asString("")).append(block.path("input"));
+                default -> {
+                }
             }
         }
-        long input = answer.path("usage").path("input_tokens").asLong(0);
-        long output = answer.path("usage").path("output_tokens").asLong(0);
+        JsonNode reported = answer.path("usage");
+        BilledUsage usage = reported.path("output_tokens").isNumber()
+                ? anthropicUsage(json.createObjectNode(), reported)
+                : BilledUsage.counted(request.promptTokensEstimate(),
+                        tokenizer.count(request.model(), text.toString() + generated));
         ObjectNode body = json.createObjectNode();
         body.put("id", answer.path("id").asString("chatcmpl-anthropic"));
         body.put("object", "chat.completion");
@@ -167,9 +179,33 @@ public class AnthropicProvider implements ChatProvider {
         choice.put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", text.toString());
         choice.put("finish_reason", finishReason(answer.path("stop_reason").asString("end_turn")));
-        body.putObject("usage").put("prompt_tokens", input).put("completion_tokens", output)
-                .put("total_tokens", input + output);
-        return new ProviderResponse(body, input, output);
+        body.set("usage", openAiUsage(usage));
+        return new ProviderResponse(body, usage);
+    }
+
+    /**
+     * Anthropic's usage: message_start has the input side (input_tokens without the cache, cache reads and writes
+     * apart) and a first output count; message_delta has the final output_tokens and, in newer API versions, the
+     * input side again. Each count is the latest reported.
+     */
+    static BilledUsage anthropicUsage(JsonNode start, JsonNode delta) {
+        return BilledUsage.anthropic(latest(start, delta, "input_tokens"),
+                latest(start, delta, "cache_read_input_tokens"), latest(start, delta, "cache_creation_input_tokens"),
+                latest(start, delta, "output_tokens"));
+    }
+
+    private static long latest(JsonNode start, JsonNode delta, String field) {
+        return delta.path(field).isNumber() ? delta.path(field).asLong() : start.path(field).asLong(0);
+    }
+
+    /** OpenAI's shape: prompt_tokens counts every input token, cache reads also as cached_tokens. */
+    private ObjectNode openAiUsage(BilledUsage usage) {
+        ObjectNode openAi = json.createObjectNode();
+        openAi.put("prompt_tokens", usage.totalInputTokens());
+        openAi.put("completion_tokens", usage.totalOutputTokens());
+        openAi.put("total_tokens", usage.totalInputTokens() + usage.totalOutputTokens());
+        openAi.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedInputTokens());
+        return openAi;
     }
 
     private ObjectNode chunk(String id, long created, String model) {

@@ -1,5 +1,6 @@
 package dev.tally.gateway.provider;
 
+import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.Tokenizer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,7 +48,7 @@ public class MockProvider implements ChatProvider {
         usage.put("prompt_tokens", request.promptTokensEstimate());
         usage.put("completion_tokens", completion);
         usage.put("total_tokens", request.promptTokensEstimate() + completion);
-        return Mono.just(new ProviderResponse(body, request.promptTokensEstimate(), completion));
+        return Mono.just(new ProviderResponse(body, BilledUsage.of(request.promptTokensEstimate(), completion)));
     }
 
     @Override
@@ -67,14 +68,14 @@ public class MockProvider implements ChatProvider {
             }
             delta.put("content", text);
             choice.putNull("finish_reason");
-            chunks.add(new StreamChunk(chunk, text, -1, -1));
+            chunks.add(new StreamChunk(chunk, text, null));
         }
         ObjectNode last = chunk(id, created, request.model());
         ObjectNode choice = last.putArray("choices").addObject();
         choice.put("index", 0);
         choice.putObject("delta");
         choice.put("finish_reason", words.size() < ANSWER.split(" ").length ? "length" : "stop");
-        chunks.add(new StreamChunk(last, "", -1, -1));
+        chunks.add(new StreamChunk(last, "", null));
         long completion = tokenizer.count(request.model(), String.join(" ", words));
         ObjectNode usageChunk = chunk(id, created, request.model());
         usageChunk.putArray("choices");
@@ -82,7 +83,7 @@ public class MockProvider implements ChatProvider {
         usage.put("prompt_tokens", request.promptTokensEstimate());
         usage.put("completion_tokens", completion);
         usage.put("total_tokens", request.promptTokensEstimate() + completion);
-        chunks.add(new StreamChunk(usageChunk, "", request.promptTokensEstimate(), completion));
+        chunks.add(new StreamChunk(usageChunk, "", BilledUsage.of(request.promptTokensEstimate(), completion)));
         return Flux.fromIterable(chunks);
     }
 

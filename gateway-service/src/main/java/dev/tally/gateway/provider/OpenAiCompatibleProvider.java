@@ -1,5 +1,7 @@
 package dev.tally.gateway.provider;
 
+import dev.tally.gateway.pricing.BilledUsage;
+import dev.tally.gateway.pricing.Tokenizer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -22,12 +24,15 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     private final JsonMapper json;
     private final Duration timeout;
     private final UpstreamErrors errors;
+    private final Tokenizer tokenizer;
 
-    public OpenAiCompatibleProvider(String name, WebClient http, JsonMapper json, Duration timeout) {
+    public OpenAiCompatibleProvider(String name, WebClient http, JsonMapper json, Duration timeout,
+            Tokenizer tokenizer) {
         this.name = name;
         this.http = http;
         this.json = json;
         this.timeout = timeout;
+        this.tokenizer = tokenizer;
         this.errors = new UpstreamErrors(name, json);
     }
 
@@ -42,11 +47,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .bodyToMono(ObjectNode.class)
                 .timeout(timeout)
                 .onErrorMap(e -> errors.fromTransport(e, timeout))
-                .map(answer -> {
-                    JsonNode usage = answer.path("usage");
-                    return new ProviderResponse(answer, usage.path("prompt_tokens").asLong(request.promptTokensEstimate()),
-                            usage.path("completion_tokens").asLong(0));
-                });
+                .map(answer -> new ProviderResponse(answer, usage(request, answer)));
     }
 
     @Override
@@ -61,7 +62,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .bodyToFlux(String.class)
                 .onErrorMap(e -> errors.fromTransport(e, timeout))
                 .filter(data -> !data.isBlank() && !"[DONE]".equals(data.strip()))
-                .map(this::chunk);
+                .map(data -> chunk(request, data));
     }
 
     private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, ObjectNode body) {
@@ -72,17 +73,19 @@ public class OpenAiCompatibleProvider implements ChatProvider {
         return spec.bodyValue(body);
     }
 
-    private StreamChunk chunk(String data) {
+    /**
+     * The answer's usage; without one (some compatible servers omit it), what the gateway saw: the prompt estimate
+     * and the tokens of everything generated, so an answer is never free for want of a usage block.
+     */
+    private BilledUsage usage(ProviderRequest request, JsonNode answer) {
+        BilledUsage billed = OpenAiUsage.read(answer.path("usage"), request.promptTokensEstimate());
+        return billed != null ? billed : BilledUsage.counted(request.promptTokensEstimate(),
+                tokenizer.count(request.model(), OpenAiUsage.generatedText(answer)));
+    }
+
+    private StreamChunk chunk(ProviderRequest request, String data) {
         ObjectNode chunk = (ObjectNode) json.readTree(data);
-        StringBuilder text = new StringBuilder();
-        for (JsonNode choice : chunk.path("choices")) {
-            text.append(choice.path("delta").path("content").asString(""));
-        }
-        JsonNode usage = chunk.path("usage");
-        if (usage.isObject()) {
-            return new StreamChunk(chunk, text.toString(), usage.path("prompt_tokens").asLong(-1),
-                    usage.path("completion_tokens").asLong(-1));
-        }
-        return new StreamChunk(chunk, text.toString(), -1, -1);
+        return new StreamChunk(chunk, OpenAiUsage.deltaText(chunk),
+                OpenAiUsage.read(chunk.path("usage"), request.promptTokensEstimate()));
     }
 }

@@ -52,8 +52,10 @@ public class ProviderRouter {
             Duration timeout = s.timeout() == null ? Duration.ofSeconds(60) : s.timeout();
             ChatProvider provider = switch (s.type()) {
                 case "mock" -> new MockProvider(json, tokenizer);
-                case "openai" -> new OpenAiCompatibleProvider(name, webClient(pool, s.baseUrl()), json, timeout);
-                case "anthropic" -> new AnthropicProvider(name, webClient(pool, s.baseUrl()), json, timeout);
+                case "openai" -> new OpenAiCompatibleProvider(name, webClient(pool, s.baseUrl()), json, timeout,
+                        tokenizer);
+                case "anthropic" -> new AnthropicProvider(name, webClient(pool, s.baseUrl()), json, timeout,
+                        tokenizer);
                 default -> throw new IllegalStateException("provider " + name + " has unknown type " + s.type()
                         + " (mock, openai or anthropic)");
             };

@@ -1,17 +1,18 @@
 package dev.tally.gateway.provider;
 
+import dev.tally.gateway.pricing.BilledUsage;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One chunk of a streamed answer in OpenAI's chat.completion.chunk format.
  *
- * @param text             the content this chunk adds, to count what was generated if the stream breaks off
- * @param promptTokens     the provider's count when this chunk carries usage, else -1
- * @param completionTokens likewise
+ * @param text  what this chunk adds (content and tool-call arguments), to count what was generated when no usage
+ *              comes
+ * @param usage what the provider billed, on the chunk that carries its usage; else null
  */
-public record StreamChunk(ObjectNode chunk, String text, long promptTokens, long completionTokens) {
+public record StreamChunk(ObjectNode chunk, String text, BilledUsage usage) {
 
     public boolean hasUsage() {
-        return promptTokens >= 0 && completionTokens >= 0;
+        return usage != null;
     }
 }

@@ -1,11 +1,14 @@
 package dev.tally.gateway.provider;
 
+import dev.tally.gateway.pricing.BilledUsage;
+import dev.tally.gateway.pricing.Tokenizer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +16,12 @@ class AnthropicProviderTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final AnthropicProvider provider = new AnthropicProvider("anthropic", null, JSON, Duration.ofSeconds(5));
+    private final AnthropicProvider provider = new AnthropicProvider("anthropic", null, JSON, Duration.ofSeconds(5),
+            new Tokenizer());
+
+    private static ProviderRequest request() {
+        return new ProviderRequest(JSON.createObjectNode(), "claude-3-haiku", 100, "sk-ant", 10);
+    }
 
     private ObjectNode translate(String openAiBody, int maxTokens) {
         ObjectNode body = (ObjectNode) JSON.readTree(openAiBody);
@@ -107,6 +115,60 @@ class AnthropicProviderTest {
 
         assertThat(body.has("temperature")).isFalse();
         assertThat(body.has("top_p")).isFalse();
+    }
+
+    @Test
+    void cache_reads_and_writes_are_added_to_the_uncached_input() {
+        ProviderResponse response = provider.toOpenAi(request(), (ObjectNode) JSON.readTree("""
+                {"id":"msg_1","type":"message","role":"assistant","model":"claude-3-haiku-20240307",
+                 "content":[{"type":"text","text":"Bonjour"}],"stop_reason":"end_turn",
+                 "usage":{"input_tokens":12,"cache_creation_input_tokens":2048,"cache_read_input_tokens":4096,
+                  "output_tokens":30}}"""));
+
+        assertThat(response.usage()).isEqualTo(new BilledUsage(12, 4096, 2048, 30, 0, true));
+        JsonNode usage = response.body().path("usage");
+        assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(12 + 4096 + 2048);
+        assertThat(usage.path("prompt_tokens_details").path("cached_tokens").asLong()).isEqualTo(4096);
+        assertThat(usage.path("completion_tokens").asLong()).isEqualTo(30);
+        assertThat(usage.path("total_tokens").asLong()).isEqualTo(12 + 4096 + 2048 + 30);
+    }
+
+    @Test
+    void an_answer_without_cache_fields_is_plain_input_and_output() {
+        ProviderResponse response = provider.toOpenAi(request(), (ObjectNode) JSON.readTree("""
+                {"content":[{"type":"text","text":"Hi"}],"usage":{"input_tokens":12,"output_tokens":3}}"""));
+
+        assertThat(response.usage()).isEqualTo(BilledUsage.of(12, 3));
+    }
+
+    @Test
+    void a_stream_bills_the_input_side_of_message_start_and_the_output_of_message_delta() {
+        AnthropicProvider streaming = new AnthropicProvider("anthropic", Upstream.events(
+                "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"usage\":{\"input_tokens\":14,"
+                        + "\"cache_creation_input_tokens\":1500,\"cache_read_input_tokens\":3000,"
+                        + "\"output_tokens\":1}}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                        + "\"text\":\"Bonjour\"}}",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                        + "\"usage\":{\"output_tokens\":25}}",
+                "{\"type\":\"message_stop\"}"), JSON, Duration.ofSeconds(5), new Tokenizer());
+
+        List<StreamChunk> chunks = streaming.stream(request()).collectList().block();
+
+        assertThat(chunks).filteredOn(StreamChunk::hasUsage).singleElement().satisfies(chunk -> {
+            assertThat(chunk.usage()).isEqualTo(new BilledUsage(14, 3000, 1500, 25, 0, true));
+            assertThat(chunk.chunk().path("usage").path("prompt_tokens").asLong()).isEqualTo(4514);
+            assertThat(chunk.chunk().path("usage").path("completion_tokens").asLong()).isEqualTo(25);
+        });
+    }
+
+    @Test
+    void a_message_delta_that_repeats_the_input_side_wins_over_message_start() {
+        BilledUsage usage = AnthropicProvider.anthropicUsage(
+                JSON.readTree("{\"input_tokens\":14,\"cache_read_input_tokens\":0,\"output_tokens\":1}"),
+                JSON.readTree("{\"input_tokens\":14,\"cache_read_input_tokens\":3000,\"output_tokens\":25}"));
+
+        assertThat(usage).isEqualTo(new BilledUsage(14, 3000, 0, 25, 0, true));
     }
 
     @Test

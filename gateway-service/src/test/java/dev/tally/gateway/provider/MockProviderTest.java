@@ -39,14 +39,14 @@ class MockProviderTest {
 
         assertThat(content(response)).isEqualTo(MockProvider.ANSWER);
         assertThat(finishReason(response)).isEqualTo("stop");
-        assertThat(response.completionTokens()).isEqualTo(tokenizer.count(MODEL, MockProvider.ANSWER));
+        assertThat(response.usage().outputTokens()).isEqualTo(tokenizer.count(MODEL, MockProvider.ANSWER));
     }
 
     @Test
     void a_small_max_tokens_cuts_the_answer_and_finishes_with_length() {
         ProviderResponse response = complete(5);
 
-        assertThat(response.completionTokens()).isBetween(1L, 5L);
+        assertThat(response.usage().outputTokens()).isBetween(1L, 5L);
         assertThat(MockProvider.ANSWER).startsWith(content(response));
         assertThat(content(response)).isNotEqualTo(MockProvider.ANSWER);
         assertThat(finishReason(response)).isEqualTo("length");
@@ -58,8 +58,8 @@ class MockProviderTest {
         for (int maxTokens = 0; maxTokens <= full; maxTokens++) {
             ProviderResponse response = complete(maxTokens);
 
-            assertThat(response.completionTokens()).as("max_tokens %d", maxTokens).isLessThanOrEqualTo(maxTokens);
-            assertThat(response.completionTokens()).isEqualTo(tokenizer.count(MODEL, content(response)));
+            assertThat(response.usage().outputTokens()).as("max_tokens %d", maxTokens).isLessThanOrEqualTo(maxTokens);
+            assertThat(response.usage().outputTokens()).isEqualTo(tokenizer.count(MODEL, content(response)));
         }
     }
 
@@ -67,9 +67,9 @@ class MockProviderTest {
     void usage_reports_the_prompt_estimate_and_the_completion() {
         ProviderResponse response = complete(1000);
 
-        assertThat(response.promptTokens()).isEqualTo(12);
+        assertThat(response.usage().inputTokens()).isEqualTo(12);
         assertThat(response.body().path("usage").path("total_tokens").asLong())
-                .isEqualTo(12 + response.completionTokens());
+                .isEqualTo(12 + response.usage().outputTokens());
     }
 
     @Test
@@ -88,8 +88,8 @@ class MockProviderTest {
 
         StreamChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.hasUsage()).isTrue();
-        assertThat(last.completionTokens()).isEqualTo(complete(1000).completionTokens());
-        assertThat(last.chunk().path("usage").path("completion_tokens").asLong()).isEqualTo(last.completionTokens());
+        assertThat(last.usage().outputTokens()).isEqualTo(complete(1000).usage().outputTokens());
+        assertThat(last.chunk().path("usage").path("completion_tokens").asLong()).isEqualTo(last.usage().outputTokens());
         assertThat(chunks.subList(0, chunks.size() - 1)).noneMatch(StreamChunk::hasUsage);
     }
 

@@ -29,13 +29,21 @@ public class PriceStore {
     }
 
     public Mono<Void> upsert(Price p) {
-        return db.sql("""
-                        insert into price (provider, model, input_usd_per_1k, output_usd_per_1k, updated_at)
-                        values (:p, :m, :in, :out, :at)
+        return Sql.bind(db.sql("""
+                        insert into price (provider, model, input_usd_per_1k, output_usd_per_1k,
+                            cached_input_usd_per_1k, cache_write_usd_per_1k, reasoning_usd_per_1k, updated_at)
+                        values (:p, :m, :in, :out, :cached, :write, :reasoning, :at)
                         on conflict (provider, model) do update set input_usd_per_1k = excluded.input_usd_per_1k,
-                            output_usd_per_1k = excluded.output_usd_per_1k, updated_at = excluded.updated_at""")
-                .bind("p", p.provider()).bind("m", p.model()).bind("in", p.inputUsdPer1k())
-                .bind("out", p.outputUsdPer1k()).bind("at", p.updatedAt().atOffset(ZoneOffset.UTC)).then();
+                            output_usd_per_1k = excluded.output_usd_per_1k,
+                            cached_input_usd_per_1k = excluded.cached_input_usd_per_1k,
+                            cache_write_usd_per_1k = excluded.cache_write_usd_per_1k,
+                            reasoning_usd_per_1k = excluded.reasoning_usd_per_1k, updated_at = excluded.updated_at"""),
+                        "p", p.provider(), "m", p.model(), "in", p.inputUsdPer1k(), "out", p.outputUsdPer1k(),
+                        "cached", Sql.nullable(p.cachedInputUsdPer1k(), BigDecimal.class),
+                        "write", Sql.nullable(p.cacheWriteUsdPer1k(), BigDecimal.class),
+                        "reasoning", Sql.nullable(p.reasoningUsdPer1k(), BigDecimal.class),
+                        "at", p.updatedAt().atOffset(ZoneOffset.UTC))
+                .then();
     }
 
     public Mono<Void> delete(String provider, String model) {
@@ -45,6 +53,8 @@ public class PriceStore {
 
     private static Price price(Readable r) {
         return new Price(Sql.string(r, "provider"), Sql.string(r, "model"), r.get("input_usd_per_1k", BigDecimal.class),
-                r.get("output_usd_per_1k", BigDecimal.class), Sql.instant(r, "updated_at"));
+                r.get("output_usd_per_1k", BigDecimal.class), r.get("cached_input_usd_per_1k", BigDecimal.class),
+                r.get("cache_write_usd_per_1k", BigDecimal.class), r.get("reasoning_usd_per_1k", BigDecimal.class),
+                Sql.instant(r, "updated_at"));
     }
 }

@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,7 +27,10 @@ import java.util.Map;
 public class PricingController {
 
     public record PriceRequest(@JsonProperty("input_usd_per_1k") BigDecimal inputUsdPer1k,
-            @JsonProperty("output_usd_per_1k") BigDecimal outputUsdPer1k) {
+            @JsonProperty("output_usd_per_1k") BigDecimal outputUsdPer1k,
+            @JsonProperty("cached_input_usd_per_1k") BigDecimal cachedInputUsdPer1k,
+            @JsonProperty("cache_write_usd_per_1k") BigDecimal cacheWriteUsdPer1k,
+            @JsonProperty("reasoning_usd_per_1k") BigDecimal reasoningUsdPer1k) {
     }
 
     private final PriceStore prices;
@@ -48,13 +52,11 @@ public class PricingController {
         caller.requirePlatformAdmin();
         String p = provider(provider);
         String m = Check.name(model, "model");
-        Price price = new Price(p, m, usd(request.inputUsdPer1k(), "input_usd_per_1k"),
-                usd(request.outputUsdPer1k(), "output_usd_per_1k"), Instant.now());
+        Price price = price(p, m, request, Instant.now());
         return changes.commit(prices.upsert(price)
                         .then(changes.publish(price.state()))
                         .then(changes.audit(null, caller.actor(), "price.set", "price", p + "/" + m,
-                                Map.of("input_usd_per_1k", price.inputUsdPer1k().toPlainString(),
-                                        "output_usd_per_1k", price.outputUsdPer1k().toPlainString()))))
+                                auditDetail(price))))
                 .thenReturn(PriceView.of(price));
     }
 
@@ -75,6 +77,35 @@ public class PricingController {
     /** Stored lower case, so that {@code OpenAI} and {@code openai} name one price, on PUT and DELETE alike. */
     private static String provider(String provider) {
         return Check.name(provider, "provider").toLowerCase(Locale.ROOT);
+    }
+
+    static Price price(String provider, String model, PriceRequest request, Instant at) {
+        return new Price(provider, model, usd(request.inputUsdPer1k(), "input_usd_per_1k"),
+                usd(request.outputUsdPer1k(), "output_usd_per_1k"),
+                optionalUsd(request.cachedInputUsdPer1k(), "cached_input_usd_per_1k"),
+                optionalUsd(request.cacheWriteUsdPer1k(), "cache_write_usd_per_1k"),
+                optionalUsd(request.reasoningUsdPer1k(), "reasoning_usd_per_1k"), at);
+    }
+
+    private static Map<String, Object> auditDetail(Price price) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("input_usd_per_1k", price.inputUsdPer1k().toPlainString());
+        detail.put("output_usd_per_1k", price.outputUsdPer1k().toPlainString());
+        putIfSet(detail, "cached_input_usd_per_1k", price.cachedInputUsdPer1k());
+        putIfSet(detail, "cache_write_usd_per_1k", price.cacheWriteUsdPer1k());
+        putIfSet(detail, "reasoning_usd_per_1k", price.reasoningUsdPer1k());
+        return detail;
+    }
+
+    private static void putIfSet(Map<String, Object> detail, String field, BigDecimal usd) {
+        if (usd != null) {
+            detail.put(field, usd.toPlainString());
+        }
+    }
+
+    /** Absent or null: the model has no separate rate, and the input (cache) or output (reasoning) price applies. */
+    private static BigDecimal optionalUsd(BigDecimal value, String field) {
+        return value == null ? null : usd(value, field);
     }
 
     private static BigDecimal usd(BigDecimal value, String field) {

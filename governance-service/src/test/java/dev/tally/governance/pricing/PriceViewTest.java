@@ -32,8 +32,19 @@ class PriceViewTest {
                 .contains("\"input_usd_per_1k\":0,", "\"output_usd_per_1k\":0,");
     }
 
+    @Test
+    void cache_and_reasoning_rates_are_shown_plain_and_absent_ones_as_null() {
+        PriceView view = PriceView.of(new Price("anthropic", "claude-x", new BigDecimal("0.0030000000"),
+                new BigDecimal("0.0150000000"), new BigDecimal("0.0003000000"), new BigDecimal("0.0037500000"), null,
+                Instant.EPOCH));
+
+        assertThat(new String(TallyJson.write(view), StandardCharsets.UTF_8)).contains(
+                "\"cached_input_usd_per_1k\":0.0003,", "\"cache_write_usd_per_1k\":0.00375,",
+                "\"reasoning_usd_per_1k\":null");
+    }
+
     private static String json(BigDecimal input, BigDecimal output) {
-        PriceView view = PriceView.of(new Price("openai", "gpt-x", input, output, Instant.EPOCH));
+        PriceView view = PriceView.of(new Price("openai", "gpt-x", input, output, null, null, null, Instant.EPOCH));
         return new String(TallyJson.write(view), StandardCharsets.UTF_8);
     }
 }

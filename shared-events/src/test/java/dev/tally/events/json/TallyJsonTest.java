@@ -175,6 +175,21 @@ class TallyJsonTest {
     }
 
     @Test
+    void a_price_written_without_cache_and_reasoning_rates_reads_them_as_null() {
+        String old = """
+                {"provider":"openai","model":"gpt-4o","input_usd_per_1k":0.0025,"output_usd_per_1k":0.01,
+                 "updated_at":"2026-01-01T00:00:00Z"}""";
+
+        PriceState price = TallyJson.read(old.getBytes(StandardCharsets.UTF_8), PriceState.class);
+
+        assertThat(price).isEqualTo(new PriceState("openai", "gpt-4o", new BigDecimal("0.0025"),
+                new BigDecimal("0.01"), Instant.parse("2026-01-01T00:00:00Z")));
+        assertThat(price.cachedInputUsdPer1k()).isNull();
+        assertThat(price.cacheWriteUsdPer1k()).isNull();
+        assertThat(price.reasoningUsdPer1k()).isNull();
+    }
+
+    @Test
     void local_times_are_written_with_seconds_and_days_by_name() {
         PolicyState sample = SampleMessages.of(PolicyState.class);
         var window = new TimeWindow(List.of(DayOfWeek.SUNDAY), LocalTime.of(7, 30),

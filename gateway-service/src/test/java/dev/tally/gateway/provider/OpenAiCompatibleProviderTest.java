@@ -1,0 +1,112 @@
+package dev.tally.gateway.provider;
+
+import dev.tally.gateway.pricing.BilledUsage;
+import dev.tally.gateway.pricing.Tokenizer;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** OpenAI's usage block, read into what was billed: cached tokens out of the prompt, reasoning out of the completion. */
+class OpenAiCompatibleProviderTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String MODEL = "gpt-4o-mini";
+    private static final int PROMPT_ESTIMATE = 21;
+
+    private final Tokenizer tokenizer = new Tokenizer();
+
+    private OpenAiCompatibleProvider provider(WebClient upstream) {
+        return new OpenAiCompatibleProvider("openai", upstream, JSON, Duration.ofSeconds(5), tokenizer);
+    }
+
+    private static ProviderRequest request() {
+        return new ProviderRequest(JSON.createObjectNode(), MODEL, 500, "sk-test", PROMPT_ESTIMATE);
+    }
+
+    private BilledUsage complete(String answer) {
+        return provider(Upstream.json(answer)).complete(request()).block().usage();
+    }
+
+    private List<StreamChunk> stream(String... data) {
+        return provider(Upstream.events(data)).stream(request()).collectList().block();
+    }
+
+    @Test
+    void cached_prompt_tokens_and_reasoning_tokens_are_split_out_of_their_totals() {
+        BilledUsage usage = complete("""
+                {"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant",
+                 "content":"Paris."},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,
+                  "prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0},
+                  "completion_tokens_details":{"reasoning_tokens":256,"audio_tokens":0}}}""");
+
+        assertThat(usage).isEqualTo(new BilledUsage(86, 1920, 0, 44, 256, true));
+        assertThat(usage.totalInputTokens()).isEqualTo(2006);
+        assertThat(usage.totalOutputTokens()).isEqualTo(300);
+    }
+
+    @Test
+    void usage_without_details_is_all_uncached_input_and_plain_output() {
+        BilledUsage usage = complete("""
+                {"choices":[{"index":0,"message":{"role":"assistant","content":"Paris."}}],
+                 "usage":{"prompt_tokens":28,"completion_tokens":4,"total_tokens":32}}""");
+
+        assertThat(usage).isEqualTo(BilledUsage.of(28, 4));
+    }
+
+    @Test
+    void an_answer_without_usage_is_charged_the_prompt_estimate_and_the_tokens_of_every_choice_and_tool_call() {
+        String content = "The weather in Paris, and in Lyon:";
+        String arguments = "{\"city\": \"Paris\", \"unit\": \"celsius\"}";
+        String second = "A second choice says something else entirely.";
+        BilledUsage usage = complete("""
+                {"id":"c1","object":"chat.completion","choices":[
+                  {"index":0,"message":{"role":"assistant","content":"%s","tool_calls":[{"id":"call_1",
+                   "type":"function","function":{"name":"weather","arguments":"%s"}}]},"finish_reason":"tool_calls"},
+                  {"index":1,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}]}"""
+                .formatted(content, arguments.replace("\"", "\\\""), second));
+
+        assertThat(usage.reported()).isFalse();
+        assertThat(usage.inputTokens()).isEqualTo(PROMPT_ESTIMATE);
+        assertThat(usage.totalOutputTokens()).isEqualTo(tokenizer.count(MODEL, content + "weather" + arguments
+                + second)).isGreaterThan(tokenizer.count(MODEL, content));
+    }
+
+    @Test
+    void a_streamed_usage_chunk_is_split_the_same_way() {
+        List<StreamChunk> chunks = stream(
+                "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}",
+                "{\"choices\":[],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":90,\"total_tokens\":1290,"
+                        + "\"prompt_tokens_details\":{\"cached_tokens\":1024},"
+                        + "\"completion_tokens_details\":{\"reasoning_tokens\":64}}}",
+                "[DONE]");
+
+        assertThat(chunks).hasSize(3);
+        assertThat(chunks.subList(0, 2)).noneMatch(StreamChunk::hasUsage);
+        assertThat(chunks.get(2).usage()).isEqualTo(new BilledUsage(176, 1024, 0, 26, 64, true));
+    }
+
+    @Test
+    void streamed_tool_call_arguments_count_as_generated_text() {
+        List<StreamChunk> chunks = stream(
+                "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,"
+                        + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"weather\","
+                        + "\"arguments\":\"\"}}]}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                        + "\"function\":{\"arguments\":\"{\\\"city\\\": \"}}]}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                        + "\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}",
+                "[DONE]");
+
+        assertThat(chunks.stream().map(StreamChunk::text).collect(Collectors.joining()))
+                .isEqualTo("weather{\"city\": \"Paris\"}");
+        assertThat(chunks).noneMatch(StreamChunk::hasUsage);
+    }
+}
