@@ -27,6 +27,7 @@ import java.util.Map;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -85,7 +86,7 @@ class GatewayIT {
     }
 
     @Test
-    void an_openai_compatible_upstream_gets_the_platform_key_and_the_reserved_max_tokens() {
+    void an_openai_compatible_upstream_gets_the_platform_key_and_the_reserved_max_completion_tokens_as_such() {
         stack.upstream.stubFor(post(urlEqualTo("/openai/v1/chat/completions"))
                 .withRequestBody(matchingJsonPath("$.stream", equalTo("false")))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
@@ -100,7 +101,8 @@ class GatewayIT {
         assertThat(completion.choices().get(0).message().content()).contains("Paris.");
         stack.upstream.verify(postRequestedFor(urlEqualTo("/openai/v1/chat/completions"))
                 .withHeader("Authorization", equalTo("Bearer sk-platform-openai"))
-                .withRequestBody(matchingJsonPath("$.max_tokens", equalTo("50"))));
+                .withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("50")))
+                .withRequestBody(notContaining("\"max_tokens\"")));
     }
 
     @Test

@@ -264,7 +264,7 @@ public class ChatPipeline {
     private ChargeReceipt charge(Reserved reserved, String provider, long promptTokens, long completionTokens,
             long actual, RequestOutcome outcome, int status, String code, long providerStartNanos) {
         PreparedRequest request = reserved.request();
-        // Capped at what was held, as the ledger caps it: x_platform reports what the ledger charges.
+        // The whole actual cost: the ledger charges a bill beyond the hold as an overdraft (docs/ledger.md).
         ChargeReceipt charged = reserved.hold().charge(actual, promptTokens, completionTokens, request.model(),
                 provider);
         recorder.record(record(request, provider, outcome, status, code, null, promptTokens, completionTokens,

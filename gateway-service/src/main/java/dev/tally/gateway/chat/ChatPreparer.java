@@ -13,8 +13,8 @@ import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.policy.EffectivePolicy;
 import dev.tally.gateway.policy.PolicyResolver;
 import dev.tally.gateway.policy.RateLimiter;
-import dev.tally.gateway.pricing.CreditPricing;
-import dev.tally.gateway.pricing.Tokenizer;
+import dev.tally.gateway.pricing.ModelFamily;
+import dev.tally.gateway.pricing.PromptMeter;
 import dev.tally.gateway.provider.ProviderRouter;
 import dev.tally.gateway.state.GovernanceView;
 import org.springframework.stereotype.Component;
@@ -36,7 +36,7 @@ public class ChatPreparer {
     private final KeyAuthenticator authenticator;
     private final PolicyResolver policies;
     private final RateLimiter rateLimiter;
-    private final Tokenizer tokenizer;
+    private final PromptMeter meter;
     private final GovernanceView view;
     private final ProviderRouter providers;
     private final AccountBalancer balancer;
@@ -44,12 +44,12 @@ public class ChatPreparer {
     private final BudgetWarnings warnings;
 
     public ChatPreparer(KeyAuthenticator authenticator, PolicyResolver policies, RateLimiter rateLimiter,
-            Tokenizer tokenizer, GovernanceView view, ProviderRouter providers, AccountBalancer balancer,
+            PromptMeter meter, GovernanceView view, ProviderRouter providers, AccountBalancer balancer,
             GatewaySettings settings, BudgetWarnings warnings) {
         this.authenticator = authenticator;
         this.policies = policies;
         this.rateLimiter = rateLimiter;
-        this.tokenizer = tokenizer;
+        this.meter = meter;
         this.view = view;
         this.providers = providers;
         this.balancer = balancer;
@@ -74,10 +74,6 @@ public class ChatPreparer {
             }
         }
         boolean stream = body.path("stream").asBoolean(false);
-        Integer requestedMax = positiveInt(body, "max_completion_tokens");
-        if (requestedMax == null) {
-            requestedMax = positiveInt(body, "max_tokens");
-        }
 
         List<Scope> scopes = new ArrayList<>(principal.chain());
         if (headers.projectId() != null) {
@@ -108,26 +104,22 @@ public class ChatPreparer {
                     + "' is not configured on this gateway.", "model");
         }
 
-        int promptTokens = tokenizer.promptTokens(model, messages);
-        if (policy.maxInputTokens() != null && promptTokens > policy.maxInputTokens()) {
-            throw GatewayException.forbidden("max_input_tokens_exceeded", "Policy: the prompt has " + promptTokens
-                    + " tokens; max_input_tokens is " + policy.maxInputTokens() + ".", "messages");
-        }
-        int maxTokens = requestedMax != null ? requestedMax
-                : policy.maxOutputTokens() != null ? policy.maxOutputTokens() : settings.defaultMaxTokens();
-        if (policy.maxOutputTokens() != null) {
-            maxTokens = Math.min(maxTokens, policy.maxOutputTokens());
+        OutputLimit output = OutputLimit.of(body, policy.maxOutputTokens(), settings.defaultMaxTokens());
+        HoldEstimate hold = HoldEstimate.of(meter, model, price, principal.org().creditsPerUsd(), body, output);
+        if (policy.maxInputTokens() != null && hold.inputTokens() > policy.maxInputTokens()) {
+            throw GatewayException.forbidden("max_input_tokens_exceeded", "Policy: the prompt can be billed up to "
+                    + hold.inputTokens() + " tokens; max_input_tokens is " + policy.maxInputTokens() + ".",
+                    "messages");
         }
         rateLimiter.acquire(principal.member().id(), policy.rpmLimit(), policy.tpmLimit(),
-                (long) promptTokens + maxTokens, System.currentTimeMillis());
+                hold.inputTokens() + hold.outputTokens(), System.currentTimeMillis());
 
         ObjectNode forwarded = body.deepCopy();
-        forwarded.remove("max_completion_tokens");
-        forwarded.put("max_tokens", maxTokens);
-        long reserved = CreditPricing.credits(price, principal.org().creditsPerUsd(), promptTokens, maxTokens);
+        output.writeTo(forwarded, hold.family());
         PreparedRequest prepared = new PreparedRequest(UUID.randomUUID().toString(), startedNanos, principal, headers,
-                forwarded, stream, model, model, price, policy, promptTokens, maxTokens, Math.max(1, reserved),
-                List.copyOf(scopes), balancer.accounts(principal, headers.priority()), headers.priority(), null);
+                forwarded, stream, model, model, price, policy, hold.inputTokens(), output, hold.outputTokens(),
+                hold.credits(), List.copyOf(scopes), balancer.accounts(principal, headers.priority()),
+                headers.priority(), null);
         if (!policy.fallbackModels().isEmpty() && warned(scopes)) {
             List<String> cheaper = cheaperFallbacks(prepared);
             if (!cheaper.isEmpty()) {
@@ -150,17 +142,20 @@ public class ChatPreparer {
         return false;
     }
 
-    /** The same request priced for another model: ElfAutomations' cheaper-model fallback. */
+    /**
+     * The same request priced for another model: ElfAutomations' cheaper-model fallback. The bounds are recomputed with
+     * the fallback's own family (tokenizer, image rates, output field).
+     */
     public PreparedRequest withModel(PreparedRequest request, String model, String reason) {
         PriceState price = view.price(model).orElseThrow();
-        int promptTokens = tokenizer.promptTokens(model, request.body().path("messages"));
+        HoldEstimate hold = HoldEstimate.of(meter, model, price, request.principal().org().creditsPerUsd(),
+                request.body(), request.output());
         ObjectNode body = request.body().deepCopy();
         body.put("model", model);
-        long reserved = CreditPricing.credits(price, request.principal().org().creditsPerUsd(), promptTokens,
-                request.maxTokens());
+        request.output().writeTo(body, hold.family());
         return new PreparedRequest(request.requestId(), request.startedNanos(), request.principal(), request.headers(),
-                body, request.stream(), request.requestedModel(), model, price, request.policy(), promptTokens,
-                request.maxTokens(), Math.max(1, reserved), request.scopes(), request.accountIds(),
+                body, request.stream(), request.requestedModel(), model, price, request.policy(), hold.inputTokens(),
+                request.output(), hold.outputTokens(), hold.credits(), request.scopes(), request.accountIds(),
                 request.priority(), reason);
     }
 
@@ -168,12 +163,18 @@ public class ChatPreparer {
     public List<String> cheaperFallbacks(PreparedRequest request) {
         return request.policy().fallbackModels().stream()
                 .filter(m -> !m.equals(request.model()) && request.policy().allows(m))
-                .filter(m -> view.price(m).filter(p -> providers.knows(p.provider())).isPresent())
+                .filter(m -> view.price(m).filter(p -> providers.knows(p.provider()))
+                        .filter(p -> servesChoices(request, m, p)).isPresent())
                 .map(m -> withModel(request, m, request.fallbackReason()))
                 .filter(candidate -> candidate.reservedCredits() < request.reservedCredits())
                 .sorted(java.util.Comparator.comparingLong(PreparedRequest::reservedCredits))
                 .map(PreparedRequest::model)
                 .toList();
+    }
+
+    /** A fallback that cannot answer the request's choices (n above 1 on Anthropic) is no fallback. */
+    private static boolean servesChoices(PreparedRequest request, String model, PriceState price) {
+        return request.output().choices() == 1 || !ModelFamily.of(model, price.provider()).anthropic();
     }
 
     private static String text(ObjectNode body, String field) {
@@ -186,16 +187,5 @@ public class ChatPreparer {
             throw GatewayException.badRequest("invalid_type", "'" + field + "' must be a non-empty string.", field);
         }
         return value.asString();
-    }
-
-    private static Integer positiveInt(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > Integer.MAX_VALUE) {
-            throw GatewayException.badRequest("invalid_value", "'" + field + "' must be a positive integer.", field);
-        }
-        return value.asInt();
     }
 }

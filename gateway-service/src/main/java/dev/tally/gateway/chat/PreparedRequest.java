@@ -13,15 +13,23 @@ import java.util.List;
  * A request that passed every check before money: who, which model at which price, how many tokens at most, and
  * which accounts and budgets the reservation covers.
  *
- * @param body            the client's body with model and max_tokens set to what is reserved
+ * @param body            the client's body with model and the output limit set to what is reserved
  * @param requestedModel  the model the client asked for (differs from {@code model} after a fallback)
- * @param reservedCredits the most this request can cost: prompt estimate plus max_tokens, priced, rounded up
+ * @param promptTokens    the most input tokens the provider can bill ({@link dev.tally.gateway.pricing.PromptMeter})
+ * @param output          the output limit per choice and the number of choices
+ * @param outputTokens    the most output tokens the provider can bill: every choice at its limit, plus a prediction
+ * @param reservedCredits the most this request can cost: promptTokens and outputTokens, priced, rounded up
  * @param fallbackReason  why a cheaper model replaced the requested one: budget_warning or budget_exceeded
  */
 public record PreparedRequest(String requestId, long startedNanos, Principal principal, ChatHeaders headers,
         ObjectNode body, boolean stream, String requestedModel, String model, PriceState price, EffectivePolicy policy,
-        int promptTokens, int maxTokens, long reservedCredits, List<Scope> scopes, List<String> accountIds,
-        Priority priority, String fallbackReason) {
+        int promptTokens, OutputLimit output, long outputTokens, long reservedCredits, List<Scope> scopes,
+        List<String> accountIds, Priority priority, String fallbackReason) {
+
+    /** The output limit of one choice: what the upstream receives as max_tokens or max_completion_tokens. */
+    public int maxTokens() {
+        return output.perChoice();
+    }
 
     public String orgId() {
         return principal.org().id();
@@ -32,7 +40,7 @@ public record PreparedRequest(String requestId, long startedNanos, Principal pri
         List<Scope> widened = new java.util.ArrayList<>(scopes);
         widened.add(extraScope);
         return new PreparedRequest(requestId, startedNanos, principal, headers, body, stream, requestedModel, model,
-                price, policy, promptTokens, maxTokens, reservedCredits, List.copyOf(widened),
+                price, policy, promptTokens, output, outputTokens, reservedCredits, List.copyOf(widened),
                 List.copyOf(otherAccountIds), priority, fallbackReason);
     }
 }

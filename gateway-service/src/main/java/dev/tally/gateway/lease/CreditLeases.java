@@ -358,13 +358,15 @@ public class CreditLeases {
     /** Under the line's lock. */
     ChargeReceipt charge(LeaseLine line, Lease lease, String requestId, long held, long actualCredits, long tokensIn,
             long tokensOut, String model, String provider) {
-        long charged = Math.min(actualCredits, held);
+        // The lease pays at most what was carved for the request; the ledger takes a bill beyond it from the
+        // member's account as an overdraft, so the whole actual cost is what the request is charged.
+        long fromLease = Math.min(actualCredits, held);
         lease.holds--;
-        lease.available += held - charged;
+        lease.available += held - fromLease;
         CompletableFuture<Void> written = settlements.charge(line, lease, new LeaseCharge(requestId, held,
                 actualCredits, tokensIn, tokensOut, model, provider));
         releaseIfDone(line, lease);
-        return new ChargeReceipt(charged, written);
+        return new ChargeReceipt(actualCredits, written);
     }
 
     /** Under the line's lock. */

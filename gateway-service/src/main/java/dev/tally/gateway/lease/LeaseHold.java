@@ -1,8 +1,9 @@
 package dev.tally.gateway.lease;
 
 /**
- * The credits carved out of a lease for one request. Ends exactly once: charged with the actual cost (capped at what
- * was held, as a reservation caps its charge) or given back whole when nothing was served.
+ * The credits carved out of a lease for one request. Ends exactly once: charged with the actual cost (the lease pays
+ * up to what was held; the ledger takes any excess from the member's account as an overdraft) or given back whole
+ * when nothing was served.
  */
 public final class LeaseHold {
 

@@ -80,16 +80,20 @@ class CreditLeasesTest {
         releasesFollowEveryChargeOfTheirLease(ledger);
     }
 
+    /**
+     * A bill beyond the hold is charged whole (the ledger takes the excess from the member's account as an
+     * overdraft), while the lease pays only what was carved for the request: the rest of the lease stays for others.
+     */
     @Test
-    void a_charge_never_exceeds_what_was_held_for_the_request() {
+    void a_bill_beyond_its_hold_is_charged_whole_and_the_lease_pays_only_the_hold() {
         BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
         CreditLeases leases = replica(ledger, new GovernanceView());
 
         LeaseHold hold = hold(leases, "r1", 5).block(Duration.ofSeconds(5));
-        assertThat(hold.charge(9, 10, 20, "m", "mock").credits()).isEqualTo(5);
+        assertThat(hold.charge(9, 10, 20, "m", "mock").credits()).isEqualTo(9);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
-        assertThat(ledger.chargedByRequest()).containsEntry("r1", 5L);
+        assertThat(ledger.chargedByRequest()).as("what the lease paid").containsEntry("r1", 5L);
         assertThat(ledger.sent(SettleLeasesCommand.class).get(0).leases().get(0).charges().get(0).actualCredits())
                 .isEqualTo(9);
     }
