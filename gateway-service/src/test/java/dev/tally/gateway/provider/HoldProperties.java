@@ -36,7 +36,7 @@ class HoldProperties {
     private static final JsonMapper JSON = HonestProvider.json();
     private static final PromptMeter METER = new PromptMeter(new Tokenizer());
     private static final AnthropicProvider ANTHROPIC = new AnthropicProvider("anthropic", WebClient.create(), JSON,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1), new Tokenizer());
     private static final List<String> MODELS = List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini",
             "gpt-4-turbo", "o1", "o3-mini", "o4-mini", "gpt-5", "claude-3-5-sonnet-20241022", "claude-opus-4-7");
     private static final int DEFAULT_MAX = 1024;
