@@ -67,6 +67,8 @@ public class CreditLeases {
     private final GovernanceView view;
     private final LeaseSettings settings;
     private final Clock clock;
+    /** The ledger's time to live of a lease; renewed while a request of the lease runs. */
+    private final long ttlNanos;
     /**
      * One line per chain this replica has served; never removed (a line without leases is a few fields), so at most
      * members × projects × priorities of the organisations it serves.
@@ -94,6 +96,7 @@ public class CreditLeases {
         this.view = view;
         this.settings = settings;
         this.clock = clock;
+        this.ttlNanos = ledger.reservationTtl().toNanos();
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "credit-leases");
             thread.setDaemon(true);
@@ -324,7 +327,9 @@ public class CreditLeases {
                         if (granted < size) {
                             line.exactUntilNanos = now + EXACT_WHEN_SHORT_NANOS;
                         }
-                        Lease lease = new Lease(leaseId, granted, today(), now);
+                        // Counted from the answer: the ledger's clock started earlier, so this errs on the late side
+                        // by a round trip, far inside the renewal's margin of half the TTL.
+                        Lease lease = new Lease(leaseId, granted, today(), now, ttlNanos);
                         if (line.current != null) {
                             retire(line, line.current);
                         }
@@ -424,8 +429,29 @@ public class CreditLeases {
                         || !usable(lease, now))) {
                     retire(line, lease);
                 }
+                renewRunning(line, now);
             }
         }
+    }
+
+    /**
+     * Under the line's lock. A lease whose requests still run when half its time to live is left is renewed for a
+     * whole one: a long request (up to the gateway's maximum request duration) keeps its hold, while the lease of a
+     * replica that died still expires one TTL after its last renewal.
+     */
+    private void renewRunning(LeaseLine line, long now) {
+        for (Lease lease : line.current == null ? line.retired : withCurrent(line)) {
+            if (lease.holds > 0 && lease.expiresNanos - now < ttlNanos / 2) {
+                lease.expiresNanos = now + ttlNanos;
+                settlements.renew(line, lease, Math.max(1, TimeUnit.NANOSECONDS.toSeconds(ttlNanos)));
+            }
+        }
+    }
+
+    private static List<Lease> withCurrent(LeaseLine line) {
+        List<Lease> leases = new ArrayList<>(line.retired);
+        leases.add(line.current);
+        return leases;
     }
 
     private static boolean unavailable(Throwable error) {

@@ -19,13 +19,19 @@ final class Lease {
     int holds;
     long lastUsedNanos;
     boolean retired;
+    /**
+     * When the ledger expires it unless renewed (System.nanoTime): a lease with requests still running is renewed
+     * well before, so a long request's hold is never handed back under it.
+     */
+    long expiresNanos;
     /** Its release is queued behind its charges (see {@link LeaseSettlements}). */
     boolean releaseSent;
     /** Completes when the ledger has answered this lease's release: its rest is back for others to reserve. */
     final CompletableFuture<Void> released = new CompletableFuture<>();
 
-    Lease(String id, long size, LocalDate day, long nowNanos) {
+    Lease(String id, long size, LocalDate day, long nowNanos, long ttlNanos) {
         this.id = id;
+        this.expiresNanos = nowNanos + ttlNanos;
         this.size = size;
         this.day = day;
         this.createdNanos = nowNanos;

@@ -61,6 +61,11 @@ final class LeaseSettlements {
         lease.released.whenComplete((done, error) -> onReleased.run());
     }
 
+    /** Queues a renewal of the lease's time to live to {@code ttlSeconds} from when the ledger applies it. */
+    void renew(LeaseLine line, Lease lease, long ttlSeconds) {
+        queue(line).renew(lease, ttlSeconds);
+    }
+
     void sendAtOnce() {
         immediate = true;
         queues.values().forEach(Queue::flush);
@@ -77,6 +82,8 @@ final class LeaseSettlements {
         /** Completed when the charge at the same index is written. */
         final List<CompletableFuture<Void>> written = new ArrayList<>();
         boolean release;
+        /** A renewal to send with the lease's next settlement; 0 for none. */
+        long renewTtlSeconds;
 
         Pending(Lease lease) {
             this.lease = lease;
@@ -103,6 +110,11 @@ final class LeaseSettlements {
                 entry.written.add(written);
             }
             entry.release |= release;
+            schedule();
+        }
+
+        synchronized void renew(Lease lease, long ttlSeconds) {
+            pending.computeIfAbsent(lease, Pending::new).renewTtlSeconds = ttlSeconds;
             schedule();
         }
 
@@ -152,9 +164,10 @@ final class LeaseSettlements {
                     room -= taken;
                     // The release only goes with the last of the lease's charges.
                     boolean release = entry.release && entry.charges.isEmpty();
-                    if (!charges.isEmpty() || release) {
+                    if (!charges.isEmpty() || release || entry.renewTtlSeconds > 0) {
                         settlements.add(new LeaseSettlement(entry.lease.id, charges, release,
-                                release ? "lease returned" : null));
+                                release ? "lease returned" : null, entry.renewTtlSeconds));
+                        entry.renewTtlSeconds = 0;
                     }
                     if (release) {
                         releasing.add(entry.lease);

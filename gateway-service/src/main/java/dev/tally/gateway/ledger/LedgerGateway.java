@@ -146,6 +146,11 @@ public class LedgerGateway {
         return done;
     }
 
+    /** How long the ledger holds a reservation (a lease) that nobody settles or renews. */
+    public java.time.Duration reservationTtl() {
+        return java.time.Duration.ofSeconds(ttlSeconds);
+    }
+
     /** Returns at once; the release is sent in the background (if it is lost, the ledger's expiry releases). */
     public void release(String orgId, String reservationId, String reason) {
         ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,

@@ -215,6 +215,39 @@ class CreditLeasesTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.charged() == 5);
     }
 
+    /**
+     * A request running longer than its lease's time to live keeps its hold: the lease is renewed while the request
+     * runs (before, the ledger's expiry handed its credit back under it, and its charge then found no lease), and
+     * no longer once it ended.
+     */
+    @Test
+    void a_lease_is_renewed_while_a_request_of_it_runs_and_not_after() {
+        BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
+        GatewaySettings shortTtl = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 1024,
+                4_194_304, null, null, Map.of(), null, null);
+        CreditLeases leases = replica(new LedgerGateway(budget, new GovernanceView(), shortTtl),
+                new GovernanceView(), LEASES);
+
+        LeaseHold running = hold(leases, "long", 5).block(Duration.ofSeconds(5));
+        String lease = running.leaseId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> renewals(budget, lease) >= 3);
+        running.charge(5, 1, 1, "m", "mock");
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.openReservations() == 0);
+        long renewed = renewals(budget, lease);
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> renewals(budget, lease) == renewed);
+        assertThat(budget.charged()).isEqualTo(5);
+        assertThat(budget.sent(SettleLeasesCommand.class)).flatMap(SettleLeasesCommand::leases)
+                .filteredOn(LeaseSettlement::renews)
+                .allSatisfy(settlement -> assertThat(settlement.renewTtlSeconds()).isEqualTo(2));
+    }
+
+    private static long renewals(BudgetOnlyLedger ledger, String leaseId) {
+        return ledger.sent(SettleLeasesCommand.class).stream().flatMap(c -> c.leases().stream())
+                .filter(settlement -> settlement.reservationId().equals(leaseId) && settlement.renews()).count();
+    }
+
     @Test
     void a_request_that_leaves_while_its_lease_is_being_reserved_gives_its_credits_back() {
         BudgetOnlyLedger budget = new BudgetOnlyLedger(1_000);
