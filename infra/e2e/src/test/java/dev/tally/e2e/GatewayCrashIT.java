@@ -1,0 +1,99 @@
+package dev.tally.e2e;
+
+import dev.tally.e2e.support.E2EStack;
+import dev.tally.e2e.support.Gateway;
+import dev.tally.e2e.support.Load;
+import dev.tally.e2e.support.Org;
+import dev.tally.e2e.support.Settlement;
+import dev.tally.localstack.LocalStack;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * kill -9 of a gateway replica under load spread over an organisation's agents: the other replica keeps serving, the
+ * killed one serves again after its restart, and every request whose client got a 200 is charged in the ledger,
+ * because its charge was written to the ledger's command topic before the answer's last byte left.
+ */
+@Order(10)
+@ExtendWith(E2EStack.class)
+class GatewayCrashIT {
+
+    private static final int AGENTS = 8;
+    /** Two requests at a time per agent, half of them on the replica that is killed. */
+    private static final int THREADS = 2 * AGENTS;
+    /** What {@link Gateway#ONE_CREDIT} holds, and so the most a request cut by the kill may have been charged. */
+    private static final long HELD_PER_REQUEST = 1;
+
+    @Test
+    void killing_a_gateway_under_load_charges_every_answered_request_and_a_cut_one_at_most_its_hold() {
+        LocalStack stack = E2EStack.get();
+        Org org = Org.create("Gateway crash");
+        org.purchase(100_000, "gateway-crash");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < AGENTS; i++) {
+            keys.add(org.agent("crash-" + i).key());
+        }
+        Gateway gateway = E2EStack.gateway();
+        keys.forEach(gateway::awaitKnown);
+
+        List<Load.Sent> sent;
+        long killed;
+        long restarted;
+        Gateway.Answer lastBeforeKill;
+        Gateway.Answer afterRestart;
+        try (Load load = Load.start(gateway, keys, THREADS)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.count(200) >= 300);
+            // The kill lands in full traffic and a millisecond or so after a 200 from the replica. A gateway that
+            // answered before its charge was written might still hold that charge in its Kafka producer (linger.ms
+            // 5) and lose it; with charge-delay at 0 ms that window is a few milliseconds, so such a gateway fails
+            // this test only some of the time (a non-zero charge-delay would widen it).
+            lastBeforeKill = gateway.post(0, keys.get(0), Gateway.ONE_CREDIT, Duration.ofSeconds(30));
+            stack.killService(LocalStack.GATEWAY);
+            killed = System.nanoTime();
+            await("the other replica keeps serving").atMost(Duration.ofSeconds(30))
+                    .until(() -> LedgerCrashIT.servedAfter(load, killed) >= 50);
+            stack.startService(LocalStack.GATEWAY);
+            restarted = System.nanoTime();
+            System.out.printf("e2e: gateway replica killed and healthy again after %.1f s%n",
+                    (restarted - killed) / 1e9);
+            // Replica 0 of the load is the killed one (the stack's first gateway).
+            afterRestart = gateway.post(0, keys.get(0), Gateway.ONE_CREDIT, Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> LedgerCrashIT.servedAfter(load, restarted) >= 50);
+            sent = load.stop();
+        }
+        assertThat(lastBeforeKill.status()).as("answered just before the kill: %s", lastBeforeKill.body())
+                .isEqualTo(200);
+        assertThat(afterRestart.status()).as("the restarted replica serves: %s", afterRestart.body()).isEqualTo(200);
+
+        // A connection error on a request sent before the kill: the gateway died with it in hand.
+        List<Load.Sent> cut = sent.stream().filter(s -> s.answer().status() == -1 && s.begin() < killed).toList();
+        assertThat(cut).as("requests in flight at the kill").isNotEmpty();
+        assertThat(sent).as("200; a connection error from the dead replica; 503 from it while it restarts")
+                .allSatisfy(s -> assertThat(s.answer().status()).as(s.answer().body())
+                        .isIn(s.begin() > killed && s.begin() < restarted ? List.of(200, -1, 503) : List.of(200, -1)));
+        assertThat(sent).as("nothing refused or cut once the replica is back")
+                .filteredOn(s -> s.begin() > restarted)
+                .allSatisfy(s -> assertThat(s.answer().status()).as(s.answer().body()).isEqualTo(200));
+
+        List<Gateway.Answer> answers = new ArrayList<>(sent.stream().map(Load.Sent::answer).toList());
+        answers.add(lastBeforeKill);
+        answers.add(afterRestart);
+        // A cut request may have been charged: its charge is written before the answer's last byte, and the kill may
+        // fall between the two. The client saw no answer, so the test cannot name it; it can only bound it: at most
+        // one such charge per cut request, at most what that request held.
+        int cutCharged = Settlement.assertNoCreditLost(org.id(), 100_000, answers, cut.size(), HELD_PER_REQUEST,
+                E2EStack.RESERVATION_TTL.plus(Duration.ofSeconds(30)));
+        long answered = answers.stream().filter(a -> a.status() == 200).count();
+        System.out.printf("e2e: gateway crash: %d requests, %d answered 200 and charged, %d cut by the kill "
+                        + "(%d of them charged), %d refused by the dead or restarting replica%n", answers.size(),
+                answered, cut.size(), cutCharged, answers.size() - answered - cut.size());
+    }
+}
