@@ -52,9 +52,8 @@ class GatewayCrashIT {
         try (Load load = Load.start(gateway, keys, THREADS)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> load.count(200) >= 300);
             // The kill lands in full traffic and a millisecond or so after a 200 from the replica. A gateway that
-            // answered before its charge was written might still hold that charge in its Kafka producer (linger.ms
-            // 5) and lose it; with charge-delay at 0 ms that window is a few milliseconds, so such a gateway fails
-            // this test only some of the time (a non-zero charge-delay would widen it).
+            // answered before its charge was written would still hold that charge (the e2e stack's charge-delay
+            // keeps it 20 ms before writing) and lose it.
             lastBeforeKill = gateway.post(0, keys.get(0), Gateway.ONE_CREDIT, Duration.ofSeconds(30));
             stack.killService(LocalStack.GATEWAY);
             killed = System.nanoTime();
