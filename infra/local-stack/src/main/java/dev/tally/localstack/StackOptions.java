@@ -179,20 +179,26 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
-        /** Every port chosen by the OS among the free ones: for tests that must not collide with a running stack. */
+        /**
+         * Every port chosen by the OS among the free ones: for tests that must not collide with a running stack. All
+         * are held open together while chosen, so no two services get the same one (chosen one after another, a
+         * closed port could be handed out again at once: two services then wanted the same port).
+         */
         public Builder freePorts() {
+            int[] ports = freePorts(gatewayPorts.size() + 7);
             List<Integer> gateways = new ArrayList<>();
+            int next = 0;
             for (int i = 0; i < gatewayPorts.size(); i++) {
-                gateways.add(freePort());
+                gateways.add(ports[next++]);
             }
             gatewayPorts = gateways;
-            ledgerPort = freePort();
-            governancePort = freePort();
-            analyticsPort = freePort();
-            notificationPort = freePort();
-            kafkaPort = freePort();
-            kafkaControllerPort = freePort();
-            postgresPort = freePort();
+            ledgerPort = ports[next++];
+            governancePort = ports[next++];
+            analyticsPort = ports[next++];
+            notificationPort = ports[next++];
+            kafkaPort = ports[next++];
+            kafkaControllerPort = ports[next++];
+            postgresPort = ports[next];
             return this;
         }
 
@@ -257,11 +263,26 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return value == null || value.isBlank() ? null : value.strip();
         }
 
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
+        private static int[] freePorts(int count) {
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                int[] ports = new int[count];
+                for (int i = 0; i < count; i++) {
+                    ServerSocket socket = new ServerSocket(0);
+                    held.add(socket);
+                    ports[i] = socket.getLocalPort();
+                }
+                return ports;
             } catch (IOException e) {
                 throw new UncheckedIOException("no free port", e);
+            } finally {
+                for (ServerSocket socket : held) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // the port is free again either way
+                    }
+                }
             }
         }
     }
