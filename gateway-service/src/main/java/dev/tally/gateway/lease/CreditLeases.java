@@ -78,6 +78,8 @@ public class CreditLeases {
     private final ConcurrentHashMap<String, Set<LeaseLine>> linesByOrg = new ConcurrentHashMap<>();
     /** Retires idle leases and sends delayed charges. */
     private final ScheduledExecutorService timers;
+    /** This replica's charges on disk, before their answers go. */
+    private final ChargeJournal journal;
     /** Charges and releases, one command per organisation per settlement window. */
     private final LeaseSettlements settlements;
     /** Retired leases whose release is not sent yet; close() waits for none to be left. */
@@ -87,11 +89,13 @@ public class CreditLeases {
     private volatile boolean closing;
 
     @Autowired
-    public CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings) {
-        this(ledger, view, settings, Clock.systemUTC());
+    public CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings, JournalSettings journal) {
+        this(ledger, view, settings, new ChargeJournal(journal.directory(), journal.maxSizeBytes()),
+                Clock.systemUTC());
     }
 
-    CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings, Clock clock) {
+    CreditLeases(LedgerGateway ledger, GovernanceView view, LeaseSettings settings, ChargeJournal journal,
+            Clock clock) {
         this.ledger = ledger;
         this.view = view;
         this.settings = settings;
@@ -102,7 +106,9 @@ public class CreditLeases {
             thread.setDaemon(true);
             return thread;
         });
-        this.settlements = new LeaseSettlements(ledger, timers, settings.chargeDelay().toNanos());
+        this.journal = journal;
+        this.settlements = new LeaseSettlements(ledger, journal, timers, settings.chargeDelay().toNanos());
+        settlements.recover(journal.recovered());
         long every = Math.max(10, settings.idleRelease().toMillis() / 4);
         timers.scheduleWithFixedDelay(this::retireIdle, every, every, TimeUnit.MILLISECONDS);
     }
@@ -484,6 +490,7 @@ public class CreditLeases {
                     awaitingRelease.get());
         }
         timers.shutdownNow();
+        journal.close();
     }
 
     /** Leases currently open in the ledger for this replica, for tests and the health endpoint. */

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param targetWindow a lease is sized to cover about this long of its member's recent request rate
  * @param maxRequests  a lease never covers more than this many requests of the size that asked for it
  * @param budgetShare  a lease never holds more than 1/budgetShare of the smallest budget limit on its chain
- * @param chargeDelay  a finished request's charge waits this long for others to share its ledger command
+ * @param chargeDelay  a finished request's charge waits this long for others to share its ledger command (its answer
+ *                     does not wait: the charge is in the journal already)
  * @param reclaimWait  a request refused for want of credit waits at most this long for the credit this replica's own
  *                     leases still hold to come back before it is refused for good
  * @param maxIdle      the longest a lease is kept unused (see {@code idleRelease})
@@ -32,7 +33,7 @@ public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targ
         targetWindow = targetWindow == null ? Duration.ofSeconds(1) : targetWindow;
         maxRequests = maxRequests <= 0 ? 256 : maxRequests;
         budgetShare = budgetShare <= 0 ? 20 : budgetShare;
-        chargeDelay = chargeDelay == null ? Duration.ZERO : chargeDelay;
+        chargeDelay = chargeDelay == null ? Duration.ofMillis(20) : chargeDelay;
         reclaimWait = reclaimWait == null ? Duration.ofSeconds(2) : reclaimWait;
         maxIdle = maxIdle == null ? Duration.ofSeconds(5) : maxIdle;
     }

@@ -26,38 +26,84 @@ import java.util.concurrent.TimeUnit;
  * charge nothing to charge: a request served free). The release can be queued as soon as the lease's last request
  * ends.
  *
- * <p>A charge is durable once its command is written: {@link #charge} returns when that is, and the gateway holds
- * the answer's last byte until then, so a gateway that dies after answering has not served the request free. This is
- * a group commit: a command goes as soon as the previous one is written (after {@code delayNanos}, when set), with
- * every charge that finished meanwhile, so the busier an organisation, the more charges share a command.
+ * <p>A charge is durable once it is in this replica's {@link ChargeJournal} (on disk): {@link #charge} returns when
+ * that is, and the gateway holds the answer's last byte until then, so a gateway that dies after answering has not
+ * served the request free. Each command is journaled before it is sent and marked answered once the ledger confirms
+ * it; what a previous run left unsettled is sent at start ({@link #recover}).
  */
 final class LeaseSettlements {
 
     private static final int MAX_CHARGES_PER_COMMAND = 500;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LeaseSettlements.class);
+
     private final LedgerGateway ledger;
+    private final ChargeJournal journal;
     private final ScheduledExecutorService timers;
     private final long delayNanos;
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
     /** Set when the replica closes: what is queued goes at once instead of waiting for company. */
     private volatile boolean immediate;
 
-    LeaseSettlements(LedgerGateway ledger, ScheduledExecutorService timers, long delayNanos) {
+    LeaseSettlements(LedgerGateway ledger, ChargeJournal journal, ScheduledExecutorService timers, long delayNanos) {
         this.ledger = ledger;
+        this.journal = journal;
         this.timers = timers;
         this.delayNanos = delayNanos;
     }
 
-    /** Queues the charge; the future completes once the command carrying it is written (or fails if it never is). */
+    /** Journals and queues the charge; the future completes once it is in the journal (or fails if it cannot be). */
     CompletableFuture<Void> charge(LeaseLine line, Lease lease, LeaseCharge charge) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        queue(line).add(line, lease, charge, written, false);
-        return written;
+        CompletableFuture<Void> journaled = journal.append(ChargeJournal.JournalRecord.charge(line.key.orgId(),
+                lease.id, charge));
+        queue(line).add(line, lease, charge, false);
+        return journaled;
+    }
+
+    /**
+     * Sends what a previous run of this replica left unsettled: its unanswered commands again under their own ids
+     * (the ledger applies a command once), its charges that never went in a command in new ones. A charge whose lease
+     * expired meanwhile finds it closed and is skipped by the ledger (logged there): the restart took longer than the
+     * lease's TTL.
+     */
+    void recover(ChargeJournal.Outstanding outstanding) {
+        if (outstanding.isEmpty()) {
+            return;
+        }
+        log.info("Settling what the previous run left: {} commands to send again, {} charges not sent yet",
+                outstanding.unansweredCommands().size(), outstanding.unsentCharges().size());
+        for (ChargeJournal.JournalRecord command : outstanding.unansweredCommands()) {
+            sendJournaled(command.commandId(), command.orgId(), command.leases());
+        }
+        Map<String, Map<String, List<LeaseCharge>>> byOrgAndLease = new LinkedHashMap<>();
+        for (ChargeJournal.JournalRecord charge : outstanding.unsentCharges()) {
+            byOrgAndLease.computeIfAbsent(charge.orgId(), org -> new LinkedHashMap<>())
+                    .computeIfAbsent(charge.leaseId(), lease -> new ArrayList<>()).add(charge.charge());
+        }
+        byOrgAndLease.forEach((orgId, leases) -> {
+            List<LeaseSettlement> settlements = new ArrayList<>();
+            leases.forEach((leaseId, charges) -> settlements.add(new LeaseSettlement(leaseId, charges, false, null)));
+            String commandId = java.util.UUID.randomUUID().toString();
+            journal.append(ChargeJournal.JournalRecord.sent(orgId, commandId, settlements))
+                    .whenComplete((done, error) -> sendJournaled(commandId, orgId, settlements));
+        });
+    }
+
+    /** Sends a journaled command and marks it answered once the ledger confirms it. */
+    private CompletableFuture<Void> sendJournaled(String commandId, String orgId, List<LeaseSettlement> settlements,
+            CompletableFuture<Void> written) {
+        CompletableFuture<Void> answered = ledger.settleLeases(commandId, orgId, settlements, written);
+        answered.thenRun(() -> journal.append(ChargeJournal.JournalRecord.answered(commandId)));
+        return answered;
+    }
+
+    private void sendJournaled(String commandId, String orgId, List<LeaseSettlement> settlements) {
+        sendJournaled(commandId, orgId, settlements, new CompletableFuture<>());
     }
 
     /** Queues the release of the lease's rest after its queued charges; {@code onReleased} runs once answered. */
     void release(LeaseLine line, Lease lease, Runnable onReleased) {
-        queue(line).add(line, lease, null, null, true);
+        queue(line).add(line, lease, null, true);
         lease.released.whenComplete((done, error) -> onReleased.run());
     }
 
@@ -79,8 +125,6 @@ final class LeaseSettlements {
     private static final class Pending {
         final Lease lease;
         final List<LeaseCharge> charges = new ArrayList<>();
-        /** Completed when the charge at the same index is written. */
-        final List<CompletableFuture<Void>> written = new ArrayList<>();
         boolean release;
         /** A renewal to send with the lease's next settlement; 0 for none. */
         long renewTtlSeconds;
@@ -102,12 +146,10 @@ final class LeaseSettlements {
             this.orgId = orgId;
         }
 
-        synchronized void add(LeaseLine line, Lease lease, LeaseCharge charge, CompletableFuture<Void> written,
-                boolean release) {
+        synchronized void add(LeaseLine line, Lease lease, LeaseCharge charge, boolean release) {
             Pending entry = pending.computeIfAbsent(lease, Pending::new);
             if (charge != null) {
                 entry.charges.add(charge);
-                entry.written.add(written);
             }
             entry.release |= release;
             schedule();
@@ -146,7 +188,6 @@ final class LeaseSettlements {
         private void send() {
             List<LeaseSettlement> settlements = new ArrayList<>();
             List<Lease> releasing = new ArrayList<>();
-            List<CompletableFuture<Void>> durable = new ArrayList<>();
             synchronized (this) {
                 scheduled = false;
                 if (sending || pending.isEmpty()) {
@@ -159,8 +200,6 @@ final class LeaseSettlements {
                     int taken = Math.min(room, entry.charges.size());
                     List<LeaseCharge> charges = List.copyOf(entry.charges.subList(0, taken));
                     entry.charges.subList(0, taken).clear();
-                    durable.addAll(entry.written.subList(0, taken));
-                    entry.written.subList(0, taken).clear();
                     room -= taken;
                     // The release only goes with the last of the lease's charges.
                     boolean release = entry.release && entry.charges.isEmpty();
@@ -178,23 +217,23 @@ final class LeaseSettlements {
                 }
                 sending = true;
             }
+            String commandId = java.util.UUID.randomUUID().toString();
             CompletableFuture<Void> written = new CompletableFuture<>();
-            CompletableFuture<Void> answered;
-            try {
-                answered = ledger.settleLeases(orgId, settlements, written);
-            } catch (RuntimeException closed) {
-                // The ledger client is closing: the ledger's expiry releases the leases; charges not sent are lost
-                // with this replica, as its shutdown log says.
-                answered = CompletableFuture.completedFuture(null);
-                written.completeExceptionally(closed);
-            }
-            written.whenComplete((done, error) -> durable.forEach(charge -> {
-                if (error == null) {
-                    charge.complete(null);
-                } else {
-                    charge.completeExceptionally(error);
-                }
-            }));
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            // Journaled before it goes: if this process dies after sending it, the next start sends it again under
+            // the same id, which the ledger applies once, instead of its charges again in a new command.
+            journal.append(ChargeJournal.JournalRecord.sent(orgId, commandId, settlements))
+                    .whenComplete((journaled, notJournaled) -> {
+                        try {
+                            sendJournaled(commandId, orgId, settlements, written).whenComplete((done, error) ->
+                                    answered.complete(null));
+                        } catch (RuntimeException closed) {
+                            // The ledger client is closing: the ledger's expiry releases the leases; the journal
+                            // keeps the charges for the next start.
+                            written.completeExceptionally(closed);
+                            answered.complete(null);
+                        }
+                    });
             // The next command may go once this one is on the partition (or will never be): the order is kept.
             CompletableFuture.anyOf(written, answered).whenComplete((done, error) -> {
                 synchronized (this) {

@@ -136,8 +136,13 @@ public class LedgerGateway {
      */
     public CompletableFuture<Void> settleLeases(String orgId, List<LeaseSettlement> leases,
             CompletableFuture<Void> written) {
-        SettleLeasesCommand command = new SettleLeasesCommand(UUID.randomUUID().toString(), orgId,
-                List.copyOf(leases));
+        return settleLeases(UUID.randomUUID().toString(), orgId, leases, written);
+    }
+
+    /** As above, under a given command id: a command sent again after a restart keeps its id, so it applies once. */
+    public CompletableFuture<Void> settleLeases(String commandId, String orgId, List<LeaseSettlement> leases,
+            CompletableFuture<Void> written) {
+        SettleLeasesCommand command = new SettleLeasesCommand(commandId, orgId, List.copyOf(leases));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
         CompletableFuture<Void> done = new CompletableFuture<>();
         done.whenComplete((ok, error) -> written.completeExceptionally(

@@ -157,6 +157,11 @@ public final class GatewayStack {
             // Tests run requests past the maximum duration; the benchmark keeps the production one.
             args.add("--tally.gateway.max-request-duration=" + MAX_REQUEST_DURATION.toSeconds() + "s");
         }
+        try {
+            args.add("--tally.gateway.journal.directory=" + Files.createTempDirectory(name + "-journal"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         args.add("--logging.level.org.apache.kafka=WARN");
         return ServiceProcess.start(name, jar("tally.gateway.jar"), args, gatewayJvm, ServiceProcess.freePort());
     }

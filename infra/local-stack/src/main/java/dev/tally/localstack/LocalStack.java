@@ -229,7 +229,10 @@ public final class LocalStack implements AutoCloseable {
         gateway.put("TALLY_CREDENTIAL_KEY", secrets.credentialKey());
         for (int i = 0; i < options.gatewayPorts().size(); i++) {
             String name = gatewayName(i);
-            services.put(name, launcher(name, GATEWAY, options.gatewayPorts().get(i), gateway, logs));
+            // Each replica's charge journal in the data folder: a restarted replica reads back its own.
+            Map<String, String> replica = new LinkedHashMap<>(gateway);
+            replica.put("TALLY_GATEWAY_JOURNAL_DIR", options.dataDirectory().resolve(name + "-journal").toString());
+            services.put(name, launcher(name, GATEWAY, options.gatewayPorts().get(i), replica, logs));
         }
 
         Map<String, String> analytics = new LinkedHashMap<>(common);
