@@ -16,8 +16,8 @@ import java.util.Map;
  * @param maxRequestDuration a request still running after this long is ended by the gateway (the upstream call
  *                           closed) and charged what it consumed; leases stay open for running requests at most
  *                           this long (default 10 minutes)
- * @param chargeWriteWait    the longest an answer waits for its charge to be written to the ledger's command topic
- *                           before it goes anyway (the charge is still sent, and resent, in the background)
+ * @param chargeWriteWait    the longest an answer waits for its charge to reach the charge journal before it goes
+ *                           anyway (a failing disk is logged; the charge is still sent to the ledger)
  */
 @ConfigurationProperties("tally.gateway")
 public record GatewaySettings(Duration reservationTimeout, Duration reservationTtl, int defaultMaxTokens,

@@ -66,7 +66,7 @@ public class ChatPipeline {
 
     /**
      * A non-streamed call runs to its end even when the client leaves: the provider bills a call it started, so it
-     * is charged either way (recorded as closed by the client). The answer goes once its charge is written.
+     * is charged either way (recorded as closed by the client). The answer goes once its charge is journaled.
      */
     public Mono<ObjectNode> complete(PreparedRequest prepared) {
         return reserve(prepared, preparer.cheaperFallbacks(prepared))
@@ -108,7 +108,7 @@ public class ChatPipeline {
     }
 
     /**
-     * The provider's chunks, then [DONE] once the charge is written. A stream without a usage chunk (the provider
+     * The provider's chunks, then [DONE] once the charge is journaled. A stream without a usage chunk (the provider
      * left it out, broke off, or ran past the maximum duration) is charged the prompt plus what was generated; so is
      * one whose client left, which also ends the upstream call.
      */
@@ -184,7 +184,7 @@ public class ChatPipeline {
         return chunks.concatWith(Flux.defer(() -> written(receipt.get()).thenMany(Flux.just("[DONE]"))));
     }
 
-    /** Completes when the charge is on the ledger's command topic, or after {@code chargeWriteWait} at most. */
+    /** Completes when the charge is in the charge journal (on disk), or after {@code chargeWriteWait} at most. */
     private Mono<Void> written(ChargeReceipt receipt) {
         if (receipt == null) {
             return Mono.empty();
@@ -193,8 +193,8 @@ public class ChatPipeline {
                 .timeout(chargeWriteWait)
                 .onErrorResume(e -> {
                     // The answer was generated and billed by the provider; keeping it from the client would not
-                    // get the money back. The charge is still resent until the ledger confirms it.
-                    log.warn("A charge was not written to the ledger within {}; answering anyway: {}",
+                    // get the money back. The charge still goes to the ledger with its settlement.
+                    log.warn("A charge was not written to the charge journal within {}; answering anyway: {}",
                             chargeWriteWait, e.toString());
                     return Mono.empty();
                 });

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * What a request's charge came to and when it is safe to let the answer go.
  *
  * @param credits what the ledger will charge for the request
- * @param written completes once the command carrying the charge is on the ledger's command topic: from then on the
- *                charge survives this process; fails if it could not be written before the lease's TTL
+ * @param written completes once the charge is in this replica's charge journal (on disk): from then on it survives
+ *                this process; fails if it could not be written
  */
 public record ChargeReceipt(long credits, CompletableFuture<Void> written) {
 }

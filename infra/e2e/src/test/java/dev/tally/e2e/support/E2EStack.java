@@ -65,11 +65,7 @@ public final class E2EStack implements BeforeAllCallback {
                             "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000")
                     .serviceArguments(LocalStack.GATEWAY,
                             "--tally.gateway.reservation-timeout=" + RESERVATION_TIMEOUT.toSeconds() + "s",
-                            "--tally.gateway.reservation-ttl=" + RESERVATION_TTL.toSeconds() + "s",
-                            // Charges wait 20 ms for company before they are written: an answer that left before its
-                            // charge was written would be lost by a kill in that window, which GatewayCrashIT makes
-                            // likely. A durable gateway is unaffected: its answers wait for the write either way.
-                            "--tally.gateway.leases.charge-delay=20ms")
+                            "--tally.gateway.reservation-ttl=" + RESERVATION_TTL.toSeconds() + "s")
                     .build();
             try {
                 stack = LocalStack.start(options);
