@@ -75,7 +75,7 @@ class MeteringIT {
         assertThat(price).isPositive();
         await().atMost(Duration.ofSeconds(10)).until(() -> own.poolBalance() == before - price);
 
-        sendAndLeave(own.key(), body, "billed-anyway", 2, Duration.ZERO);
+        sendAndLeave(own.key(), body, "billed-anyway", 2, 0);
 
         List<JsonNode> records = records(own.orgId(), 2);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -101,7 +101,7 @@ class MeteringIT {
         byte[] body = JSON.writeValueAsBytes(Map.of("model", "gpt-4o-mini", "stream", true, "max_tokens", 4000,
                 "messages", List.of(Map.of("role", "user", "content", "leaves-the-stream"))));
 
-        sendAndLeave(own.key(), body, "leaves-the-stream", 1, Duration.ofMillis(1_000));
+        sendAndLeave(own.key(), body, "leaves-the-stream", 1, 5);
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(ProviderIT.openReservations(own.orgId())).isZero();
@@ -178,10 +178,11 @@ class MeteringIT {
     }
 
     /**
-     * Sends the request over a plain socket and closes it {@code stayFor} after the upstream received the
-     * {@code upstreamCount}th request containing {@code marker}: a client that leaves once the provider works on it.
+     * Sends the request over a plain socket and closes it once the upstream received the {@code upstreamCount}th
+     * request containing {@code marker} and the client read {@code dataLines} SSE data lines: a client that leaves
+     * once the provider works on it.
      */
-    private static void sendAndLeave(String key, byte[] body, String marker, int upstreamCount, Duration stayFor)
+    private static void sendAndLeave(String key, byte[] body, String marker, int upstreamCount, int dataLines)
             throws Exception {
         URI uri = URI.create(stack.gatewayA.baseUrl());
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
@@ -194,7 +195,17 @@ class MeteringIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> stack.upstream.findAll(postRequestedFor(
                     urlEqualTo("/openai/v1/chat/completions")).withRequestBody(containing(marker))).size()
                     >= upstreamCount);
-            Thread.sleep(stayFor.toMillis());
+            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            for (int read = 0; read < dataLines; ) {
+                String line = reader.readLine();
+                if (line == null) {
+                    break;
+                }
+                if (line.startsWith("data:")) {
+                    read++;
+                }
+            }
         }
     }
 

@@ -134,27 +134,32 @@ final class Exactness {
     private record Quiet(boolean reached, LedgerReads.Projection projection) {
     }
 
+    /** Quiet: nothing left in the ledger's intake, nothing reserved, and nothing changed over the last second. */
     private Quiet awaitQuiet() throws InterruptedException {
-        long deadline = System.nanoTime() + QUIET_WITHIN.toNanos();
-        LedgerReads.Projection previous = null;
-        long previousAnswers = -1;
-        while (true) {
-            LedgerReads.Projection now = ledger.projection(org.id());
-            long answers = upstream.answeredFor(upstreamKey);
-            Map<String, Long> lags = lag.now();
-            boolean quiet = lags.getOrDefault(LEDGER_INTAKE_GROUP, 0L) == 0 && now.openReservations() == 0
-                    && now.reserved() == 0 && previous != null && previous.equals(now) && previousAnswers == answers;
-            if (quiet) {
-                return new Quiet(true, now);
-            }
-            if (System.nanoTime() > deadline) {
-                System.out.printf("  not quiet within %d s: %d open reservations (%,d credits), lags %s%n",
-                        QUIET_WITHIN.toSeconds(), now.openReservations(), now.reserved(), lags);
-                return new Quiet(false, now);
-            }
-            previous = now;
-            previousAnswers = answers;
-            Thread.sleep(1000);
+        AtomicReference<LedgerReads.Projection> previous = new AtomicReference<>();
+        AtomicReference<Long> previousAnswers = new AtomicReference<>(-1L);
+        AtomicReference<LedgerReads.Projection> last = new AtomicReference<>();
+        AtomicReference<Map<String, Long>> lastLags = new AtomicReference<>(Map.of());
+        try {
+            await().atMost(QUIET_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                LedgerReads.Projection now = ledger.projection(org.id());
+                long answers = upstream.answeredFor(upstreamKey);
+                Map<String, Long> lags = lag.now();
+                last.set(now);
+                lastLags.set(lags);
+                boolean quiet = lags.getOrDefault(LEDGER_INTAKE_GROUP, 0L) == 0 && now.openReservations() == 0
+                        && now.reserved() == 0 && now.equals(previous.get()) && previousAnswers.get() == answers;
+                previous.set(now);
+                previousAnswers.set(answers);
+                return quiet;
+            });
+            return new Quiet(true, last.get());
+        } catch (ConditionTimeoutException notQuiet) {
+            LedgerReads.Projection now = last.get();
+            System.out.printf("  not quiet within %d s: %d open reservations (%,d credits), lags %s%n",
+                    QUIET_WITHIN.toSeconds(), now == null ? -1 : now.openReservations(),
+                    now == null ? -1 : now.reserved(), lastLags.get());
+            return new Quiet(false, now);
         }
     }
 
