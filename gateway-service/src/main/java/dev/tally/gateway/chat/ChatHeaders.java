@@ -6,8 +6,8 @@ import org.springframework.http.HttpHeaders;
 import java.util.Locale;
 
 /**
- * The request headers of seeds 000 and 002: {@code X-Priority: critical} (or {@code X-Project-Priority}) may draw
- * on the team pool's overdraft; {@code X-Privacy-Mode: strict} keeps content out of everything but the provider
+ * The headers users of the replaced products send: {@code X-Priority: critical} (or {@code X-Project-Priority}) may
+ * draw on the team pool's overdraft; {@code X-Privacy-Mode: strict} keeps content out of everything but the provider
  * call; {@code X-Project-ID} charges a project's budgets too.
  */
 public record ChatHeaders(String authorization, Priority priority, boolean privacyStrict, String projectId) {

@@ -33,7 +33,7 @@ public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targ
         targetWindow = targetWindow == null ? Duration.ofSeconds(1) : targetWindow;
         maxRequests = maxRequests <= 0 ? 256 : maxRequests;
         budgetShare = budgetShare <= 0 ? 20 : budgetShare;
-        chargeDelay = chargeDelay == null ? Duration.ofMillis(20) : chargeDelay;
+        chargeDelay = chargeDelay == null ? Duration.ofMillis(100) : chargeDelay;
         reclaimWait = reclaimWait == null ? Duration.ofSeconds(2) : reclaimWait;
         maxIdle = maxIdle == null ? Duration.ofSeconds(5) : maxIdle;
     }

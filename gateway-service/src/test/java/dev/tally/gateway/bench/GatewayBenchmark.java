@@ -33,7 +33,8 @@ import java.util.function.BiFunction;
  *
  * <p>System properties: {@code bench.seconds} (20) per measurement, {@code bench.warmup} (5) before each, after a
  * first warm-up of each target of {@code bench.warmupRequests} (10,000) requests or {@code bench.warmupMaxSeconds}
- * (180) at 32 connections,
+ * (180) at 32 connections, then at each connection count until the JIT of the target's JVM settles (a 10 s step
+ * compiling fewer than 50 methods; at most {@code bench.warmupMaxSeconds}),
  * {@code bench.rounds} (1: each round measures every target at every connection count once, interleaved; the
  * targets are judged on the medians), {@code bench.connections} ("1,32"), {@code bench.targets} ("baseline,ledger,tally,portkey"), {@code bench.jfr}
  * (false: when true, the gateway and the ledger record JFR from their start, and one more Tally run at the highest
@@ -136,6 +137,8 @@ public final class GatewayBenchmark {
             }
         }
         Cpu cpu = new Cpu(pids, stack == null ? null : stack.postgresPort());
+        List<Target> jvms = targets.stream().filter(t -> t.name().startsWith("Tally")
+                || t.name().startsWith("reference")).toList();
 
         List<Row> rows = new ArrayList<>();
         for (Target target : targets) {
@@ -147,6 +150,13 @@ public final class GatewayBenchmark {
             }
             System.out.printf("warm-up: %s, 32 connections, %d requests in %.0f s%n", target.name(), requests,
                     (System.nanoTime() - started) / 1e9);
+        }
+        // The request count above leaves a JVM's JIT still compiling at low concurrency (a profile at 1 connection
+        // found a quarter of the gateway's CPU in C2 after it): warm each connection count until it settles.
+        for (int connections : connectionCounts) {
+            for (Target target : targets) {
+                warmUntilSettled(target, connections, warmupMax, jvms.contains(target));
+            }
         }
         // What every process burns with no request at all (pollers, schedulers), to subtract from the rows below.
         Cpu.Snapshot idleStart = cpu.snapshot();
@@ -293,6 +303,42 @@ public final class GatewayBenchmark {
             Thread.sleep(250);
         }
         throw new IllegalStateException(url + " never answered 200; last: " + last);
+    }
+
+    /**
+     * Runs the target at {@code connections} in 10 s steps until a step compiles fewer than 50 methods in its JVM
+     * (read with jstat), or for 20 s when it is no JVM; at most {@code maxSeconds}.
+     */
+    private static void warmUntilSettled(Target target, int connections, int maxSeconds, boolean jvm)
+            throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        long compiled = jvm ? compiledMethods(target.pid().orElseThrow()) : 0;
+        long growth = Long.MAX_VALUE;
+        int steps = 0;
+        while ((jvm ? growth >= 50 : steps < 2)
+                && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(maxSeconds)) {
+            target.run(connections, Duration.ofSeconds(10));
+            steps++;
+            if (jvm) {
+                long now = compiledMethods(target.pid().orElseThrow());
+                growth = now - compiled;
+                compiled = now;
+            }
+        }
+        System.out.printf("warm-up: %s, %d connections, %.0f s%s%n", target.name(), connections,
+                (System.nanoTime() - started) / 1e9, jvm ? ", last 10 s compiled " + growth + " methods" : "");
+    }
+
+    /** The number of methods the JIT of the process has compiled so far ({@code jstat -compiler}). */
+    private static long compiledMethods(long pid) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+                "-compiler", String.valueOf(pid)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("jstat -compiler " + pid + " failed: " + output);
+        }
+        String[] lines = output.strip().split("\n");
+        return Long.parseLong(lines[lines.length - 1].strip().split("\\s+")[0]);
     }
 
     private static void jcmd(long pid, String... command) throws IOException, InterruptedException {

@@ -52,7 +52,7 @@ class GatewayCrashIT {
         try (Load load = Load.start(gateway, keys, THREADS)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> load.count(200) >= 300);
             // The kill lands in full traffic and a millisecond or so after a 200 from the replica, whose charge
-            // waits up to charge-delay (20 ms) for company before its settlement is sent: only the charge journal,
+            // waits up to charge-delay (100 ms) for company before its settlement is sent: only the charge journal,
             // read back when the replica starts again, keeps that charge.
             lastBeforeKill = gateway.post(0, keys.get(0), Gateway.ONE_CREDIT, Duration.ofSeconds(30));
             stack.killService(LocalStack.GATEWAY);
