@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-/** The people track of seeds 000 and 002: teams with pools, users with quotas, vacation, transfers, approvals. */
+/** The people track: teams with pools, users with quotas, vacation, transfers, approvals. */
 class PeopleAndApprovalsIT extends GovernanceTestBase {
 
     @Test
@@ -173,7 +173,7 @@ class PeopleAndApprovalsIT extends GovernanceTestBase {
         assertThat(actions).containsSubsequence("approval.requested", "approval.approved", "approval.requested",
                 "approval.transfer-refused", "approval.rejected");
 
-        // Seeds 000 and 002: requests and decisions reach people through notification-service's tally.alerts.
+        // As in the replaced products: requests and decisions reach people through notification-service's tally.alerts.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 AlertTopic.of(INFRA.kafkaBootstrapServers(), org.id()))
                 .extracting(Alert::alertId, Alert::kind, Alert::approvalId, Alert::memberId)

@@ -24,10 +24,10 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
- * Seeds 001 and 004 promise an alert when an agent spends far outside its pattern. Every few minutes, the orgs with
- * requests in the last day are scanned with {@link AnomalyFinder} and each finding is published on tally.alerts for
- * notification-service. The alert id is the member and the UTC day, so repeated scans (and several analytics
- * replicas) make one message a day per member: notification-service de-duplicates by alert id.
+ * An alert when an agent spends far outside its pattern, as the replaced products promised. Every few minutes, the
+ * orgs with requests in the last day are scanned with {@link AnomalyFinder} and each finding is published on
+ * tally.alerts for notification-service. The alert id is the member and the UTC day, so repeated scans (and several
+ * analytics replicas) make one message a day per member: notification-service de-duplicates by alert id.
  */
 @Component
 public class AnomalyAlerts {

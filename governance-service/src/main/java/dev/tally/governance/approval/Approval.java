@@ -3,7 +3,7 @@ package dev.tally.governance.approval;
 import java.time.Instant;
 
 /**
- * A member's request for more quota (seeds 001, 002).
+ * A member's request for more quota (see docs/governance.md, Approvals).
  *
  * @param status PENDING → APPROVING (the ledger transfer is on its way) → APPROVED, or REJECTED. A transfer the
  *               ledger refuses (the source pool is short) puts the request back to PENDING.

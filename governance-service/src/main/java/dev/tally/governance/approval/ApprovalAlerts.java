@@ -7,7 +7,7 @@ import dev.tally.events.alert.AlertSeverity;
 import java.time.Instant;
 
 /**
- * The alerts seeds 000 and 002 promise around quota requests: one when a user asks, one when an admin decides. The
+ * The alerts the replaced products sent around quota requests: one when a user asks, one when an admin decides. The
  * alert id is the approval's and the step's, so a replay or a retried relay is delivered once.
  */
 final class ApprovalAlerts {

@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Seeds 001 and 002: a user asks for more quota with a reason; an admin of their team or organisation approves
+ * A user asks for more quota with a reason; an admin of their team or organisation approves
  * (the ledger moves the credits to the user) or rejects. Every step is in the audit log.
  */
 @RestController

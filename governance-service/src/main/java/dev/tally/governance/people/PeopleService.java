@@ -35,7 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Seeds 000 and 002: users with personal quotas and teams with common pools. Both are ledger accounts funded from
+ * Users with personal quotas and teams with common pools. Both are ledger accounts funded from
  * the org pool; what the ledger refuses (the org pool is short) shows as a REFUSED allocation, not as credit.
  */
 @Service

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The ledger's budget events as alerts. Thresholds below 75 % are INFO, below 90 % WARNING, from 90 % CRITICAL
- * (seeds 001 and 003: 50/75/80/90 %). A threshold of 100 % makes no alert of its own: the ledger reports the same
- * moment as BudgetExhausted, which is the CRITICAL alert.
+ * (the replaced products used 50/75/80/90 %). A threshold of 100 % makes no alert of its own: the ledger reports
+ * the same moment as BudgetExhausted, which is the CRITICAL alert.
  */
 public final class LedgerAlerts {
 
