@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,6 +91,8 @@ public final class ProductBenchmark {
                     // and it starts the server with -F (fsync off); -c fsync=on comes after it and wins.
                     .postgresSetting("synchronous_commit", "on")
                     .postgresSetting("fsync", "on")
+                    .postgresSetting("shared_preload_libraries", "pg_stat_statements")
+                    .postgresSetting("pg_stat_statements.track", "all")
                     .serviceArguments(LocalStack.GATEWAY,
                             "--tally.gateway.providers.openai.base-url=" + upstream.baseUrl(),
                             "--tally.gateway.providers.openai.api-key=" + TALLY_UPSTREAM_KEY)
@@ -160,6 +163,9 @@ public final class ProductBenchmark {
         MeasuredLoad load = new MeasuredLoad(new Wrk(options.threads(), options.connections()), new CpuMeter(),
                 new ProductProcesses(stackOptions.dataDirectory(), stackOptions.postgresPort()), lag);
         CpuMeter.Usage idle = idle(stackOptions);
+        PostgresActivity postgres = new PostgresActivity(stack.jdbcUrl("tally_ledger"), stack.databaseUser(),
+                stack.databasePassword());
+        Map<String, PostgresActivity.Delta> postgresActivity = new LinkedHashMap<>();
 
         List<MeasuredLoad.Result> results = new ArrayList<>();
         Duration seconds = Duration.ofSeconds(options.seconds());
@@ -168,7 +174,9 @@ public final class ProductBenchmark {
             report("warm-up", traffic.add(load.warm(completions, oneKey, Duration.ofSeconds(options.warmup()))));
         }
         say("scenario A: one key, %d s", options.seconds());
+        postgres.start();
         MeasuredLoad.Result a = traffic.add(load.measure("A: 1 key", completions, oneKey, seconds, true));
+        postgresActivity.put(a.scenario(), postgres.stop());
         report(a);
         results.add(a);
         exactness.check("after A", traffic.delivered(), traffic.abandonedAtMost());
@@ -197,8 +205,10 @@ public final class ProductBenchmark {
                     Duration.ofSeconds(options.manyKeysWarmup()))));
         }
         say("scenario B: %,d keys, %d s", org.manyKeys().size(), options.seconds());
+        postgres.start();
         MeasuredLoad.Result b = traffic.add(load.measure(String.format("B: %,d keys", org.manyKeys().size()),
                 completions, manyKeys, seconds, true));
+        postgresActivity.put(b.scenario(), postgres.stop());
         report(b);
         results.add(b);
         exactness.check("after B", traffic.delivered(), traffic.abandonedAtMost());
@@ -226,7 +236,8 @@ public final class ProductBenchmark {
                     traffic.abandonedAtMost());
         }
 
-        String markdown = report(results, idle, restartSeconds, windows, a, exactness, durability, creditsPerAnswer);
+        String markdown = report(results, idle, restartSeconds, windows, a, exactness, durability, creditsPerAnswer,
+                postgresActivity);
         System.out.println();
         System.out.println(markdown);
         Path file = out.resolve("product-benchmark.md");
@@ -237,7 +248,7 @@ public final class ProductBenchmark {
 
     private String report(List<MeasuredLoad.Result> results, CpuMeter.Usage idle, double restartSeconds,
             List<MeasuredLoad.Result> windows, MeasuredLoad.Result warmA, Exactness exactness, String durability,
-            long creditsPerAnswer) {
+            long creditsPerAnswer, Map<String, PostgresActivity.Delta> postgresActivity) {
         Report report = new Report()
                 .heading(String.format("### Whole product, %s, commit %s, %d cores", LocalDate.now(),
                         System.getProperty("bench.commit", "unknown"), Runtime.getRuntime().availableProcessors()))
@@ -257,6 +268,12 @@ public final class ProductBenchmark {
                 .paragraph("Consumer lag (messages behind the log end, all partitions of the group), sampled every "
                         + "second during the load, right after it and 5 s later:")
                 .lag(results.stream().filter(r -> !r.maxLagDuring().isEmpty()).toList());
+        for (MeasuredLoad.Result result : results) {
+            PostgresActivity.Delta activity = postgresActivity.get(result.scenario());
+            if (activity != null) {
+                report.postgres(result.scenario(), activity, result.wrk().requests());
+            }
+        }
         if (!windows.isEmpty()) {
             report.paragraph("Cold gateway: the gateway process restarted, then scenario A's load in "
                     + options.coldWindow() + "-second windows:")

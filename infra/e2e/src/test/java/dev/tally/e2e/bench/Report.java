@@ -70,6 +70,29 @@ final class Report {
                 100.0 * Math.max(0, idle.machineBusyNanos() - named) / idle.wallNanos(), idle.machineBusyPercent()));
     }
 
+    /** PostgreSQL's commits per request by database, and its top statements by execution time. */
+    Report postgres(String scenario, PostgresActivity.Delta activity, long requests) {
+        List<String> commits = new ArrayList<>();
+        activity.commits().forEach((database, count) -> commits.add(String.format("%s %.3f", database,
+                (double) count / requests)));
+        paragraph(String.format("PostgreSQL during %s: commits per request by database: %s. Statements by execution "
+                + "time (pg_stat_statements; execution only, without commit and WAL flush):", scenario,
+                String.join(", ", commits)));
+        md.append("| database | calls per request | ms per request | ms per call | rows per call | statement |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (PostgresActivity.TopStatement statement : activity.statements()) {
+            String query = statement.query().replaceAll("\\s+", " ").strip();
+            query = query.length() > 110 ? query.substring(0, 110) + "…" : query;
+            md.append(String.format("| %s | %.3f | %.3f | %.3f | %.1f | `%s` |%n", statement.database(),
+                    (double) statement.calls() / requests, statement.totalMillis() / requests,
+                    statement.calls() == 0 ? 0 : statement.totalMillis() / statement.calls(),
+                    statement.calls() == 0 ? 0 : (double) statement.rows() / statement.calls(),
+                    query.replace("|", "\\|").replace("`", "'")));
+        }
+        md.append('\n');
+        return this;
+    }
+
     Report lag(List<MeasuredLoad.Result> results) {
         Set<String> groups = new LinkedHashSet<>();
         results.forEach(r -> {
