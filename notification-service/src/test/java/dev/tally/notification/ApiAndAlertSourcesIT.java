@@ -52,6 +52,7 @@ class ApiAndAlertSourcesIT extends NotificationTestBase {
         String theirs = newOrgId();
         Api me = orgAdmin(mine);
         Api them = orgAdmin(theirs);
+        DNS.point("hooks.slack.com", "203.0.113.10");
         JsonNode foreign = createChannel(them, Map.of("name", "theirs", "kind", "SLACK",
                 "webhook_url", "https://hooks.slack.com/services/T0/B0/theirs"));
         String foreignId = foreign.path("id").asString();

@@ -40,7 +40,7 @@ class DeliveryChannelsIT extends NotificationTestBase {
         JsonNode webhook = createChannel(admin, Map.of("name", "hook", "kind", "WEBHOOK",
                 "url", RECEIVER.url("/hook/" + tag)));
         String recipient = "ops-" + tag + "@acme.example";
-        createChannel(admin, Map.of("name", "mail", "kind", "EMAIL", "smtp_host", "127.0.0.1",
+        createChannel(admin, Map.of("name", "mail", "kind", "EMAIL", "smtp_host", "localhost",
                 "smtp_port", smtpPort(), "smtp_security", "NONE", "from", "tally@acme.example", "to", List.of(recipient)));
         String signingSecret = webhook.path("signing_secret").asString();
         assertThat(signingSecret).startsWith("whsec_");

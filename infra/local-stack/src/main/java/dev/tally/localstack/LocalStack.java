@@ -248,6 +248,10 @@ public final class LocalStack implements AutoCloseable {
         notification.put("TALLY_DB_USER", database.user());
         notification.put("TALLY_DB_PASSWORD", database.password());
         notification.put("TALLY_CREDENTIAL_KEY", secrets.credentialKey());
+        // On this machine channels may point at local receivers (a webhook catcher, a local SMTP server), which the
+        // outbound address policy refuses elsewhere; an allow-list in the environment replaces this one.
+        notification.put("TALLY_OUTBOUND_ALLOW", System.getenv().getOrDefault("TALLY_OUTBOUND_ALLOW",
+                "localhost,127.0.0.1,::1"));
         services.put(NOTIFICATION, launcher(NOTIFICATION, NOTIFICATION, options.notificationPort(), notification,
                 logs));
     }

@@ -1,6 +1,7 @@
 package dev.tally.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,13 @@ class LocalStackIT {
             JsonNode answer = JsonMapper.shared().readTree(response.body());
             assertThat(answer.path("object").asString()).isEqualTo("chat.completion");
             assertThat(answer.path("x_platform").path("credits_charged").asLong()).isPositive();
+
+            // Notification channels may point at receivers on this machine, which elsewhere are refused addresses.
+            HttpJson notification = new HttpJson(stack.notificationUrl(), stack.adminKey());
+            Map<String, Object> localWebhook = Map.of("org_id", stack.demo().orgId(), "name", "local catcher",
+                    "kind", "WEBHOOK", "url", "http://localhost:9/hook");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    notification.post("/channels", localWebhook).status()).isEqualTo(201));
 
             stack.serviceNames().forEach(name -> pids.add(stack.pid(name)));
             pids.add(stack.kafkaPid());

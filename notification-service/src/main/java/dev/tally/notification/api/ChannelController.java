@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -57,8 +58,11 @@ public class ChannelController {
         if (request == null) {
             throw ApiException.missing("name");
         }
-        ChannelFactory.Created created = factory.create(caller.orgFor(request.orgId()), request);
-        return channels.insert(created.channel()).map(c -> ChannelView.of(c, created.generatedSecret()));
+        String orgId = caller.orgFor(request.orgId());
+        // Checking the channel's addresses asks DNS, which blocks: not on the event loop.
+        return Mono.fromCallable(() -> factory.create(orgId, request)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(created -> channels.insert(created.channel())
+                        .map(c -> ChannelView.of(c, created.generatedSecret())));
     }
 
     @GetMapping("/channels")

@@ -4,6 +4,8 @@ import dev.tally.events.alert.AlertSeverity;
 import dev.tally.notification.quiet.QuietHours;
 import dev.tally.notification.support.Ids;
 import dev.tally.notification.web.ApiException;
+import dev.tally.servicekit.outbound.OutboundAddressPolicy;
+import dev.tally.servicekit.outbound.RefusedAddressException;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -21,7 +23,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Checks a {@link ChannelRequest} field by field and turns it into a channel with its secret encrypted. */
+/**
+ * Checks a {@link ChannelRequest} field by field and turns it into a channel with its secret encrypted. Every address
+ * the channel makes Tally call (webhook URL, SMTP host) must pass the outbound address policy: no loopback, private,
+ * link-local or metadata addresses unless the operator allows them.
+ */
 @Component
 public class ChannelFactory {
 
@@ -29,9 +35,11 @@ public class ChannelFactory {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretCipher cipher;
+    private final OutboundAddressPolicy outbound;
 
-    public ChannelFactory(SecretCipher cipher) {
+    public ChannelFactory(SecretCipher cipher, OutboundAddressPolicy outbound) {
         this.cipher = cipher;
+        this.outbound = outbound;
     }
 
     /** The channel, and the generated signing secret of a webhook (null otherwise), to be shown once. */
@@ -96,7 +104,7 @@ public class ChannelFactory {
                 allowed = List.of("url", "signing_secret");
             }
             case EMAIL -> {
-                settings.put("smtp_host", text(r.smtpHost(), "smtp_host", 253));
+                settings.put("smtp_host", smtpHost(r.smtpHost()));
                 int port = r.smtpPort() == null ? 587 : r.smtpPort();
                 if (port < 1 || port > 65535) {
                     throw ApiException.invalid("smtp_port", "must be between 1 and 65535");
@@ -194,7 +202,7 @@ public class ChannelFactory {
         }
     }
 
-    private static String url(String value, String field) {
+    private String url(String value, String field) {
         String url = text(value, field, 2000);
         try {
             URI uri = URI.create(url);
@@ -205,7 +213,22 @@ public class ChannelFactory {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(field, "must be an http(s) URL");
         }
+        try {
+            outbound.checkUrl(url);
+        } catch (RefusedAddressException e) {
+            throw ApiException.invalid(field, e.reason());
+        }
         return url;
+    }
+
+    private String smtpHost(String value) {
+        String host = text(value, "smtp_host", 253);
+        try {
+            outbound.checkHost(host);
+        } catch (RefusedAddressException e) {
+            throw ApiException.invalid("smtp_host", e.reason());
+        }
+        return host;
     }
 
     private static String email(String value, String field) {

@@ -5,8 +5,11 @@ import dev.tally.events.alert.AlertKind;
 import dev.tally.events.alert.AlertSeverity;
 import dev.tally.notification.NotificationSettings;
 import dev.tally.notification.web.ApiException;
+import dev.tally.servicekit.outbound.AllowList;
+import dev.tally.servicekit.outbound.OutboundAddressPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -25,7 +28,10 @@ class ChannelFactoryTest {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private final SecretCipher cipher = new SecretCipher(settings(KEY));
-    private final ChannelFactory factory = new ChannelFactory(cipher);
+    // Every name resolves to a public address here; OutboundAddressPolicyTest has the rest of the policy.
+    private static final OutboundAddressPolicy PUBLIC_DNS = new OutboundAddressPolicy(AllowList.NONE,
+            host -> List.of(InetAddress.getByName("203.0.113.10")));
+    private final ChannelFactory factory = new ChannelFactory(cipher, PUBLIC_DNS);
 
     private static ChannelRequest slack(String url) {
         return new ChannelRequest(null, "ops", ChannelKind.SLACK, null, null, null, null, null, url, null, null, null,
@@ -82,8 +88,20 @@ class ChannelFactoryTest {
     }
 
     @Test
+    void an_address_the_outbound_policy_refuses_is_refused_by_the_field_that_holds_it() {
+        assertThat(refusal(slack("http://127.0.0.1:8082/admin"))).containsExactly("webhook_url",
+                "is 127.0.0.1, a loopback address, which Tally does not call");
+        assertThat(refusal(new ChannelRequest(null, "hook", ChannelKind.WEBHOOK, null, null, null, null, null, null,
+                null, null, "http://169.254.169.254/latest/meta-data/", null, null, null, null, null, null, null, null)))
+                .containsExactly("url", "is 169.254.169.254, a cloud metadata address, which Tally does not call");
+        assertThat(refusal(new ChannelRequest(null, "e", ChannelKind.EMAIL, null, null, null, null, null, null, null,
+                null, null, null, "10.0.0.1", 25, null, null, null, "alerts@example.com", List.of("ops@example.com"))))
+                .containsExactly("smtp_host", "is 10.0.0.1, a private address, which Tally does not call");
+    }
+
+    @Test
     void without_an_encryption_key_no_secret_is_stored() {
-        ChannelFactory unkeyed = new ChannelFactory(new SecretCipher(settings("")));
+        ChannelFactory unkeyed = new ChannelFactory(new SecretCipher(settings("")), PUBLIC_DNS);
 
         assertThatThrownBy(() -> unkeyed.create("org-acme", slack("https://hooks.slack.com/services/T0/B0/x")))
                 .isInstanceOf(ApiException.class).hasMessageContaining("TALLY_CREDENTIAL_KEY");

@@ -33,7 +33,7 @@ public final class LoopbackReceiver implements AutoCloseable {
         }
     }
 
-    private record Plan(int failures, int status, String okBody) {
+    private record Plan(int failures, int status, String okBody, String failBody) {
     }
 
     private final HttpServer server;
@@ -51,11 +51,11 @@ public final class LoopbackReceiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Plan plan = plans.getOrDefault(path, new Plan(0, 200, null));
+            Plan plan = plans.getOrDefault(path, new Plan(0, 200, null, null));
             int call = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             boolean fail = plan.failures < 0 || call <= plan.failures;
             int status = fail ? plan.status : 200;
-            String answer = fail ? "{\"error\":\"receiver told to fail\"}"
+            String answer = fail ? (plan.failBody != null ? plan.failBody : "{\"error\":\"receiver told to fail\"}")
                     : plan.okBody != null ? plan.okBody : path.contains("/sendMessage") ? "{\"ok\":true,\"result\":{}}" : "ok";
             received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body, status));
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
@@ -67,16 +67,26 @@ public final class LoopbackReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** By the name {@code localhost}: the tests' allow-list admits the receivers by that name. */
     public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://localhost:" + port() + path;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public void failTimes(String path, int failures, int status) {
-        plans.put(path, new Plan(failures, status, null));
+        plans.put(path, new Plan(failures, status, null, null));
     }
 
     public void alwaysFail(String path, int status) {
-        plans.put(path, new Plan(-1, status, null));
+        plans.put(path, new Plan(-1, status, null, null));
+    }
+
+    /** Every call answers this status with this body. */
+    public void alwaysFail(String path, int status, String body) {
+        plans.put(path, new Plan(-1, status, null, body));
     }
 
     public List<Received> at(String path) {

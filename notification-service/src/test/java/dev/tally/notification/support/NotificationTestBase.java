@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,6 +45,10 @@ import static org.awaitility.Awaitility.await;
  * an HTTP server on loopback and a GreenMail SMTP server. Delays are short so retries, escalation and quiet hours
  * play out in seconds. The context, the database and the receivers are shared by every IT class: each test works in
  * an organisation of its own.
+ *
+ * <p>Names resolve through {@link TestDns}. The receivers are on 127.0.0.1, which the outbound address policy refuses,
+ * so the allow-list admits them by the name {@code localhost} only: 127.0.0.1 itself, and any other name that
+ * resolves to it, stay refused as they would be in production.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tally.notification.poll-interval=100ms",
@@ -57,13 +62,16 @@ import static org.awaitility.Awaitility.await;
         "tally.notification.refusal-threshold=3",
         "tally.notification.breaker-minimum-calls=50",
         "tally.notification.breaker-open-for=2s",
-        "spring.task.scheduling.pool.size=2"})
+        "spring.task.scheduling.pool.size=2",
+        "tally.outbound.allow=localhost"})
+@Import(TestDns.Wiring.class)
 public abstract class NotificationTestBase {
 
     protected static final TallyInfrastructure INFRA = TallyInfrastructure.shared();
     protected static final String CREDENTIAL_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     protected static final LoopbackReceiver RECEIVER = new LoopbackReceiver();
     protected static final GreenMail SMTP = startSmtp();
+    protected static final TestDns DNS = TestDns.INSTANCE;
     private static KafkaProducer<String, byte[]> producer;
 
     @LocalServerPort
