@@ -3,7 +3,7 @@ package dev.tally.notification.delivery;
 import dev.tally.events.alert.Alert;
 import dev.tally.notification.NotificationSettings;
 import dev.tally.notification.channel.Channel;
-import dev.tally.notification.channel.SecretCipher;
+import dev.tally.servicekit.secret.SecretSealer;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -28,13 +28,13 @@ public class Senders {
 
     private static final int MAX_ERROR_BODY = 300;
 
-    private final SecretCipher cipher;
+    private final SecretSealer sealer;
     private final NotificationSettings settings;
     private final Clock clock;
     private final HttpClient http;
 
-    public Senders(SecretCipher cipher, NotificationSettings settings, Clock clock) {
-        this.cipher = cipher;
+    public Senders(SecretSealer sealer, NotificationSettings settings, Clock clock) {
+        this.sealer = sealer;
         this.settings = settings;
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(settings.sendTimeout())
@@ -42,7 +42,7 @@ public class Senders {
     }
 
     public void send(Channel channel, Alert alert, Delivery delivery, int attempt) throws DeliveryFailure {
-        String secret = channel.secret() == null ? null : cipher.decrypt(channel.id(), channel.secret());
+        String secret = channel.secret() == null ? null : sealer.open(channel.id(), channel.secret());
         switch (channel.kind()) {
             case SLACK -> post(secret, Payloads.slack(alert), null, null);
             case TEAMS -> post(secret, Payloads.teams(alert), null, null);
