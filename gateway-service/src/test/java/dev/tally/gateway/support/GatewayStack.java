@@ -75,15 +75,17 @@ public final class GatewayStack {
         ledgerArgs.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
         ledgerArgs.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=1000");
         ledgerPort = ServiceProcess.freePort();
-        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
 
+        // Governance first: it creates tally.governance.state, where the ledger reads the admin keys it answers
+        // and without which it is not ready.
         List<String> governanceArgs = springArgs(infra.newDatabase("governance"));
-        governanceArgs.add("--tally.governance.ledger-url=" + ledger.baseUrl());
+        governanceArgs.add("--tally.governance.ledger-url=http://localhost:" + ledgerPort);
         governanceArgs.add("--tally.governance.bootstrap-admin-key=" + PLATFORM_KEY);
         governanceArgs.add("--tally.governance.credential-key=" + CREDENTIAL_KEY);
         governanceArgs.add("--tally.governance.ledger-reply-timeout=30s");
         governance = ServiceProcess.start("governance-service", jar("tally.governance.jar"), governanceArgs, JVM,
                 ServiceProcess.freePort());
+        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
 
         this.openAiBaseUrl = openAiBaseUrl != null ? openAiBaseUrl : upstream.baseUrl() + "/openai/v1";
         gatewayA = startGateway("gateway-a");
@@ -119,6 +121,12 @@ public final class GatewayStack {
         return ledger.baseUrl();
     }
 
+    /** A request to ledger-service's HTTP API, which answers admin keys only: as the platform admin. */
+    public java.net.http.HttpRequest.Builder ledgerRequest(String path) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(ledgerUrl() + path))
+                .header("Authorization", "Bearer " + PLATFORM_KEY);
+    }
+
     public long ledgerPid() {
         return ledger.pid();
     }
@@ -142,6 +150,7 @@ public final class GatewayStack {
         List<String> args = new ArrayList<>();
         args.add("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers());
         args.add("--tally.gateway.ledger-url=http://localhost:" + ledgerPort);
+        args.add("--tally.gateway.ledger-admin-key=" + PLATFORM_KEY);
         args.add("--tally.gateway.credential-key=" + CREDENTIAL_KEY);
         args.add("--tally.gateway.reservation-timeout=" + System.getProperty("tally.it.reservation-timeout", "60s"));
         args.add("--tally.gateway.providers.openai.base-url=" + openAiBaseUrl);
