@@ -2,6 +2,7 @@ package dev.tally.gateway.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.tally.events.topic.Topics;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TallyInfrastructure;
@@ -75,17 +76,18 @@ public final class GatewayStack {
         ledgerArgs.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
         ledgerArgs.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=1000");
         ledgerPort = ServiceProcess.freePort();
+        // The ledger reads the admin keys it answers from tally.governance.state and is not healthy before it can;
+        // governance, which creates that topic, starts only once the ledger's topics exist.
+        infra.createTopics(4, Topics.GOVERNANCE_STATE.name());
+        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
 
-        // Governance first: it creates tally.governance.state, where the ledger reads the admin keys it answers
-        // and without which it is not ready.
         List<String> governanceArgs = springArgs(infra.newDatabase("governance"));
-        governanceArgs.add("--tally.governance.ledger-url=http://localhost:" + ledgerPort);
+        governanceArgs.add("--tally.governance.ledger-url=" + ledger.baseUrl());
         governanceArgs.add("--tally.governance.bootstrap-admin-key=" + PLATFORM_KEY);
         governanceArgs.add("--tally.governance.credential-key=" + CREDENTIAL_KEY);
         governanceArgs.add("--tally.governance.ledger-reply-timeout=30s");
         governance = ServiceProcess.start("governance-service", jar("tally.governance.jar"), governanceArgs, JVM,
                 ServiceProcess.freePort());
-        ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
 
         this.openAiBaseUrl = openAiBaseUrl != null ? openAiBaseUrl : upstream.baseUrl() + "/openai/v1";
         gatewayA = startGateway("gateway-a");
