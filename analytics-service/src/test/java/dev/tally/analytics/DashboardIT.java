@@ -161,7 +161,7 @@ class DashboardIT extends AnalyticsTestBase {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-key"))).sendKeys("tadm_wrong");
         browser.findElement(By.id("login-button")).click();
         wait.until(d -> !d.findElement(By.id("login-error")).getText().isEmpty());
-        assertThat(text("login-error")).contains("unknown or revoked admin key");
+        assertThat(text("login-error")).contains("admin key is unknown or revoked");
         assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
         screenshot("0-login-refused");
     }

@@ -14,9 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -185,8 +183,8 @@ class BilledUsageIT {
     private static JsonNode ledgerCharge(String requestId) {
         AtomicReference<JsonNode> found = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            String events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            stack.ledgerUrl() + "/ledgers/" + agent.orgId() + "/events")).build(),
+            String events = HttpClient.newHttpClient().send(
+                            stack.ledgerRequest("/ledgers/" + agent.orgId() + "/events").build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String line : events.split("\n")) {
                 if (line.isBlank()) {

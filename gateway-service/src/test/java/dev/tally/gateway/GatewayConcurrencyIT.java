@@ -76,8 +76,8 @@ class GatewayConcurrencyIT {
         long expected = before - charged;
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(agent.poolBalance()).as("the ledger holds exactly the sum of the charges").isEqualTo(expected);
-            JsonNode ledger = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(stack.ledgerUrl() + "/ledgers/" + agent.orgId())).build(),
+            JsonNode ledger = JSON.readTree(HttpClient.newHttpClient().send(
+                    stack.ledgerRequest("/ledgers/" + agent.orgId()).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(ledger.path("reservations")).as("every reservation was settled").isEmpty();
         });

@@ -261,8 +261,8 @@ class ProviderIT {
     }
 
     static long openReservations(String orgId) throws Exception {
-        JsonNode ledger = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(GatewayStack.get().ledgerUrl() + "/ledgers/" + orgId)).build(), HttpResponse.BodyHandlers.ofString())
+        JsonNode ledger = JSON.readTree(HttpClient.newHttpClient().send(
+                GatewayStack.get().ledgerRequest("/ledgers/" + orgId).build(), HttpResponse.BodyHandlers.ofString())
                 .body());
         return ledger.path("reservations").size();
     }

@@ -9,9 +9,9 @@ import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.ScopeLevel;
-import dev.tally.governance.auth.ApiKeys;
 import dev.tally.governance.support.Admin;
 import dev.tally.governance.support.GovernanceTestBase;
+import dev.tally.servicekit.auth.KeyHash;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
@@ -77,7 +77,7 @@ class GovernanceWalkthroughIT extends GovernanceTestBase {
         assertThat(budget.path("thresholds")).hasSize(4);
         assertThat(owner.read("/budgets?agent_id=" + agentId)).hasSize(1);
 
-        String keyHash = ApiKeys.hash(plaintext);
+        String keyHash = KeyHash.of(plaintext);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(stateTopic().get("org:" + orgId, OrgState.class)).get()
                     .extracting(OrgState::ledgerId).isEqualTo(orgId);

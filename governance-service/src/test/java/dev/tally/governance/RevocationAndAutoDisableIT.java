@@ -16,11 +16,11 @@ import dev.tally.events.ledger.RecordUsageCommand;
 import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
-import dev.tally.governance.auth.ApiKeys;
 import dev.tally.governance.support.Admin;
 import dev.tally.governance.support.GovernanceTestBase;
 import dev.tally.ledger.client.LedgerClient;
 import dev.tally.ledger.client.LedgerClientSettings;
+import dev.tally.servicekit.auth.KeyHash;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +47,7 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
         String userId = user.path("id").asString();
         String keyId = user.path("api_key").path("id").asString();
         String plaintext = user.path("api_key").path("plaintext_key").asString();
-        String stateKey = "api-key:" + ApiKeys.hash(plaintext);
+        String stateKey = "api-key:" + KeyHash.of(plaintext);
         await().atMost(Duration.ofSeconds(10)).until(() -> stateTopic().get(stateKey).isPresent());
         as(plaintext).get("/users/me").expectStatus().isOk();
 
@@ -68,7 +68,7 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
 
     @Test
     void admin_keys_are_published_with_their_role_and_revocation_so_other_services_can_authenticate_admins() {
-        String platformState = "admin-key:" + ApiKeys.hash(PLATFORM_KEY);
+        String platformState = "admin-key:" + KeyHash.of(PLATFORM_KEY);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(stateTopic().get(platformState, AdminKeyState.class)).get()
                         .satisfies(key -> {
@@ -80,9 +80,9 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
         JsonNode org = platform().create("/orgs", Map.of("name", "Admin keys " + UUID.randomUUID()));
         String orgId = org.path("id").asString();
         Admin owner = as(org.path("owner_key").path("plaintext_key").asString());
-        String ownerState = "admin-key:" + ApiKeys.hash(org.path("owner_key").path("plaintext_key").asString());
+        String ownerState = "admin-key:" + KeyHash.of(org.path("owner_key").path("plaintext_key").asString());
         JsonNode admin = owner.create("/orgs/" + orgId + "/admin-keys", Map.of("name", "ops"));
-        String adminState = "admin-key:" + ApiKeys.hash(admin.path("plaintext_key").asString());
+        String adminState = "admin-key:" + KeyHash.of(admin.path("plaintext_key").asString());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(stateTopic().get(ownerState, AdminKeyState.class)).get()
                     .extracting(AdminKeyState::orgId, AdminKeyState::role, AdminKeyState::status)
@@ -105,7 +105,7 @@ class RevocationAndAutoDisableIT extends GovernanceTestBase {
     void republishing_dates_revoked_keys_and_credentials_by_their_revocation() {
         TestOrg org = newOrg("Republish", 0);
         JsonNode user = org.owner().create("/orgs/" + org.id() + "/users", Map.of("email", "p@p.example"));
-        String keyState = "api-key:" + ApiKeys.hash(user.path("api_key").path("plaintext_key").asString());
+        String keyState = "api-key:" + KeyHash.of(user.path("api_key").path("plaintext_key").asString());
         String credentialId = org.owner().create("/orgs/" + org.id() + "/credentials",
                 Map.of("provider", "openai", "api_key", "sk-republish-0123456789")).path("id").asString();
         String credentialState = "credential:" + credentialId;

@@ -3,11 +3,13 @@ package dev.tally.ledger;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.events.ledger.PurchaseCreditsCommand;
+import dev.tally.ledger.support.GovernanceKeys;
 import dev.tally.ledger.support.LedgerKafkaClient;
 import dev.tally.testsupport.TallyInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.time.Duration;
@@ -29,6 +31,7 @@ class LedgerRestartIT {
 
     @Test
     void balances_reservations_and_remembered_outcomes_survive_a_restart() throws Exception {
+        GovernanceKeys.prepare(INFRA);
         Map<String, Object> properties = new HashMap<>(INFRA.springProperties(INFRA.newDatabase("restart")));
         properties.put("server.port", "0");
         properties.put("logging.level.org.apache.kafka", "WARN");
@@ -82,6 +85,7 @@ class LedgerRestartIT {
     private static WebTestClient http(ConfigurableApplicationContext service) {
         return WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + service.getEnvironment().getProperty("local.server.port"))
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + GovernanceKeys.PLATFORM_KEY)
                 .responseTimeout(Duration.ofSeconds(30)).build();
     }
 

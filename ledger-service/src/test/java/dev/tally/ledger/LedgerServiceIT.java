@@ -14,8 +14,6 @@ import dev.tally.ledger.support.LedgerServiceTestBase;
 import dev.tally.ledger.support.TopicReader;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -39,14 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class LedgerServiceIT extends LedgerServiceTestBase {
-
-    @LocalServerPort
-    int port;
-
-    private WebTestClient http() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30))
-                .build();
-    }
 
     private JsonNode ledgerView(String ledgerId) {
         return http().get().uri("/ledgers/{id}", ledgerId).exchange().expectStatus().isOk()

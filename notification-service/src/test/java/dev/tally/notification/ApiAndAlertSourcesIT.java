@@ -11,9 +11,9 @@ import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.RejectionReason;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
-import dev.tally.notification.auth.AdminKeys;
 import dev.tally.notification.support.Api;
 import dev.tally.notification.support.NotificationTestBase;
+import dev.tally.servicekit.auth.KeyHash;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
@@ -39,7 +39,7 @@ class ApiAndAlertSourcesIT extends NotificationTestBase {
 
         String org = newOrgId();
         String key = "tadm_" + UUID.randomUUID().toString().replace("-", "");
-        String hash = AdminKeys.hash(key);
+        String hash = KeyHash.of(key);
         publishState(new AdminKeyState(hash, "adm-r", org, AdminRole.ORG_OWNER, KeyStatus.ACTIVE, Instant.now()));
         await().atMost(Duration.ofSeconds(20)).until(() -> as(key).status("GET", "/channels", null) == 200);
         publishState(new AdminKeyState(hash, "adm-r", org, AdminRole.ORG_OWNER, KeyStatus.REVOKED, Instant.now()));

@@ -1,10 +1,10 @@
 package dev.tally.analytics.account;
 
-import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.GovernanceDirectory;
 import dev.tally.analytics.forecast.BudgetController;
 import dev.tally.analytics.usage.UsageQueries;
 import dev.tally.analytics.web.Paging;
+import dev.tally.servicekit.auth.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -63,7 +63,7 @@ public class AccountController {
     /** The dashboard's first screen: balance, burn rate, days left at that pace, and every budget's fill. */
     @GetMapping("/orgs/{orgId}/overview")
     Mono<Map<String, Object>> overview(Caller caller, @PathVariable String orgId) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         Instant now = clock.instant();
         return Mono.zip(accounts.balance(orgId), usage.burnRate(orgId, now), budgets.budgetViews(orgId, now))
                 .map(t -> {
@@ -85,7 +85,7 @@ public class AccountController {
 
     @GetMapping("/orgs/{orgId}/accounts")
     Mono<Map<String, Object>> accounts(Caller caller, @PathVariable String orgId) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         return accounts.accounts(orgId).map(list -> Map.of("items", list.stream()
                 .map(a -> Map.of("account_id", a.accountId(), "balance_credits", a.balanceCredits(),
                         "owner", String.valueOf(directory.accountOwner(a.accountId()))))
@@ -96,7 +96,7 @@ public class AccountController {
     @GetMapping("/orgs/{orgId}/transfers")
     Mono<Map<String, Object>> transfers(Caller caller, @PathVariable String orgId,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         Paging paging = Paging.of(limit, offset, 50);
         return accounts.transfers(orgId, paging).map(list -> Map.of("limit", paging.limit(),
                 "offset", paging.offset(), "items", list.stream().map(t -> new AccountQueries.Transfer(t.eventId(),

@@ -1,7 +1,7 @@
 package dev.tally.analytics.anomaly;
 
-import dev.tally.analytics.auth.Caller;
-import dev.tally.analytics.web.ApiException;
+import dev.tally.servicekit.auth.Caller;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -33,7 +33,7 @@ public class AnomalyController {
     Mono<Map<String, Object>> anomalies(Caller caller, @PathVariable String orgId,
             @RequestParam(name = "baseline_days", defaultValue = "14") int baselineDays,
             @RequestParam(defaultValue = "agent") String kind) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         if (baselineDays < 3 || baselineDays > 90) {
             throw ApiException.invalid("baseline_days", "must be between 3 and 90");
         }

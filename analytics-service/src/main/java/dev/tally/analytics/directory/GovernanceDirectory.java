@@ -1,6 +1,5 @@
 package dev.tally.analytics.directory;
 
-import dev.tally.events.governance.AdminKeyState;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.governance.GroupState;
 import dev.tally.events.governance.MemberState;
@@ -15,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This service's copy of tally.governance.state: admin keys to authenticate, and the names people recognise in
- * place of ids. Every state key is {@code <kind>:<id>}, so one map serves every lookup.
+ * This service's copy of tally.governance.state: the names people recognise in place of ids (admin keys are kept
+ * apart, in {@link dev.tally.servicekit.auth.AdminKeys}). Every state key is {@code <kind>:<id>}, so one map serves every lookup.
  */
 @Component
 public class GovernanceDirectory {
@@ -29,10 +28,6 @@ public class GovernanceDirectory {
         } else {
             byKey.put(key, state);
         }
-    }
-
-    public AdminKeyState adminKey(String keyHash) {
-        return byKey.get("admin-key:" + keyHash) instanceof AdminKeyState key ? key : null;
     }
 
     public MemberState member(String id) {

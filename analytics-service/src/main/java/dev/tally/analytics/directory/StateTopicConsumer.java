@@ -1,6 +1,7 @@
 package dev.tally.analytics.directory;
 
 import dev.tally.events.governance.GovernanceState;
+import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
 import org.springframework.beans.factory.annotation.Value;
@@ -10,24 +11,27 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@link GovernanceDirectory} fed from tally.governance.state ({@link GovernanceStateReader}: from the beginning,
- * every replica every admin key). Until it has caught up with what was on the topic when it started, admin requests
- * answer 503 rather than a misleading 401.
+ * Keeps {@link GovernanceDirectory} and the admin keys ({@link AdminKeys}) fed from tally.governance.state
+ * ({@link GovernanceStateReader}: from the beginning, every replica every admin key). Until it has caught up with what
+ * was on the topic when it started, admin requests answer 503 rather than a misleading 401.
  */
 @Component
 public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public StateTopicConsumer(GovernanceDirectory view, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+    public StateTopicConsumer(GovernanceDirectory view, AdminKeys adminKeys,
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
         this.reader = new GovernanceStateReader(bootstrapServers, "governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
+                adminKeys.apply(key, state);
                 view.apply(key, state);
             }
 
             @Override
             public void remove(String key) {
+                adminKeys.remove(key);
                 view.apply(key, null);
             }
         });

@@ -1,11 +1,11 @@
 package dev.tally.analytics.export;
 
-import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.GovernanceDirectory;
 import dev.tally.analytics.usage.UsageQueries;
 import dev.tally.analytics.usage.UsageRow;
-import dev.tally.analytics.web.ApiException;
 import dev.tally.analytics.web.Window;
+import dev.tally.servicekit.auth.Caller;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -59,7 +59,7 @@ public class ExportController {
             @RequestParam(defaultValue = "csv") String format,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer days) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         String fmt = format(format);
         Window window = Window.of(from, to, days, 30, clock.instant());
         return db.sql("""
@@ -115,7 +115,7 @@ public class ExportController {
             @RequestParam(defaultValue = "csv") String format,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer days) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         String fmt = format(format);
         Window window = Window.of(from, to, days, 30, clock.instant());
         return usage.all(orgId, window, MAX_USAGE_ROWS)

@@ -1,8 +1,8 @@
 package dev.tally.analytics.forecast;
 
-import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.GovernanceDirectory;
 import dev.tally.analytics.web.Paging;
+import dev.tally.servicekit.auth.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -42,7 +42,7 @@ public class BudgetController {
     /** Budgets with their fill and month-end forecast: one list serves the dashboard and the forecast route. */
     @GetMapping({"/budgets", "/forecast"})
     Mono<Map<String, Object>> budgets(Caller caller, @PathVariable String orgId) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         Instant now = clock.instant();
         return budgetViews(orgId, now).map(views -> Map.of("as_of", now, "items", views));
     }
@@ -63,7 +63,7 @@ public class BudgetController {
     @GetMapping("/alerts")
     Mono<Map<String, Object>> alerts(Caller caller, @PathVariable String orgId,
             @RequestParam(required = false) Integer limit) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         return queries.alerts(orgId, Paging.of(limit, 0, 50).limit())
                 .map(alerts -> Map.of("items", alerts.stream()
                         .map(a -> a.named(directory.scopeName(a.scopeLevel(), a.scopeId()))).toList()));

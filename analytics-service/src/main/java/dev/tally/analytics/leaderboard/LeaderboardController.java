@@ -1,10 +1,10 @@
 package dev.tally.analytics.leaderboard;
 
-import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.GovernanceDirectory;
-import dev.tally.analytics.web.ApiException;
 import dev.tally.analytics.web.Paging;
 import dev.tally.analytics.web.Window;
+import dev.tally.servicekit.auth.Caller;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -42,7 +42,7 @@ public class LeaderboardController {
             @RequestParam(defaultValue = "member") String by, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer days) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         int max = Paging.of(limit, 0, 10).limit();
         Window window = Window.of(from, to, days, 30, clock.instant());
         Mono<List<LeaderboardQueries.Totals>> totals = switch (by) {
@@ -104,7 +104,7 @@ public class LeaderboardController {
             @RequestParam(name = "min_requests", defaultValue = "1") int minRequests,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer days) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         int max = Paging.of(limit, 0, 20).limit();
         if (minRequests < 1) {
             throw ApiException.invalid("min_requests", "must be at least 1");

@@ -1,8 +1,8 @@
 package dev.tally.analytics.projection;
 
-import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.StateTopicConsumer;
-import dev.tally.analytics.web.ApiException;
+import dev.tally.servicekit.auth.Caller;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,10 +1,10 @@
 package dev.tally.analytics.usage;
 
-import dev.tally.analytics.auth.Caller;
 import dev.tally.analytics.directory.GovernanceDirectory;
-import dev.tally.analytics.web.ApiException;
 import dev.tally.analytics.web.Paging;
 import dev.tally.analytics.web.Window;
+import dev.tally.servicekit.auth.Caller;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -46,7 +46,7 @@ public class UsageController {
             @RequestParam(required = false) String model, @RequestParam(required = false) String provider,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         if (status != null && !OUTCOMES.contains(status)) {
             throw ApiException.invalid("status", "must be one of " + new java.util.TreeSet<>(OUTCOMES));
         }
@@ -60,7 +60,7 @@ public class UsageController {
 
     @GetMapping("/burn-rate")
     Mono<UsageQueries.BurnRate> burnRate(Caller caller, @PathVariable String orgId) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         return queries.burnRate(orgId, clock.instant());
     }
 
@@ -68,7 +68,7 @@ public class UsageController {
     Mono<Map<String, Object>> costTrend(Caller caller, @PathVariable String orgId,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer days) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         Window window = Window.of(from, to, days, 30, clock.instant());
         return queries.costTrend(orgId, window).map(points -> Map.of("from", window.from(), "to", window.to(),
                 "days", points));
@@ -79,7 +79,7 @@ public class UsageController {
             @RequestParam(defaultValue = "model") String by,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) Integer days) {
-        caller.requireOrg(orgId);
+        caller.requireOrg(orgId, "organisation", orgId);
         String column = switch (by) {
             case "model" -> "model";
             case "provider" -> "provider";

@@ -1,5 +1,7 @@
 package dev.tally.analytics.web;
 
+import dev.tally.servicekit.web.ApiException;
+
 /** Agent Control's {@code limit}/{@code offset} paging, bounded so one request cannot ask for the whole table. */
 public record Paging(int limit, int offset) {
 

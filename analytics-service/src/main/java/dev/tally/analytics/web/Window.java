@@ -1,5 +1,7 @@
 package dev.tally.analytics.web;
 
+import dev.tally.servicekit.web.ApiException;
+
 import java.time.Duration;
 import java.time.Instant;
 

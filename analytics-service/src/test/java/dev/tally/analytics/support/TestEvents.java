@@ -12,7 +12,7 @@ import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.topic.Topics;
-import dev.tally.analytics.auth.AdminKeyHash;
+import dev.tally.servicekit.auth.KeyHash;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,7 +77,7 @@ public final class TestEvents implements AutoCloseable {
     }
 
     public static AdminKeyState adminKeyState(String key, String orgId, AdminRole role, KeyStatus status) {
-        return new AdminKeyState(AdminKeyHash.of(key), "ak-" + key.substring(key.length() - 8), orgId, role, status,
+        return new AdminKeyState(KeyHash.of(key), "ak-" + key.substring(key.length() - 8), orgId, role, status,
                 Instant.now());
     }
 

@@ -1,5 +1,6 @@
 package dev.tally.analytics.web;
 
+import dev.tally.servicekit.web.ApiException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -7,6 +7,7 @@ import dev.tally.gateway.auth.KeyAuthenticator;
 import dev.tally.gateway.auth.Principal;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.state.GovernanceView;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -38,10 +39,16 @@ public class QuotaController {
     private final GovernanceView view;
     private final WebClient ledger;
 
-    public QuotaController(KeyAuthenticator authenticator, GovernanceView view, GatewaySettings settings) {
+    /** @param ledgerAdminKey ledger-service answers admin keys only: a platform admin key reads every org's balances */
+    public QuotaController(KeyAuthenticator authenticator, GovernanceView view, GatewaySettings settings,
+            @Value("${tally.gateway.ledger-admin-key:}") String ledgerAdminKey) {
         this.authenticator = authenticator;
         this.view = view;
-        this.ledger = WebClient.builder().baseUrl(settings.ledgerUrl()).build();
+        WebClient.Builder ledger = WebClient.builder().baseUrl(settings.ledgerUrl());
+        if (!ledgerAdminKey.isBlank()) {
+            ledger.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + ledgerAdminKey.strip());
+        }
+        this.ledger = ledger.build();
     }
 
     @GetMapping(path = {"/v1/users/me/quota", "/gateway/v1/users/me/quota"})

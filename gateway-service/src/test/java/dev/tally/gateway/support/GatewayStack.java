@@ -2,6 +2,7 @@ package dev.tally.gateway.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.tally.events.topic.Topics;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TallyInfrastructure;
@@ -75,6 +76,9 @@ public final class GatewayStack {
         ledgerArgs.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
         ledgerArgs.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=1000");
         ledgerPort = ServiceProcess.freePort();
+        // The ledger reads the admin keys it answers from tally.governance.state and is not healthy before it can;
+        // governance, which creates that topic, starts only once the ledger's topics exist.
+        infra.createTopics(4, Topics.GOVERNANCE_STATE.name());
         ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
 
         List<String> governanceArgs = springArgs(infra.newDatabase("governance"));
@@ -119,6 +123,12 @@ public final class GatewayStack {
         return ledger.baseUrl();
     }
 
+    /** A request to ledger-service's HTTP API, which answers admin keys only: as the platform admin. */
+    public java.net.http.HttpRequest.Builder ledgerRequest(String path) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(ledgerUrl() + path))
+                .header("Authorization", "Bearer " + PLATFORM_KEY);
+    }
+
     public long ledgerPid() {
         return ledger.pid();
     }
@@ -142,6 +152,7 @@ public final class GatewayStack {
         List<String> args = new ArrayList<>();
         args.add("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers());
         args.add("--tally.gateway.ledger-url=http://localhost:" + ledgerPort);
+        args.add("--tally.gateway.ledger-admin-key=" + PLATFORM_KEY);
         args.add("--tally.gateway.credential-key=" + CREDENTIAL_KEY);
         args.add("--tally.gateway.reservation-timeout=" + System.getProperty("tally.it.reservation-timeout", "60s"));
         args.add("--tally.gateway.providers.openai.base-url=" + openAiBaseUrl);

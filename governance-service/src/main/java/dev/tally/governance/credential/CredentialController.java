@@ -7,6 +7,7 @@ import dev.tally.governance.support.Changes;
 import dev.tally.governance.support.Ids;
 import dev.tally.governance.web.ApiException;
 import dev.tally.governance.web.Check;
+import dev.tally.servicekit.secret.SecretSealer;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -49,9 +50,9 @@ public class CredentialController {
     private final DatabaseClient db;
     private final Lookup lookup;
     private final Changes changes;
-    private final CredentialCipher cipher;
+    private final SecretSealer cipher;
 
-    public CredentialController(DatabaseClient db, Lookup lookup, Changes changes, CredentialCipher cipher) {
+    public CredentialController(DatabaseClient db, Lookup lookup, Changes changes, SecretSealer cipher) {
         this.db = db;
         this.lookup = lookup;
         this.changes = changes;
@@ -78,7 +79,7 @@ public class CredentialController {
             }
             String label = request.label() == null ? provider : Check.name(request.label(), "label");
             String id = Ids.newId();
-            Credential credential = new Credential(id, org.id(), provider, label, cipher.encrypt(id, apiKey),
+            Credential credential = new Credential(id, org.id(), provider, label, cipher.seal(id, apiKey),
                     apiKey.substring(apiKey.length() - 4), KeyStatus.ACTIVE, Instant.now(), null);
             return changes.commit(db.sql("""
                                     insert into credential (id, org_id, provider, label, ciphertext, last_four, status,

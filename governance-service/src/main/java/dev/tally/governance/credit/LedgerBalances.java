@@ -35,6 +35,9 @@ public class LedgerBalances {
                 .map(view -> balance(orgId, view))
                 .onErrorResume(WebClientResponseException.NotFound.class,
                         e -> Mono.just(new OrgBalance(orgId, 0, 0, 0, 0, List.of())))
+                .onErrorMap(WebClientResponseException.Unauthorized.class, e -> new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE, "ledger_unavailable", "ledger-service refused governance's"
+                        + " admin key; set TALLY_LEDGER_ADMIN_KEY to a platform admin key", null, null))
                 .onErrorMap(e -> !(e instanceof ApiException), e -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
                         "ledger_unavailable", "the ledger did not answer; try again shortly", null, null));
     }

@@ -4,6 +4,7 @@ import dev.tally.events.governance.KeyStatus;
 import dev.tally.governance.auth.ApiKeys;
 import dev.tally.governance.support.Ids;
 import dev.tally.governance.support.Sql;
+import dev.tally.servicekit.auth.KeyHash;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,7 @@ public class ApiKeyStore {
     /** A new gateway key for a member; the plaintext exists only in the returned value. */
     public Mono<IssuedKey> issue(String orgId, String memberId, String name) {
         String plaintext = ApiKeys.newGatewayKey();
-        ApiKey key = new ApiKey(Ids.newId(), orgId, memberId, name, ApiKeys.hash(plaintext),
+        ApiKey key = new ApiKey(Ids.newId(), orgId, memberId, name, KeyHash.of(plaintext),
                 ApiKeys.suffix(plaintext), KeyStatus.ACTIVE, Instant.now(), null);
         return db.sql("""
                         insert into api_key (id, org_id, member_id, name, key_hash, key_suffix, status, created_at)

@@ -6,6 +6,7 @@ import dev.tally.ledger.client.LedgerClientSettings;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 
 @Configuration
@@ -18,8 +19,13 @@ public class LedgerConfiguration {
                 settings.ledgerReplyTimeout()));
     }
 
+    /** ledger-service's HTTP API, which answers admin keys only: governance reads it as a platform admin. */
     @Bean
     WebClient ledgerWebClient(GovernanceSettings settings) {
-        return WebClient.builder().baseUrl(settings.ledgerUrl()).build();
+        WebClient.Builder builder = WebClient.builder().baseUrl(settings.ledgerUrl());
+        if (settings.ledgerAdminKey() != null && !settings.ledgerAdminKey().isBlank()) {
+            builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.ledgerAdminKey().strip());
+        }
+        return builder.build();
     }
 }

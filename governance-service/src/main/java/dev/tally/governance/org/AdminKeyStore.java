@@ -8,6 +8,7 @@ import dev.tally.governance.auth.Role;
 import dev.tally.governance.publication.StateOutbox;
 import dev.tally.governance.support.Ids;
 import dev.tally.governance.support.Sql;
+import dev.tally.servicekit.auth.KeyHash;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -41,10 +42,10 @@ public class AdminKeyStore {
         return Sql.bind(db.sql("""
                         insert into admin_key (id, org_id, role, name, key_hash, key_suffix, status, created_at)
                         values (:id, :org, :role, :name, :hash, :suffix, 'ACTIVE', :at)"""),
-                        "id", id, "org", orgId, "role", role.name(), "name", name, "hash", ApiKeys.hash(key),
+                        "id", id, "org", orgId, "role", role.name(), "name", name, "hash", KeyHash.of(key),
                         "suffix", ApiKeys.suffix(key), "at", now.atOffset(ZoneOffset.UTC))
                 .then()
-                .then(outbox.stage(new AdminKeyState(ApiKeys.hash(key), id, orgId, AdminRole.valueOf(role.name()),
+                .then(outbox.stage(new AdminKeyState(KeyHash.of(key), id, orgId, AdminRole.valueOf(role.name()),
                         KeyStatus.ACTIVE, now)))
                 .thenReturn(new AdminKeyView(id, orgId, role.name(), name, ApiKeys.suffix(key), true, now, null, key));
     }

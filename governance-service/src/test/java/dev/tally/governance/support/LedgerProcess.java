@@ -1,5 +1,6 @@
 package dev.tally.governance.support;
 
+import dev.tally.events.topic.Topics;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TallyInfrastructure;
@@ -27,6 +28,9 @@ public final class LedgerProcess {
                 throw new IllegalStateException("system property tally.ledger.jar must name ledger-service's "
                         + "executable jar (failsafe sets it; run through 'mvn verify'): " + jar);
             }
+            // The ledger reads admin keys from the state topic and is not healthy before it can: governance, which
+            // creates the topic, starts after it here.
+            infra.createTopics(4, Topics.GOVERNANCE_STATE.name());
             PostgresDatabase db = infra.newDatabase("ledger");
             List<String> args = new ArrayList<>();
             infra.springProperties(db).forEach((key, value) -> args.add("--" + key + "=" + value));

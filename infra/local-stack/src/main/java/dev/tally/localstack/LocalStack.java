@@ -226,6 +226,8 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> gateway = new LinkedHashMap<>(common);
         gateway.put("TALLY_LEDGER_URL", ledgerUrl);
+        // ledger-service answers admin keys only; the quota route reads balances as the platform admin.
+        gateway.put("TALLY_LEDGER_ADMIN_KEY", secrets.adminKey());
         gateway.put("TALLY_CREDENTIAL_KEY", secrets.credentialKey());
         for (int i = 0; i < options.gatewayPorts().size(); i++) {
             String name = gatewayName(i);

@@ -3,8 +3,7 @@ package dev.tally.ledger.audit;
 import dev.tally.ledger.balance.BalanceStore;
 import dev.tally.ledger.domain.LedgerSnapshot;
 import dev.tally.ledger.domain.LedgerState;
-import dev.tally.ledger.eventstore.EventStoreReader;
-import dev.tally.ledger.eventstore.StoredEvent;
+import dev.tally.ledger.eventstore.EventPages;
 import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
@@ -15,26 +14,29 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-/** Proves the balances projection: replays a ledger from its first event and compares every row. */
+/**
+ * Proves the balances projection: replays a ledger from its first event and compares every row. The events come
+ * through the readers' pool a page at a time, so a long ledger neither holds a connection for the whole replay nor
+ * takes one from the command path.
+ */
 @Service
 public class LedgerVerifier {
 
-    private final EventStoreReader events;
+    /** Events read per statement: each stays well inside the readers' statement timeout. */
+    static final int REPLAY_PAGE = 5000;
+
+    private final EventPages events;
     private final BalanceStore projection;
 
-    LedgerVerifier(EventStoreReader events, BalanceStore projection) {
+    LedgerVerifier(EventPages events, BalanceStore projection) {
         this.events = events;
         this.projection = projection;
     }
 
     public Optional<VerificationReport> verify(String ledgerId) {
         LedgerState replayed = new LedgerState();
-        long count;
-        try (Stream<StoredEvent> stream = events.events(ledgerId)) {
-            count = stream.map(StoredEvent::event).peek(replayed::apply).count();
-        }
+        long count = events.forEach(ledgerId, REPLAY_PAGE, stored -> replayed.apply(stored.event()));
         if (count == 0) {
             return Optional.empty();
         }

@@ -1,13 +1,14 @@
 package dev.tally.ledger.balance;
 
-import org.springframework.http.HttpStatus;
+import dev.tally.servicekit.auth.Caller;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+/** Balances as the projection has them, for the organisation's owner and admins and for platform admins. */
 @RestController
 public class LedgerController {
 
@@ -18,10 +19,11 @@ public class LedgerController {
     }
 
     @GetMapping("/ledgers/{ledgerId}")
-    public Mono<LedgerView> ledger(@PathVariable String ledgerId) {
+    public Mono<LedgerView> ledger(Caller caller, @PathVariable String ledgerId) {
+        caller.requireOrg(ledgerId, "ledger", ledgerId);
         return Mono.fromCallable(() -> store.read(ledgerId)
                         .map(snapshot -> LedgerView.of(snapshot, store.eventsApplied(ledgerId)))
-                        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no ledger " + ledgerId)))
+                        .orElseThrow(() -> ApiException.notFound("ledger", ledgerId)))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -5,9 +5,11 @@ import org.springframework.stereotype.Repository;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 
-/** Reads a ledger's events straight from the event store, ignoring snapshots. */
+/**
+ * Reads a ledger's events straight from the event store for the command path (the balances projection folding what
+ * its checkpoint lacks), on the command path's pool. HTTP readers use {@link EventPages} instead.
+ */
 @Repository
 public class EventStoreReader {
 
@@ -15,15 +17,6 @@ public class EventStoreReader {
 
     public EventStoreReader(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-    }
-
-    /** From the first event; the caller must close the stream. */
-    public Stream<StoredEvent> events(String ledgerId) {
-        return jdbc.queryForStream("""
-                SELECT event_identifier, sequence_number, payload_type, payload_revision, time_stamp, payload
-                FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""",
-                (rs, row) -> new StoredEvent(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                        Instant.parse(rs.getString(5)), rs.getBytes(6)), ledgerId);
     }
 
     /** The events with sequence numbers from {@code from} (inclusive) to {@code to} (exclusive), in order. */

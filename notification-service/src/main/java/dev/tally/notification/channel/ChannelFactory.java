@@ -3,9 +3,10 @@ package dev.tally.notification.channel;
 import dev.tally.events.alert.AlertSeverity;
 import dev.tally.notification.quiet.QuietHours;
 import dev.tally.notification.support.Ids;
-import dev.tally.notification.web.ApiException;
 import dev.tally.servicekit.outbound.OutboundAddressPolicy;
 import dev.tally.servicekit.outbound.RefusedAddressException;
+import dev.tally.servicekit.secret.SecretSealer;
+import dev.tally.servicekit.web.ApiException;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -34,11 +35,11 @@ public class ChannelFactory {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s,]+@[^@\\s,]+\\.[^@\\s,]+$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretCipher cipher;
+    private final SecretSealer sealer;
     private final OutboundAddressPolicy outbound;
 
-    public ChannelFactory(SecretCipher cipher, OutboundAddressPolicy outbound) {
-        this.cipher = cipher;
+    public ChannelFactory(SecretSealer sealer, OutboundAddressPolicy outbound) {
+        this.sealer = sealer;
         this.outbound = outbound;
     }
 
@@ -139,12 +140,12 @@ public class ChannelFactory {
         String ciphertext = null;
         String hint = null;
         if (secret != null) {
-            if (!cipher.configured()) {
+            if (!sealer.configured()) {
                 throw ApiException.unprocessable("encryption_not_configured",
                         "channel secrets are stored encrypted; set TALLY_CREDENTIAL_KEY on notification-service",
                         null, null);
             }
-            ciphertext = cipher.encrypt(id, secret);
+            ciphertext = sealer.seal(id, secret);
             hint = "…" + secret.substring(Math.max(0, secret.length() - 4));
         }
         Instant now = Instant.now();

@@ -3,10 +3,10 @@ package dev.tally.notification.delivery;
 import dev.tally.events.alert.Alert;
 import dev.tally.notification.NotificationSettings;
 import dev.tally.notification.channel.Channel;
-import dev.tally.notification.channel.SecretCipher;
 import dev.tally.servicekit.outbound.OutboundAddressPolicy;
 import dev.tally.servicekit.outbound.PolicyAddressResolverGroup;
 import dev.tally.servicekit.outbound.PolicySocketFactory;
+import dev.tally.servicekit.secret.SecretSealer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import jakarta.mail.AuthenticationFailedException;
@@ -44,14 +44,14 @@ public class Senders {
 
     private static final Pattern SMTP_REPLY_CODE = Pattern.compile("^\\s*([2-5]\\d\\d)\\b");
 
-    private final SecretCipher cipher;
+    private final SecretSealer sealer;
     private final NotificationSettings settings;
     private final Clock clock;
     private final HttpClient http;
     private final PolicySocketFactory mailSockets;
 
-    public Senders(SecretCipher cipher, NotificationSettings settings, Clock clock, OutboundAddressPolicy outbound) {
-        this.cipher = cipher;
+    public Senders(SecretSealer sealer, NotificationSettings settings, Clock clock, OutboundAddressPolicy outbound) {
+        this.sealer = sealer;
         this.settings = settings;
         this.clock = clock;
         // Redirects are not followed (Reactor Netty's default): a receiver must not choose where the next call goes.
@@ -63,7 +63,7 @@ public class Senders {
     }
 
     public void send(Channel channel, Alert alert, Delivery delivery, int attempt) throws DeliveryFailure {
-        String secret = channel.secret() == null ? null : cipher.decrypt(channel.id(), channel.secret());
+        String secret = channel.secret() == null ? null : sealer.open(channel.id(), channel.secret());
         switch (channel.kind()) {
             case SLACK -> post(secret, Payloads.slack(alert), null, null);
             case TEAMS -> post(secret, Payloads.teams(alert), null, null);

@@ -4,7 +4,7 @@ import dev.tally.events.governance.AdminKeyState;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.governance.MemberState;
 import dev.tally.notification.alert.VacationWatch;
-import dev.tally.notification.auth.AdminKeys;
+import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,8 +21,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator {
 
-    private static final String ADMIN_KEY = "admin-key:";
-
     private final GovernanceStateReader reader;
 
     public GovernanceStateConsumer(AdminKeys adminKeys, VacationWatch vacations,
@@ -30,8 +28,8 @@ public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator 
         this.reader = new GovernanceStateReader(bootstrapServers, "notification-governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
-                if (state instanceof AdminKeyState adminKey) {
-                    adminKeys.apply(adminKey);
+                if (state instanceof AdminKeyState) {
+                    adminKeys.apply(key, state);
                 } else if (state instanceof MemberState member) {
                     // On the reader's own thread, never an event loop's, so blocking here is allowed; a failure is
                     // logged by the reader and the record skipped.
@@ -41,9 +39,7 @@ public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator 
 
             @Override
             public void remove(String key) {
-                if (key != null && key.startsWith(ADMIN_KEY)) {
-                    adminKeys.remove(key.substring(ADMIN_KEY.length()));
-                }
+                adminKeys.remove(key);
             }
         });
     }

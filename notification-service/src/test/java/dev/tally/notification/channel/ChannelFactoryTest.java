@@ -4,9 +4,10 @@ import dev.tally.events.alert.Alert;
 import dev.tally.events.alert.AlertKind;
 import dev.tally.events.alert.AlertSeverity;
 import dev.tally.notification.NotificationSettings;
-import dev.tally.notification.web.ApiException;
 import dev.tally.servicekit.outbound.AllowList;
 import dev.tally.servicekit.outbound.OutboundAddressPolicy;
+import dev.tally.servicekit.secret.SecretSealer;
+import dev.tally.servicekit.web.ApiException;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -27,11 +28,11 @@ class ChannelFactoryTest {
     }
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
-    private final SecretCipher cipher = new SecretCipher(settings(KEY));
+    private final SecretSealer sealer = new SecretSealer(settings(KEY).credentialKey());
     // Every name resolves to a public address here; OutboundAddressPolicyTest has the rest of the policy.
     private static final OutboundAddressPolicy PUBLIC_DNS = new OutboundAddressPolicy(AllowList.NONE,
             host -> List.of(InetAddress.getByName("203.0.113.10")));
-    private final ChannelFactory factory = new ChannelFactory(cipher, PUBLIC_DNS);
+    private final ChannelFactory factory = new ChannelFactory(sealer, PUBLIC_DNS);
 
     private static ChannelRequest slack(String url) {
         return new ChannelRequest(null, "ops", ChannelKind.SLACK, null, null, null, null, null, url, null, null, null,
@@ -43,12 +44,12 @@ class ChannelFactoryTest {
         Channel channel = factory.create("org-acme", slack("https://hooks.slack.com/services/T0/B0/secretXYZ1")).channel();
 
         assertThat(channel.secret()).doesNotContain("secretXYZ1");
-        assertThat(cipher.decrypt(channel.id(), channel.secret())).isEqualTo("https://hooks.slack.com/services/T0/B0/secretXYZ1");
+        assertThat(sealer.open(channel.id(), channel.secret())).isEqualTo("https://hooks.slack.com/services/T0/B0/secretXYZ1");
         assertThat(channel.secretHint()).isEqualTo("…XYZ1");
         assertThat(channel.settings()).isEmpty();
         assertThat(channel.scopeLevel()).isEqualTo(ChannelScope.ORG);
         assertThat(channel.minSeverity()).isEqualTo(AlertSeverity.INFO);
-        assertThatThrownBy(() -> cipher.decrypt("chn-other", channel.secret())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> sealer.open("chn-other", channel.secret())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -58,7 +59,7 @@ class ChannelFactoryTest {
                 null, null));
 
         assertThat(created.generatedSecret()).startsWith("whsec_").hasSizeGreaterThan(40);
-        assertThat(cipher.decrypt(created.channel().id(), created.channel().secret())).isEqualTo(created.generatedSecret());
+        assertThat(sealer.open(created.channel().id(), created.channel().secret())).isEqualTo(created.generatedSecret());
         assertThat(created.channel().settings()).containsEntry("url", "https://example.com/tally");
     }
 
@@ -101,7 +102,7 @@ class ChannelFactoryTest {
 
     @Test
     void without_an_encryption_key_no_secret_is_stored() {
-        ChannelFactory unkeyed = new ChannelFactory(new SecretCipher(settings("")), PUBLIC_DNS);
+        ChannelFactory unkeyed = new ChannelFactory(new SecretSealer(settings("").credentialKey()), PUBLIC_DNS);
 
         assertThatThrownBy(() -> unkeyed.create("org-acme", slack("https://hooks.slack.com/services/T0/B0/x")))
                 .isInstanceOf(ApiException.class).hasMessageContaining("TALLY_CREDENTIAL_KEY");

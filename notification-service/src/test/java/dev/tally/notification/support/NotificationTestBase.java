@@ -15,7 +15,7 @@ import dev.tally.events.json.TallyJson;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.topic.Topics;
-import dev.tally.notification.auth.AdminKeys;
+import dev.tally.servicekit.auth.KeyHash;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.TallyInfrastructure;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -140,7 +140,7 @@ public abstract class NotificationTestBase {
 
     protected Api adminKey(String orgId, AdminRole role) {
         String key = "tadm_" + UUID.randomUUID().toString().replace("-", "");
-        publishState(new AdminKeyState(AdminKeys.hash(key), "adm-" + UUID.randomUUID(), orgId, role,
+        publishState(new AdminKeyState(KeyHash.of(key), "adm-" + UUID.randomUUID(), orgId, role,
                 KeyStatus.ACTIVE, Instant.now()));
         Api api = as(key);
         String query = orgId == null ? "?org_id=any" : "";

@@ -26,10 +26,13 @@ final class LedgerReads {
 
     private final String ledgerUrl;
     private final String governanceUrl;
+    private final String adminKey;
 
-    LedgerReads(String ledgerUrl, String governanceUrl) {
+    /** @param adminKey a platform admin key: ledger-service answers admin keys only */
+    LedgerReads(String ledgerUrl, String governanceUrl, String adminKey) {
         this.ledgerUrl = ledgerUrl;
         this.governanceUrl = governanceUrl;
+        this.adminKey = adminKey;
     }
 
     /** Balances, open reservations and budget windows, as the projection has them. */
@@ -72,8 +75,9 @@ final class LedgerReads {
         throw new IllegalStateException("governance has no price for " + provider + "/" + model);
     }
 
-    private static String send(String method, String url, Duration timeout) {
+    private String send(String method, String url, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Authorization", "Bearer " + adminKey)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -148,7 +148,7 @@ public final class ProductBenchmark {
                 + "budget each, all accepted by the gateway, in %.1f s%n", org.id(), org.purchased(),
                 org.manyKeys().size(), (System.nanoTime() - started) / 1e9);
 
-        LedgerReads ledger = new LedgerReads(stack.ledgerUrl(), stack.governanceUrl());
+        LedgerReads ledger = new LedgerReads(stack.ledgerUrl(), stack.governanceUrl(), stack.adminKey());
         long creditsPerAnswer = ledger.creditsPerAnswer("openai", ChatRequest.MODEL, ChatRequest.USAGE.promptTokens(),
                 ChatRequest.USAGE.completionTokens(), org.creditsPerUsd());
         TallyTraffic traffic = new TallyTraffic(options.connections());

@@ -86,6 +86,6 @@ public final class E2EStack implements BeforeAllCallback {
     }
 
     public static Ledger ledger() {
-        return new Ledger(get().ledgerUrl());
+        return new Ledger(get().ledgerUrl(), get().adminKey());
     }
 }

@@ -13,15 +13,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** ledger-service's read and audit API: {@code GET /ledgers/{id}}, its events, and {@code POST …/verify}. */
+/**
+ * ledger-service's read and audit API: {@code GET /ledgers/{id}}, its events, and {@code POST …/verify}, as the
+ * platform admin (the API answers admin keys only).
+ */
 public final class Ledger {
 
+    /** The largest page ledger-service serves by default. */
+    private static final int PAGE = 10000;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String baseUrl;
+    private final String adminKey;
 
-    Ledger(String baseUrl) {
+    Ledger(String baseUrl, String adminKey) {
         this.baseUrl = baseUrl;
+        this.adminKey = adminKey;
     }
 
     /** Balances, open reservations and budget windows, as the projection has them. */
@@ -37,13 +44,20 @@ public final class Ledger {
         return Governance.JSON.readTree(send("POST", "/ledgers/" + ledgerId + "/verify"));
     }
 
+    /** Every event, oldest first: page after page, as long as a page names the next one. */
     public List<JsonNode> events(String ledgerId) {
         List<JsonNode> events = new ArrayList<>();
-        for (String line : send("GET", "/ledgers/" + ledgerId + "/events").split("\n")) {
-            if (!line.isBlank()) {
-                events.add(Governance.JSON.readTree(line));
+        String after = null;
+        do {
+            HttpResponse<String> page = exchange("GET", "/ledgers/" + ledgerId + "/events?limit=" + PAGE
+                    + (after == null ? "" : "&after=" + after));
+            for (String line : page.body().split("\n")) {
+                if (!line.isBlank()) {
+                    events.add(Governance.JSON.readTree(line));
+                }
             }
-        }
+            after = page.headers().firstValue("Tally-Next-After").orElse(null);
+        } while (after != null);
         return events;
     }
 
@@ -67,7 +81,12 @@ public final class Ledger {
     }
 
     private String send(String method, String path) {
+        return exchange(method, path).body();
+    }
+
+    private HttpResponse<String> exchange(String method, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminKey)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -75,7 +94,7 @@ public final class Ledger {
                 throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
                         + response.body());
             }
-            return response.body();
+            return response;
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

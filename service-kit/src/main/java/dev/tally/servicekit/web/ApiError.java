@@ -1,8 +1,12 @@
-package dev.tally.notification.web;
+package dev.tally.servicekit.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The one error body of the admin API: {@code {"error": {"status", "code", "message", "field", "reason"}}}. */
+/**
+ * The one error body of every Tally admin API (governance, analytics, notifications, the ledger):
+ * {@code {"error": {"status", "code", "message", "field", "reason"}}}, {@code field} and {@code reason} only for a
+ * refused input.
+ */
 public record ApiError(Body error) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,12 +1,12 @@
-package dev.tally.notification.auth;
+package dev.tally.servicekit.auth;
 
 import dev.tally.events.governance.AdminRole;
-import dev.tally.notification.web.ApiException;
+import dev.tally.servicekit.web.ApiException;
 
 /**
- * Who sent an API request, from their admin key.
+ * Who sent an admin-API request, from their admin key.
  *
- * @param orgId null for a platform admin
+ * @param orgId null for a platform admin, who administers every organisation
  */
 public record Caller(AdminRole role, String orgId, String keyId) {
 
@@ -14,18 +14,21 @@ public record Caller(AdminRole role, String orgId, String keyId) {
         return role == AdminRole.PLATFORM_ADMIN;
     }
 
+    public boolean administers(String orgId) {
+        return isPlatformAdmin() || (orgId != null && orgId.equals(this.orgId));
+    }
+
     /**
-     * Admits platform admins and the organisation's own admins. Anyone else learns nothing about a foreign
-     * organisation's channels or alerts: their ids answer 404, exactly like ids that do not exist.
+     * Admits platform admins and the organisation's own owner and admins. Anyone else learns nothing about a foreign
+     * organisation: its ids answer 404 with exactly the body an id that does not exist gets, so ids cannot be probed
+     * across tenants.
+     *
+     * @param what the kind of thing {@code id} names in the 404 ("ledger", "channel", …)
      */
     public void requireOrg(String orgId, String what, String id) {
         if (!administers(orgId)) {
             throw ApiException.notFound(what, id);
         }
-    }
-
-    public boolean administers(String orgId) {
-        return isPlatformAdmin() || (orgId != null && orgId.equals(this.orgId));
     }
 
     /**
@@ -45,6 +48,13 @@ public record Caller(AdminRole role, String orgId, String keyId) {
         return orgId;
     }
 
+    public void requirePlatformAdmin() {
+        if (!isPlatformAdmin()) {
+            throw ApiException.forbidden("only a platform admin key can do this");
+        }
+    }
+
+    /** How audit records and alerts name the person behind a change, without the key. */
     public String actor() {
         return "admin-key:" + keyId;
     }

@@ -1,6 +1,5 @@
-package dev.tally.notification.auth;
+package dev.tally.servicekit.auth;
 
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
@@ -9,8 +8,10 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** Lets a controller method take the authenticated {@link Caller} as a parameter. */
-@Configuration
+/**
+ * Lets a controller method take the authenticated {@link Caller} as a parameter. Declared as a bean, it registers
+ * itself with WebFlux.
+ */
 public class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebFluxConfigurer {
 
     @Override
@@ -20,8 +21,7 @@ public class CallerArgumentResolver implements HandlerMethodArgumentResolver, We
 
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext context, ServerWebExchange exchange) {
-        Caller caller = exchange.getAttribute(AuthenticationFilter.CALLER);
-        return Mono.justOrEmpty(caller);
+        return Mono.justOrEmpty(AuthenticationFilter.caller(exchange));
     }
 
     @Override

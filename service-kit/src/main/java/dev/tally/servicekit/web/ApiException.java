@@ -1,8 +1,11 @@
-package dev.tally.analytics.web;
+package dev.tally.servicekit.web;
 
 import org.springframework.http.HttpStatus;
 
-/** A refusal the caller can act on: the status, a stable machine code, and for input errors the field and reason. */
+/**
+ * A refusal the caller can act on: the status, a stable machine code, and for input errors the field and the reason.
+ * Leaves every admin API as {@link ApiError}.
+ */
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
@@ -22,9 +25,18 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.BAD_REQUEST, "invalid_field", field + " " + reason, field, reason);
     }
 
+    public static ApiException missing(String field) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "missing_field", field + " is required", field, "is required");
+    }
+
     /** Unknown ids and ids of another organisation look the same, so ids cannot be probed across tenants. */
     public static ApiException notFound(String what, String id) {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", what + " " + id + " not found", null, null);
+    }
+
+    public static ApiException conflict(String code, String message, String field) {
+        return new ApiException(HttpStatus.CONFLICT, code, message, field,
+                field == null ? null : "conflicts with the current state: " + message);
     }
 
     public static ApiException forbidden(String message) {
@@ -35,8 +47,13 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNAUTHORIZED, "unauthenticated", message, null, null);
     }
 
-    public static ApiException unavailable(String message) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", message, null, null);
+    public static ApiException unprocessable(String code, String message, String field, String reason) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, code, message, field, reason);
+    }
+
+    /** A passing condition (still loading, too busy): the same request may succeed shortly. */
+    public static ApiException unavailable(String code, String message) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, code, message, null, null);
     }
 
     public HttpStatus status() {

@@ -1,36 +1,41 @@
-package dev.tally.notification.web;
+package dev.tally.servicekit.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 
+import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Every failure leaves as {@link ApiError} JSON; nothing leaves as a stack trace. */
+/**
+ * Every failure of an admin API leaves as {@link ApiError} JSON naming the field and the reason where there is one;
+ * nothing leaves as a stack trace or a framework message. A service declares it as a bean; a service-specific
+ * failure (a database race, say) goes in an advice of its own ordered before this one.
+ */
 @RestControllerAdvice
 public class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ApiError> api(ApiException e) {
+    public ResponseEntity<ApiError> api(ApiException e) {
         return ResponseEntity.status(e.status()).body(ApiError.of(e));
     }
 
     /**
-     * Unreadable bodies: name the field whose value had the wrong type, as Jackson located it. A query parameter of
-     * the wrong type ({@code limit=abc}) is named the same way, as the client sent it.
+     * Unreadable input: a query parameter of the wrong type ({@code limit=abc}) is named as the client sent it, a body
+     * field of the wrong type as Jackson located it.
      */
     @ExceptionHandler(ServerWebInputException.class)
-    ResponseEntity<ApiError> input(ServerWebInputException e) {
+    public ResponseEntity<ApiError> input(ServerWebInputException e) {
         TypeMismatchException mismatch = find(e, TypeMismatchException.class);
         if (mismatch != null && e.getMethodParameter() != null) {
             String parameter = mismatch.getPropertyName() != null ? mismatch.getPropertyName()
@@ -51,29 +56,22 @@ public class ApiExceptionHandler {
         String reason = e.getReason() == null ? "the request body cannot be read" : e.getReason();
         if (databind != null) {
             reason = "the request body is not valid JSON: " + databind.getOriginalMessage();
-        } else if (find(e, tools.jackson.core.JacksonException.class) != null) {
+        } else if (find(e, JacksonException.class) != null) {
             reason = "the request body is not valid JSON";
         }
         return api(new ApiException(HttpStatus.BAD_REQUEST, "invalid_body", reason, null, null));
     }
 
     @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<ApiError> status(ResponseStatusException e) {
+    public ResponseEntity<ApiError> status(ResponseStatusException e) {
         HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
         status = status == null ? HttpStatus.BAD_REQUEST : status;
-        String code = status.name().toLowerCase(java.util.Locale.ROOT);
-        return api(new ApiException(status, code, e.getReason() == null ? status.getReasonPhrase() : e.getReason(),
-                null, null));
-    }
-
-    /** A race that the checks before the insert could not see, e.g. two users created with one e-mail at once. */
-    @ExceptionHandler(DuplicateKeyException.class)
-    ResponseEntity<ApiError> duplicate(DuplicateKeyException e) {
-        return api(ApiException.conflict("duplicate", "an entity with the same unique value already exists", null));
+        return api(new ApiException(status, status.name().toLowerCase(Locale.ROOT),
+                e.getReason() == null ? status.getReasonPhrase() : e.getReason(), null, null));
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ApiError> unexpected(Exception e) {
+    public ResponseEntity<ApiError> unexpected(Exception e) {
         log.error("unexpected failure", e);
         return api(new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
                 "internal error; the server log has the details", null, null));

@@ -1,0 +1,62 @@
+package dev.tally.servicekit.auth;
+
+import dev.tally.events.governance.AdminKeyState;
+import dev.tally.events.governance.AdminRole;
+import dev.tally.events.governance.GovernanceState;
+import dev.tally.events.governance.KeyStatus;
+import dev.tally.statereader.StateSink;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Governance's admin keys ({@code tadm_}) as published on tally.governance.state, by the SHA-256 of the key. The key
+ * itself never reaches a service; a revoked key stays on the topic as REVOKED and authenticates nothing. A service's
+ * {@link dev.tally.statereader.GovernanceStateReader} feeds it as a {@link StateSink}: it takes the admin-key records
+ * and ignores every other state, so a service that needs more chains its own sink after it.
+ */
+public class AdminKeys implements StateSink {
+
+    public static final String PREFIX = "tadm_";
+    static final String STATE_KEY_PREFIX = "admin-key:";
+
+    private final Map<String, AdminKeyState> byHash = new ConcurrentHashMap<>();
+
+    @Override
+    public void apply(String key, GovernanceState state) {
+        if (state instanceof AdminKeyState adminKey) {
+            byHash.put(adminKey.keyHash(), adminKey);
+        }
+    }
+
+    @Override
+    public void remove(String key) {
+        if (key != null && key.startsWith(STATE_KEY_PREFIX)) {
+            byHash.remove(key.substring(STATE_KEY_PREFIX.length()));
+        }
+    }
+
+    public static boolean looksLikeAdminKey(String key) {
+        return key != null && key.startsWith(PREFIX);
+    }
+
+    /**
+     * The caller of an active admin key; empty for anything else: another kind of key, an unknown or revoked key, or
+     * an organisation key that names no organisation (it could not be scoped, so it is not trusted).
+     */
+    public Optional<Caller> authenticate(String key) {
+        if (!looksLikeAdminKey(key)) {
+            return Optional.empty();
+        }
+        AdminKeyState state = byHash.get(KeyHash.of(key));
+        if (state == null || state.status() != KeyStatus.ACTIVE || state.role() == null) {
+            return Optional.empty();
+        }
+        boolean platform = state.role() == AdminRole.PLATFORM_ADMIN;
+        if (!platform && state.orgId() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Caller(state.role(), platform ? null : state.orgId(), state.id()));
+    }
+}
