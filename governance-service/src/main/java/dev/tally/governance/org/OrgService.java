@@ -62,7 +62,7 @@ public class OrgService {
                                         caller.actor())))
                                 .then(changes.audit(org.id(), caller.actor(), "org.created", "org", org.id(),
                                         Map.of("name", name)))
-                                .then(adminKeys.create(org.id(), Role.ORG_OWNER, "owner"))))
+                                .then(adminKeys.create(org.id(), Role.ORG_OWNER, "owner", null))))
                 .flatMap(ownerKey -> changes.dispatch(openLedger)
                         .map(outcome -> OrgView.of(org, workspace.id())
                                 .withCreation(outcome.status().name(), ownerKey)));
