@@ -240,6 +240,7 @@ public class PeopleService {
 
     /** Alfred: a user gives part of their own allocation to a colleague, logged with the reason. */
     public Mono<CreditTransfer> giveCredits(Caller caller, Member sender, PeopleRequests.MemberTransfer request) {
+        sender.requireNotSuspended("transfer credits");
         long amount = Check.positive(request.amount(), "amount");
         String reason = Check.text(request.reason(), "reason", Check.TEXT_MAX);
         Mono<Member> recipient;
