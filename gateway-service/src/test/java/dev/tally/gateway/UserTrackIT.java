@@ -56,6 +56,7 @@ class UserTrackIT {
                 "personal_quota", 0, "team_id", teamId)).path("api_key").path("plaintext_key").asString();
         bobKey = owner.post("/orgs/" + orgId + "/users", Map.of("email", "bob@people.example",
                 "personal_quota", 100, "team_id", teamId)).path("api_key").path("plaintext_key").asString();
+        owner.post("/policies", Map.of("team_id", teamId, "allow_critical_priority", true));
         GatewayIT.awaitKnownOn(stack, aliceKey);
         GatewayIT.awaitKnownOn(stack, bobKey);
     }
@@ -71,9 +72,11 @@ class UserTrackIT {
                             assertThat(e.getMessage()).contains("/approvals").contains("X-Priority: critical");
                         }));
 
-        // Alice has no allocation of her own, so what a critical request costs comes from the team pool.
+        // Alice has no allocation of her own, so what a critical request costs comes from the team pool; her team's
+        // policy allows her critical priority (set up front: policies reach the gateways apart from keys).
         long teamBefore = quota(aliceKey).path("team_pool_available").asLong();
-        expensive(client(aliceKey, Map.of("X-Priority", "critical")));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                expensive(client(aliceKey, Map.of("X-Priority", "critical"))));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(quota(aliceKey).path("team_pool_available").asLong()).isLessThan(teamBefore));
 
@@ -130,6 +133,7 @@ class UserTrackIT {
     @Test
     void a_project_budget_applies_on_top_of_the_member_chain_and_privacy_mode_keeps_content_out_of_records() {
         String projectId = owner.post("/orgs/" + orgId + "/projects", Map.of("name", "Apollo")).path("id").asString();
+        owner.post("/projects/" + projectId + "/members", Map.of("team_id", teamId));
         String budgetId = owner.post("/budgets", Map.of("period", "MONTHLY", "limit_credits", 1,
                 "project_id", projectId)).path("id").asString();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->

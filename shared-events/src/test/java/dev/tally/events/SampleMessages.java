@@ -24,6 +24,7 @@ import dev.tally.events.governance.MemberStatus;
 import dev.tally.events.governance.OrgState;
 import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.ProjectMemberState;
 import dev.tally.events.governance.ProjectState;
 import dev.tally.events.governance.TimeWindow;
 import dev.tally.events.governance.WorkspaceState;
@@ -107,6 +108,8 @@ public final class SampleMessages {
 
     public static final Instant AT = Instant.parse("2026-11-23T10:15:30Z");
     public static final Instant EXPIRES_AT = Instant.parse("2026-11-23T10:20:30Z");
+    /** A key rotated at {@link #AT} with a day's grace. */
+    public static final Instant KEY_EXPIRES_AT = Instant.parse("2026-11-24T10:15:30Z");
     public static final LocalDate WINDOW_START = LocalDate.parse("2026-11-01");
 
     public static final Scope ORG = new Scope(ScopeLevel.ORG, LEDGER);
@@ -247,8 +250,10 @@ public final class SampleMessages {
                 new MemberState(MEMBER.id(), LEDGER, WORKSPACE, GROUP.id(), MemberKind.USER, "Jane Doe",
                         "jdoe@acme.example", MemberStatus.ACTIVE, MEMBER_ACCOUNT, 5_000L, AT),
                 new ApiKeyState(API_KEY_HASH, "key-0001", LEDGER, MEMBER.id(), "jdoe laptop", "k1Jd", KeyStatus.ACTIVE,
-                        AT),
+                        AT, KEY_EXPIRES_AT),
                 new ProjectState("prj-helpdesk", LEDGER, "Helpdesk automation", EntityStatus.ACTIVE, AT),
+                // the whole support-bots group may name the project
+                new ProjectMemberState("prj-helpdesk", LEDGER, GROUP, AT),
                 // No input-token or TPM limit: a null rule places no restriction and is written as null.
                 new PolicyState("pol-support-bots", LEDGER, GROUP, "Support bots: small models, office hours",
                         List.of("gpt-4o-mini", "gpt-4.1-mini"), null, 4_096, 60, null,
@@ -257,7 +262,7 @@ public final class SampleMessages {
                                         "Europe/Berlin"),
                                 new TimeWindow(List.of(DayOfWeek.SATURDAY), LocalTime.of(22, 0),
                                         LocalTime.of(6, 0), "Europe/Berlin")),
-                        List.of("gpt-4o-mini"), AT),
+                        List.of("gpt-4o-mini"), false, AT),
                 new BudgetState(BUDGET, LEDGER, GROUP, BudgetPeriod.MONTHLY, 15_000L, List.of(50, 80, 100), true, AT),
                 new PriceState("openai", "gpt-4o-mini", new BigDecimal("0.00015"), new BigDecimal("0.0006"),
                         new BigDecimal("0.000075"), null, null, AT),
@@ -265,7 +270,8 @@ public final class SampleMessages {
                         "Cg+QsBmx+w9NH+VJsY3OySqoet7dBGVDgAHupl60RiWkwoaJi+wUvqdHqIY1NxDyag5s/"
                                 + "hMrOKgMWjjjvV47vOu/TsSgAsxGo40Kh7FByQ==",
                         "Qz9w", KeyStatus.ACTIVE, AT),
-                new AdminKeyState(ADMIN_KEY_HASH, "adm-0001", LEDGER, AdminRole.ORG_ADMIN, KeyStatus.ACTIVE, AT),
+                new AdminKeyState(ADMIN_KEY_HASH, "adm-0001", LEDGER, AdminRole.ORG_ADMIN, KeyStatus.ACTIVE, AT,
+                        KEY_EXPIRES_AT),
                 // gateway records: the streamed chat completion behind res-0001, as charged by UsageRecorded
                 new GatewayRequestRecord(RESERVATION, LEDGER, MEMBER.id(), MemberKind.USER, "key-0001",
                         "prj-helpdesk", "gpt-4o-mini", "gpt-4o-mini", "openai", true, false, Priority.NORMAL.name(),

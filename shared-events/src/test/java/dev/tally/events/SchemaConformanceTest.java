@@ -372,7 +372,7 @@ class SchemaConformanceTest {
             assertThat(schema.has("format")).as("%s has no format", at).isFalse();
         } else if (type == long.class || type == int.class || type == Long.class || type == Integer.class) {
             assertThat(types).as("type of %s", at).contains("integer");
-        } else if (type == boolean.class) {
+        } else if (type == boolean.class || type == Boolean.class) {
             assertThat(types).as("type of %s", at).contains("boolean");
         } else if (type == Instant.class) {
             assertThat(types).as("type of %s", at).contains("string");

@@ -18,11 +18,15 @@ import org.springframework.stereotype.Component;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Agent Control's steps 1–2: the key by its SHA-256, then the status of everything from the member up to the org. */
+/**
+ * Agent Control's steps 1–2: the key by its SHA-256 (active and not expired), then the status of everything from the
+ * member up to the org.
+ */
 @Component
 public class KeyAuthenticator {
 
@@ -38,6 +42,10 @@ public class KeyAuthenticator {
                 .orElseThrow(() -> GatewayException.unauthenticated("Incorrect API key provided."));
         if (apiKey.status() != KeyStatus.ACTIVE) {
             throw GatewayException.unauthenticated("This API key has been revoked.");
+        }
+        // Nothing is published when a key expires: each gateway compares the expiry with its own clock.
+        if (!apiKey.usableAt(Instant.now())) {
+            throw GatewayException.unauthenticated("This API key expired at " + apiKey.expiresAt() + ".");
         }
         MemberState member = view.member(apiKey.memberId())
                 .orElseThrow(() -> GatewayException.unauthenticated("The key's owner no longer exists."));

@@ -9,19 +9,28 @@ import java.util.Locale;
  * The headers users of the replaced products send: {@code X-Priority: critical} (or {@code X-Project-Priority}) may
  * draw on the team pool's overdraft; {@code X-Privacy-Mode: strict} keeps content out of everything but the provider
  * call; {@code X-Project-ID} charges a project's budgets too.
+ *
+ * @param priorityHeader the header that carried the priority, so that a refusal names the one the client sent
  */
-public record ChatHeaders(String authorization, Priority priority, boolean privacyStrict, String projectId) {
+public record ChatHeaders(String authorization, Priority priority, String priorityHeader, boolean privacyStrict,
+        String projectId) {
+
+    public static final String PRIORITY = "X-Priority";
+    public static final String PRIORITY_ALIAS = "X-Project-Priority";
+    public static final String PROJECT = "X-Project-ID";
 
     public static ChatHeaders of(HttpHeaders headers) {
-        String priority = headers.getFirst("X-Priority");
+        String priorityHeader = PRIORITY;
+        String priority = headers.getFirst(PRIORITY);
         if (priority == null) {
-            priority = headers.getFirst("X-Project-Priority");
+            priorityHeader = PRIORITY_ALIAS;
+            priority = headers.getFirst(PRIORITY_ALIAS);
         }
         String privacy = headers.getFirst("X-Privacy-Mode");
-        String project = headers.getFirst("X-Project-ID");
+        String project = headers.getFirst(PROJECT);
         return new ChatHeaders(headers.getFirst(HttpHeaders.AUTHORIZATION),
                 priority != null && "critical".equals(priority.strip().toLowerCase(Locale.ROOT))
-                        ? Priority.CRITICAL : Priority.NORMAL,
+                        ? Priority.CRITICAL : Priority.NORMAL, priorityHeader,
                 privacy != null && "strict".equals(privacy.strip().toLowerCase(Locale.ROOT)),
                 project == null || project.isBlank() ? null : project.strip());
     }

@@ -3,6 +3,7 @@ package dev.tally.gateway.chat;
 import dev.tally.events.governance.EntityStatus;
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.governance.ProjectState;
+import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.gateway.GatewaySettings;
@@ -79,16 +80,27 @@ public class ChatPreparer {
         if (headers.projectId() != null) {
             ProjectState project = view.project(headers.projectId())
                     .filter(p -> p.orgId().equals(principal.org().id()))
-                    .orElseThrow(() -> GatewayException.badRequest("unknown_project", "X-Project-ID "
-                            + headers.projectId() + " is not a project of your organisation.", "X-Project-ID"));
+                    .orElseThrow(() -> GatewayException.badRequest("unknown_project", ChatHeaders.PROJECT + " "
+                            + headers.projectId() + " is not a project of your organisation.", ChatHeaders.PROJECT));
+            if (!view.admitsToProject(project.id(), principal.member())) {
+                throw GatewayException.forbidden("project_not_allowed", "You are not a member of project "
+                        + project.name() + " (" + ChatHeaders.PROJECT + "); an administrator can add you, your team "
+                        + "or your agent group with POST /projects/{id}/members on governance.", ChatHeaders.PROJECT);
+            }
             if (project.status() != EntityStatus.ACTIVE) {
                 throw GatewayException.forbidden("project_inactive", "Project " + project.name() + " is inactive.",
-                        "X-Project-ID");
+                        ChatHeaders.PROJECT);
             }
             scopes.add(new Scope(ScopeLevel.PROJECT, project.id()));
         }
 
         EffectivePolicy policy = policies.resolve(scopes);
+        if (headers.priority() == Priority.CRITICAL && !policy.allowsCriticalPriority()) {
+            throw GatewayException.forbidden("priority_not_allowed", headers.priorityHeader() + ": critical is not "
+                    + "allowed for you: it draws on your team's pool and the organisation's overdraft, which takes a "
+                    + "policy granting allow_critical_priority. Send the request without it.",
+                    headers.priorityHeader());
+        }
         if (!policy.allows(model)) {
             throw GatewayException.forbidden("model_not_allowed", "Policy: model '" + model
                     + "' is not in the allowed models " + policy.allowedModels() + ".", "model");

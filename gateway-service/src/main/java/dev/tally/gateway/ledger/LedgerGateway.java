@@ -55,7 +55,8 @@ public class LedgerGateway {
     /** TokenPool: a refused user learns how to get more. */
     static final String USER_HINT = " Your personal quota is used up: request more with POST /approvals "
             + "{\"amount\": <credits>, \"reason\": \"…\"} on the governance API (your team admin approves it).";
-    static final String CRITICAL_HINT = " For urgent work, send X-Priority: critical to draw on your team's pool.";
+    static final String CRITICAL_HINT = " For urgent work, if a policy allows you critical priority, send "
+            + "X-Priority: critical to draw on your team's pool.";
 
     static final Duration RESEND_CHARGE_AFTER = Duration.ofSeconds(1);
 

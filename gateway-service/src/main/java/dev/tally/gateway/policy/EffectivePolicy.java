@@ -18,12 +18,17 @@ import java.util.Set;
  * Every policy on a member's chain merged, most restrictive wins (Agent Control): allowed models intersect, numeric
  * limits take the minimum, and every policy's time windows must admit the request. Null means unrestricted.
  *
- * @param fallbackModels from the most specific policy that lists any, in its order of preference
+ * @param fallbackModels          from the most specific policy that lists any, in its order of preference
+ * @param allowsCriticalPriority  a privilege, so the opposite default: granted only when some policy of the chain
+ *                                grants it and none refuses it (an org-wide grant can be withdrawn for one group or
+ *                                member, and a member-level grant cannot override an org-wide refusal)
  */
 public record EffectivePolicy(Set<String> allowedModels, Integer maxInputTokens, Integer maxOutputTokens,
-        Integer rpmLimit, Integer tpmLimit, List<List<TimeWindow>> windowSets, List<String> fallbackModels) {
+        Integer rpmLimit, Integer tpmLimit, List<List<TimeWindow>> windowSets, List<String> fallbackModels,
+        boolean allowsCriticalPriority) {
 
-    public static final EffectivePolicy NONE = new EffectivePolicy(null, null, null, null, null, List.of(), List.of());
+    public static final EffectivePolicy NONE = new EffectivePolicy(null, null, null, null, null, List.of(), List.of(),
+            false);
 
     /** @param policiesFromOrgDown the policies of each scope of the chain, org first */
     public static EffectivePolicy merge(List<Collection<PolicyState>> policiesFromOrgDown) {
@@ -34,6 +39,8 @@ public record EffectivePolicy(Set<String> allowedModels, Integer maxInputTokens,
         Integer tpm = null;
         List<List<TimeWindow>> windows = new ArrayList<>();
         List<String> fallbacks = List.of();
+        boolean criticalGranted = false;
+        boolean criticalRefused = false;
         for (Collection<PolicyState> level : policiesFromOrgDown) {
             for (PolicyState p : level) {
                 if (p.allowedModels() != null) {
@@ -53,9 +60,14 @@ public record EffectivePolicy(Set<String> allowedModels, Integer maxInputTokens,
                 if (p.fallbackModels() != null && !p.fallbackModels().isEmpty()) {
                     fallbacks = p.fallbackModels();
                 }
+                if (p.allowCriticalPriority() != null) {
+                    criticalGranted |= p.allowCriticalPriority();
+                    criticalRefused |= !p.allowCriticalPriority();
+                }
             }
         }
-        return new EffectivePolicy(allowed, maxIn, maxOut, rpm, tpm, windows, fallbacks);
+        return new EffectivePolicy(allowed, maxIn, maxOut, rpm, tpm, windows, fallbacks,
+                criticalGranted && !criticalRefused);
     }
 
     public boolean allows(String model) {

@@ -10,6 +10,7 @@ import dev.tally.events.governance.MemberState;
 import dev.tally.events.governance.OrgState;
 import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.ProjectMemberState;
 import dev.tally.events.governance.ProjectState;
 import dev.tally.events.governance.WorkspaceState;
 import dev.tally.events.ledger.Scope;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,6 +43,8 @@ public class GovernanceView {
     private final Map<String, PriceState> pricesByModel = new ConcurrentHashMap<>();
     private final Map<String, CredentialState> credentials = new ConcurrentHashMap<>();
     private final Map<String, Map<String, MemberState>> membersByGroup = new ConcurrentHashMap<>();
+    /** Per project, the ids of the users, agents, teams and agent groups it admits. */
+    private final Map<String, Set<String>> projectMembers = new ConcurrentHashMap<>();
 
     /** Applies one record of the topic: a state, or null for a tombstone of {@code key}. */
     public void apply(String key, GovernanceState state) {
@@ -78,6 +82,8 @@ public class GovernanceView {
             pricesByModel.put(p.model(), p);
         } else if (state instanceof CredentialState c) {
             credentials.put(c.orgId() + "/" + c.provider() + "/" + c.id(), c);
+        } else if (state instanceof ProjectMemberState m) {
+            projectMembers.computeIfAbsent(m.projectId(), id -> ConcurrentHashMap.newKeySet()).add(m.member().id());
         }
     }
 
@@ -115,6 +121,11 @@ public class GovernanceView {
             pricesByModel.remove(p.model(), p);
         } else if (state instanceof CredentialState c) {
             credentials.remove(c.orgId() + "/" + c.provider() + "/" + c.id());
+        } else if (state instanceof ProjectMemberState m) {
+            Set<String> admitted = projectMembers.get(m.projectId());
+            if (admitted != null) {
+                admitted.remove(m.member().id());
+            }
         }
     }
 
@@ -140,6 +151,13 @@ public class GovernanceView {
 
     public Optional<ProjectState> project(String id) {
         return Optional.ofNullable(projects.get(id));
+    }
+
+    /** Whether the project admits the member: itself, or the team or agent group it is in. */
+    public boolean admitsToProject(String projectId, MemberState member) {
+        Set<String> admitted = projectMembers.get(projectId);
+        return admitted != null && (admitted.contains(member.id())
+                || (member.groupId() != null && admitted.contains(member.groupId())));
     }
 
     public Collection<MemberState> membersOf(String groupId) {

@@ -11,6 +11,8 @@ import dev.tally.gateway.state.GovernanceView;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
+import java.time.Instant;
+
 import static dev.tally.gateway.support.StateRecords.ORG;
 import static dev.tally.gateway.support.StateRecords.TEAM;
 import static dev.tally.gateway.support.StateRecords.WORKSPACE;
@@ -111,6 +113,26 @@ class KeyAuthenticatorTest {
         apply(key(KEY, "alice", KeyStatus.REVOKED));
 
         assertThat(refusal("Bearer " + KEY).status()).isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void a_key_past_its_expiry_is_401_without_any_new_state_record() {
+        activeChain();
+        apply(key(KEY, "alice", KeyStatus.ACTIVE, Instant.now().minusSeconds(1)));
+
+        GatewayException refused = refusal("Bearer " + KEY);
+
+        assertThat(refused.status()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        assertThat(refused.code()).isEqualTo("invalid_api_key");
+        assertThat(refused.getMessage()).contains("expired");
+    }
+
+    @Test
+    void a_key_before_its_expiry_authenticates() {
+        activeChain();
+        apply(key(KEY, "alice", KeyStatus.ACTIVE, Instant.now().plusSeconds(60)));
+
+        assertThat(authenticator.authenticate("Bearer " + KEY).member().id()).isEqualTo("alice");
     }
 
     @Test

@@ -30,7 +30,12 @@ class EffectivePolicyTest {
     private static PolicyState policy(List<String> allowed, Integer maxIn, Integer maxOut, Integer rpm, Integer tpm,
             List<TimeWindow> windows, List<String> fallbacks) {
         return new PolicyState("policy-1", "org-1", new Scope(ScopeLevel.ORG, "org-1"), "policy", allowed, maxIn,
-                maxOut, rpm, tpm, windows, fallbacks, Instant.EPOCH);
+                maxOut, rpm, tpm, windows, fallbacks, null, Instant.EPOCH);
+    }
+
+    private static PolicyState critical(Boolean allowed) {
+        return new PolicyState("policy-c", "org-1", new Scope(ScopeLevel.ORG, "org-1"), "critical", null, null,
+                null, null, null, null, null, allowed, Instant.EPOCH);
     }
 
     private static PolicyState allowing(List<String> models) {
@@ -237,5 +242,24 @@ class EffectivePolicyTest {
                 List.of(windowed(window(List.of(MONDAY), "09:00", "17:00", "UTC"))));
 
         assertThat(merged.openAt(MON_10_00)).isTrue();
+    }
+
+    @Test
+    void critical_priority_is_not_granted_without_a_policy_that_grants_it() {
+        assertThat(merge(List.of(allowing(List.of("gpt-4o"))), List.of(critical(null))).allowsCriticalPriority())
+                .isFalse();
+        assertThat(EffectivePolicy.NONE.allowsCriticalPriority()).isFalse();
+    }
+
+    @Test
+    void one_grant_on_the_chain_allows_critical_priority() {
+        assertThat(merge(List.of(allowing(null)), List.of(), List.of(critical(true))).allowsCriticalPriority())
+                .isTrue();
+    }
+
+    @Test
+    void a_refusal_anywhere_on_the_chain_wins_over_a_grant() {
+        assertThat(merge(List.of(critical(true)), List.of(critical(false))).allowsCriticalPriority()).isFalse();
+        assertThat(merge(List.of(critical(false)), List.of(critical(true))).allowsCriticalPriority()).isFalse();
     }
 }

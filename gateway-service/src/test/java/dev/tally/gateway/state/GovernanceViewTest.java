@@ -8,6 +8,7 @@ import dev.tally.events.governance.MemberState;
 import dev.tally.events.governance.MemberStatus;
 import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
+import dev.tally.events.governance.ProjectMemberState;
 import dev.tally.events.governance.BudgetState;
 import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.ledger.BudgetPeriod;
@@ -39,7 +40,7 @@ class GovernanceViewTest {
 
     private static PolicyState policy(Scope target) {
         return new PolicyState("policy-1", ORG, target, "models", List.of("gpt-4o-mini"), null, null, null, null,
-                null, null, Instant.EPOCH);
+                null, null, null, Instant.EPOCH);
     }
 
     private static PriceState price(String input) {
@@ -83,6 +84,29 @@ class GovernanceViewTest {
 
         assertThat(view.member("alice")).isEmpty();
         assertThat(view.membersOf("team-1")).isEmpty();
+    }
+
+    @Test
+    void a_project_admits_its_members_and_everyone_in_its_member_groups_only() {
+        apply(new ProjectMemberState("apollo", ORG, new Scope(ScopeLevel.MEMBER, "alice"), Instant.EPOCH));
+        apply(new ProjectMemberState("apollo", ORG, TEAM_2, Instant.EPOCH));
+
+        assertThat(view.admitsToProject("apollo", user("alice", "team-1", MemberStatus.ACTIVE))).isTrue();
+        assertThat(view.admitsToProject("apollo", user("bob", "team-2", MemberStatus.ACTIVE))).isTrue();
+        assertThat(view.admitsToProject("apollo", user("carol", "team-1", MemberStatus.ACTIVE))).isFalse();
+        assertThat(view.admitsToProject("apollo", user("dave", null, MemberStatus.ACTIVE))).isFalse();
+        assertThat(view.admitsToProject("gemini", user("alice", "team-1", MemberStatus.ACTIVE))).isFalse();
+    }
+
+    @Test
+    void a_project_member_tombstone_no_longer_admits_the_member() {
+        ProjectMemberState alice = new ProjectMemberState("apollo", ORG, new Scope(ScopeLevel.MEMBER, "alice"),
+                Instant.EPOCH);
+        apply(alice);
+
+        view.apply(alice.stateKey(), null);
+
+        assertThat(view.admitsToProject("apollo", user("alice", "team-1", MemberStatus.ACTIVE))).isFalse();
     }
 
     @Test

@@ -53,8 +53,13 @@ public final class StateRecords {
     }
 
     public static ApiKeyState key(String rawKey, String memberId, KeyStatus status) {
+        return key(rawKey, memberId, status, null);
+    }
+
+    /** @param expiresAt null for a key that never expires */
+    public static ApiKeyState key(String rawKey, String memberId, KeyStatus status, java.time.Instant expiresAt) {
         return new ApiKeyState(sha256Hex(rawKey), "key-" + memberId, ORG, memberId, "laptop",
-                rawKey.substring(rawKey.length() - 4), status, AT);
+                rawKey.substring(rawKey.length() - 4), status, AT, expiresAt);
     }
 
     /** Lower-case hex SHA-256 of the whole key, as governance stores it. */

@@ -154,7 +154,10 @@ public class ApprovalController {
     }
 
     private Mono<Approval> decidable(Caller caller, String approvalId) {
-        return approvals.find(approvalId)
+        Mono<Void> notSuspended = caller.memberId() == null ? Mono.empty()
+                : hierarchy.member(caller.memberId())
+                        .doOnNext(me -> me.requireNotSuspended("decide quota requests")).then();
+        return notSuspended.then(approvals.find(approvalId))
                 .filter(a -> mayDecide(caller, a))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("approval", approvalId)))
                 .flatMap(a -> "PENDING".equals(a.status()) ? Mono.just(a)

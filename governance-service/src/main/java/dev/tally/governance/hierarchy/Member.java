@@ -3,6 +3,7 @@ package dev.tally.governance.hierarchy;
 import dev.tally.events.governance.MemberKind;
 import dev.tally.events.governance.MemberState;
 import dev.tally.events.governance.MemberStatus;
+import dev.tally.governance.web.ApiException;
 
 import java.time.Instant;
 
@@ -18,5 +19,18 @@ public record Member(String id, String orgId, String workspaceId, String groupId
 
     public boolean isUser() {
         return kind == MemberKind.USER;
+    }
+
+    /**
+     * A suspended user keeps their key for reading their own data, but an administrator's suspension stops what they
+     * do with credits: giving them away, and deciding others' quota requests.
+     *
+     * @param action what the user tried, as in "cannot {@code action}"
+     */
+    public void requireNotSuspended(String action) {
+        if (status == MemberStatus.SUSPENDED) {
+            throw ApiException.forbidden("you are suspended, and a suspended user cannot " + action
+                    + "; an administrator must re-enable you");
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.governance.key;
 import dev.tally.events.governance.MemberKind;
 import dev.tally.governance.auth.Caller;
 import dev.tally.governance.hierarchy.Lookup;
+import dev.tally.governance.hierarchy.Member;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,7 +18,15 @@ import reactor.core.publisher.Mono;
 @RestController
 public class ApiKeyController {
 
-    public record IssueKey(String name) {
+    /** @param expiresAt ISO-8601 date-time; absent for a key that never expires */
+    public record IssueKey(String name, String expiresAt) {
+    }
+
+    /**
+     * @param graceSeconds how long the old key keeps working (default a day, at most a week)
+     * @param expiresAt    the new key's expiry; absent for none
+     */
+    public record RotateKey(Long graceSeconds, String expiresAt) {
     }
 
     private final Lookup lookup;
@@ -33,7 +42,8 @@ public class ApiKeyController {
     public Mono<ApiKeyView> issueAgentKey(Caller caller, @PathVariable String agentId,
             @RequestBody(required = false) IssueKey request) {
         return lookup.member(caller, agentId, MemberKind.AGENT)
-                .flatMap(agent -> keys.issue(caller, agent, request == null ? null : request.name()));
+                .flatMap(agent -> keys.issue(caller, agent, request == null ? null : request.name(),
+                        request == null ? null : request.expiresAt()));
     }
 
     @GetMapping("/agents/{agentId}/keys")
@@ -46,12 +56,20 @@ public class ApiKeyController {
         return lookup.member(caller, agentId, MemberKind.AGENT).flatMap(agent -> keys.revoke(caller, agent, keyId));
     }
 
+    @PostMapping("/agents/{agentId}/keys/{keyId}/rotate")
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<ApiKeyView> rotateAgentKey(Caller caller, @PathVariable String agentId, @PathVariable String keyId,
+            @RequestBody(required = false) RotateKey request) {
+        return lookup.member(caller, agentId, MemberKind.AGENT).flatMap(agent -> rotate(caller, agent, keyId, request));
+    }
+
     @PostMapping("/users/{userId}/keys")
     @ResponseStatus(HttpStatus.CREATED)
     public Mono<ApiKeyView> issueUserKey(Caller caller, @PathVariable String userId,
             @RequestBody(required = false) IssueKey request) {
         return lookup.member(caller, userId, MemberKind.USER)
-                .flatMap(user -> keys.issue(caller, user, request == null ? null : request.name()));
+                .flatMap(user -> keys.issue(caller, user, request == null ? null : request.name(),
+                        request == null ? null : request.expiresAt()));
     }
 
     @GetMapping("/users/{userId}/keys")
@@ -59,8 +77,20 @@ public class ApiKeyController {
         return lookup.member(caller, userId, MemberKind.USER).flatMapMany(keys::list);
     }
 
+    @PostMapping("/users/{userId}/keys/{keyId}/rotate")
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<ApiKeyView> rotateUserKey(Caller caller, @PathVariable String userId, @PathVariable String keyId,
+            @RequestBody(required = false) RotateKey request) {
+        return lookup.member(caller, userId, MemberKind.USER).flatMap(user -> rotate(caller, user, keyId, request));
+    }
+
     @DeleteMapping("/users/{userId}/keys/{keyId}")
     public Mono<ApiKeyView> revokeUserKey(Caller caller, @PathVariable String userId, @PathVariable String keyId) {
         return lookup.member(caller, userId, MemberKind.USER).flatMap(user -> keys.revoke(caller, user, keyId));
+    }
+
+    private Mono<ApiKeyView> rotate(Caller caller, Member member, String keyId, RotateKey request) {
+        return keys.rotate(caller, member, keyId, request == null ? null : request.graceSeconds(),
+                request == null ? null : request.expiresAt());
     }
 }

@@ -16,12 +16,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
  * Admin keys ({@code tadm_}). Every change is staged on the state topic in the caller's transaction, so that
  * analytics and notifications, which authenticate administrators from that topic, see a revocation as soon as the
- * gateway sees a gateway key's.
+ * gateway sees a gateway key's. The published state carries the key's expiry, which those services compare with
+ * their own clock: nothing is published when a key expires.
  */
 @Component
 public class AdminKeyStore {
@@ -34,20 +36,28 @@ public class AdminKeyStore {
         this.outbox = outbox;
     }
 
-    /** Creates a key and returns it with its plaintext, which is not kept anywhere; call in a transaction. */
-    public Mono<AdminKeyView> create(String orgId, Role role, String name) {
+    /**
+     * Creates a key and returns it with its plaintext, which is not kept anywhere; call in a transaction.
+     *
+     * @param expiresAt null for a key that never expires
+     */
+    public Mono<AdminKeyView> create(String orgId, Role role, String name, Instant expiresAt) {
         String key = ApiKeys.newAdminKey();
         Instant now = Instant.now();
         String id = Ids.newId();
         return Sql.bind(db.sql("""
-                        insert into admin_key (id, org_id, role, name, key_hash, key_suffix, status, created_at)
-                        values (:id, :org, :role, :name, :hash, :suffix, 'ACTIVE', :at)"""),
+                        insert into admin_key (id, org_id, role, name, key_hash, key_suffix, status, created_at,
+                                               expires_at)
+                        values (:id, :org, :role, :name, :hash, :suffix, 'ACTIVE', :at, :expires)"""),
                         "id", id, "org", orgId, "role", role.name(), "name", name, "hash", KeyHash.of(key),
-                        "suffix", ApiKeys.suffix(key), "at", now.atOffset(ZoneOffset.UTC))
+                        "suffix", ApiKeys.suffix(key), "at", now.atOffset(ZoneOffset.UTC),
+                        "expires", Sql.nullable(expiresAt == null ? null : expiresAt.atOffset(ZoneOffset.UTC),
+                                OffsetDateTime.class))
                 .then()
                 .then(outbox.stage(new AdminKeyState(KeyHash.of(key), id, orgId, AdminRole.valueOf(role.name()),
-                        KeyStatus.ACTIVE, now)))
-                .thenReturn(new AdminKeyView(id, orgId, role.name(), name, ApiKeys.suffix(key), true, now, null, key));
+                        KeyStatus.ACTIVE, now, expiresAt)))
+                .thenReturn(new AdminKeyView(id, orgId, role.name(), name, ApiKeys.suffix(key), true, now, null,
+                        expiresAt, null, key, null));
     }
 
     public Flux<AdminKeyView> list(String orgId) {
@@ -61,28 +71,47 @@ public class AdminKeyStore {
 
     /** Call in a transaction. */
     public Mono<Void> revoke(String id) {
-        return db.sql("update admin_key set status = 'REVOKED', revoked_at = :at where id = :id and status = 'ACTIVE'")
+        return db.sql("""
+                        update admin_key set status = 'REVOKED', revoked_at = :at, updated_at = :at
+                        where id = :id and status = 'ACTIVE'""")
                 .bind("id", id).bind("at", Instant.now().atOffset(ZoneOffset.UTC)).then()
-                .then(db.sql("select * from admin_key where id = :id").bind("id", id).map(row -> state(row)).one())
+                .then(stageState(id));
+    }
+
+    /** Moves a key's expiry to {@code expiresAt} (a rotation's grace deadline); call in a transaction. */
+    public Mono<Void> expireAt(String id, Instant expiresAt) {
+        return db.sql("update admin_key set expires_at = :expires, updated_at = :at where id = :id")
+                .bind("id", id).bind("expires", expiresAt.atOffset(ZoneOffset.UTC))
+                .bind("at", Instant.now().atOffset(ZoneOffset.UTC)).then()
+                .then(stageState(id));
+    }
+
+    private Mono<Void> stageState(String id) {
+        return db.sql("select * from admin_key where id = :id").bind("id", id).map(row -> state(row)).one()
                 .flatMap(outbox::stage);
     }
 
-    /** Every admin key as published, platform keys included; a revoked key is dated by its revocation. */
+    /** Every admin key as published, platform keys included; a changed key is dated by its last change. */
     public Flux<AdminKeyState> states() {
         return db.sql("select * from admin_key order by id").map(row -> state(row)).all();
     }
 
     private static AdminKeyState state(Readable r) {
         boolean active = "ACTIVE".equals(Sql.string(r, "status"));
+        Instant updatedAt = Sql.instant(r, "updated_at");
         Instant revokedAt = Sql.instant(r, "revoked_at");
         return new AdminKeyState(Sql.string(r, "key_hash"), Sql.string(r, "id"), Sql.string(r, "org_id"),
                 AdminRole.valueOf(Sql.string(r, "role")), active ? KeyStatus.ACTIVE : KeyStatus.REVOKED,
-                revokedAt != null ? revokedAt : Sql.instant(r, "created_at"));
+                updatedAt != null ? updatedAt : revokedAt != null ? revokedAt : Sql.instant(r, "created_at"),
+                Sql.instant(r, "expires_at"));
     }
 
     private static AdminKeyView view(Readable r) {
+        Instant expiresAt = Sql.instant(r, "expires_at");
+        boolean active = "ACTIVE".equals(Sql.string(r, "status"))
+                && (expiresAt == null || Instant.now().isBefore(expiresAt));
         return new AdminKeyView(Sql.string(r, "id"), Sql.string(r, "org_id"), Sql.string(r, "role"),
-                Sql.string(r, "name"), Sql.string(r, "key_suffix"), "ACTIVE".equals(Sql.string(r, "status")),
-                Sql.instant(r, "created_at"), Sql.instant(r, "revoked_at"), null);
+                Sql.string(r, "name"), Sql.string(r, "key_suffix"), active, Sql.instant(r, "created_at"),
+                Sql.instant(r, "revoked_at"), expiresAt, Sql.instant(r, "last_used_at"), null, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.governance.org;
 
 import dev.tally.governance.auth.Caller;
+import dev.tally.governance.auth.KeyLifetime;
 import dev.tally.governance.auth.Role;
 import dev.tally.governance.support.Changes;
 import dev.tally.governance.web.ApiException;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -63,9 +65,46 @@ public class OrgController {
             caller.requireOrgOwner(org.id(), "organisation", orgId);
             String name = Check.name(request.name(), "name");
             Role role = request.role() == null ? Role.ORG_ADMIN : parseRole(request.role());
-            return changes.commit(adminKeys.create(org.id(), role, name)
+            Instant expiresAt = KeyLifetime.expiresAt(request.expiresAt(), Instant.now());
+            return changes.commit(adminKeys.create(org.id(), role, name, expiresAt)
                     .flatMap(key -> changes.audit(org.id(), caller.actor(), "admin-key.created", "admin_key",
                             key.id(), Map.of("role", role.name())).thenReturn(key)));
+        });
+    }
+
+    /**
+     * A new key with the same role and name; the old one keeps working until the grace deadline (or its own earlier
+     * expiry), so whatever uses it can switch over.
+     */
+    @PostMapping("/orgs/{orgId}/admin-keys/{keyId}/rotate")
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<AdminKeyView> rotateAdminKey(Caller caller, @PathVariable String orgId, @PathVariable String keyId,
+            @RequestBody(required = false) OrgRequests.RotateAdminKey request) {
+        return orgs.find(caller, orgId).flatMap(org -> {
+            caller.requireOrgOwner(org.id(), "organisation", orgId);
+            Instant now = Instant.now();
+            Instant deadline = KeyLifetime.graceDeadline(request == null ? null : request.graceSeconds(), now);
+            Instant newExpiry = KeyLifetime.expiresAt(request == null ? null : request.expiresAt(), now);
+            return adminKeys.find(keyId)
+                    .filter(key -> org.id().equals(key.orgId()))
+                    .switchIfEmpty(Mono.error(() -> ApiException.notFound("admin key", keyId)))
+                    .flatMap(old -> {
+                        if (!old.isActive()) {
+                            return Mono.error(ApiException.conflict("key_inactive", "admin key " + keyId + " is "
+                                    + (old.revokedAt() != null ? "revoked" : "expired")
+                                    + "; create a new key instead of rotating it", null));
+                        }
+                        Instant oldExpiry = KeyLifetime.afterRotation(old.expiresAt(), deadline);
+                        return changes.commit(adminKeys.expireAt(old.id(), oldExpiry)
+                                        .then(adminKeys.create(org.id(), Role.valueOf(old.role()), old.name(),
+                                                newExpiry))
+                                        .flatMap(created -> changes.audit(org.id(), caller.actor(),
+                                                        "admin-key.rotated", "admin_key", old.id(),
+                                                        Map.of("new_key_id", created.id(),
+                                                                "expires_at", oldExpiry.toString()))
+                                                .thenReturn(created)))
+                                .flatMap(created -> adminKeys.find(old.id()).map(created::replacing));
+                    });
         });
     }
 

@@ -15,6 +15,14 @@ public final class OrgRequests {
             Boolean isActive) {
     }
 
-    public record CreateAdminKey(String name, String role) {
+    /** @param expiresAt ISO-8601 date-time; absent for a key that never expires */
+    public record CreateAdminKey(String name, String role, String expiresAt) {
+    }
+
+    /**
+     * @param graceSeconds how long the old key keeps working (default a day, at most a week)
+     * @param expiresAt    the new key's expiry; absent for none
+     */
+    public record RotateAdminKey(Long graceSeconds, String expiresAt) {
     }
 }

@@ -12,6 +12,7 @@ import dev.tally.governance.support.Ids;
 import dev.tally.governance.support.Slugs;
 import dev.tally.governance.web.ApiException;
 import dev.tally.governance.web.Check;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -62,7 +63,7 @@ public class OrgService {
                                         caller.actor())))
                                 .then(changes.audit(org.id(), caller.actor(), "org.created", "org", org.id(),
                                         Map.of("name", name)))
-                                .then(adminKeys.create(org.id(), Role.ORG_OWNER, "owner"))))
+                                .then(adminKeys.create(org.id(), Role.ORG_OWNER, "owner", null))))
                 .flatMap(ownerKey -> changes.dispatch(openLedger)
                         .map(outcome -> OrgView.of(org, workspace.id())
                                 .withCreation(outcome.status().name(), ownerKey)));
@@ -86,20 +87,39 @@ public class OrgService {
             EntityStatus status = request.status() != null ? request.status()
                     : request.isActive() != null ? (request.isActive() ? EntityStatus.ACTIVE : EntityStatus.INACTIVE)
                     : org.status();
+            long rate = request.creditsPerUsd() == null ? org.creditsPerUsd()
+                    : Check.positive(request.creditsPerUsd(), "credits_per_usd");
+            requirePlatformAdminFor(caller, org, status, request.status() != null ? "status" : "is_active", rate);
             Org updated = new Org(org.id(),
                     request.name() == null ? org.name() : Check.name(request.name(), "name"), org.slug(),
                     request.description() == null ? org.description()
                             : Check.text(request.description(), "description", Check.TEXT_MAX),
-                    status,
-                    request.creditsPerUsd() == null ? org.creditsPerUsd()
-                            : Check.positive(request.creditsPerUsd(), "credits_per_usd"),
-                    org.criticalOverdraftLimit(), org.createdAt(), Instant.now());
+                    status, rate, org.criticalOverdraftLimit(), org.createdAt(), Instant.now());
             return changes.commit(store.update(updated)
                             .then(changes.publish(updated.state()))
                             .then(changes.audit(org.id(), caller.actor(), "org.updated", "org", org.id(),
                                     Map.of("status", status.name()))))
                     .then(view(updated));
         });
+    }
+
+    /**
+     * An organisation's own administrators may switch it off (a kill switch for all its spending), but switching it
+     * back on and the credit rate (what its credits are worth) are the platform's decisions: an organisation a
+     * platform admin stopped must not be able to start itself again, nor price its own credits.
+     */
+    static void requirePlatformAdminFor(Caller caller, Org org, EntityStatus status, String statusField, long rate) {
+        if (caller.isPlatformAdmin()) {
+            return;
+        }
+        if (org.status() != EntityStatus.ACTIVE && status == EntityStatus.ACTIVE) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "only a platform admin can reactivate an "
+                    + "organisation", statusField, "only a platform admin can reactivate an organisation");
+        }
+        if (rate != org.creditsPerUsd()) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "only a platform admin can change "
+                    + "credits_per_usd", "credits_per_usd", "only a platform admin can change it");
+        }
     }
 
     public Mono<Org> find(Caller caller, String orgId) {

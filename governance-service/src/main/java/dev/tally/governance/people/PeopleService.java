@@ -101,7 +101,7 @@ public class PeopleService {
                 .then(allocate)
                 .then(changes.audit(org.id(), caller.actor(), "user.created", "user", user.id(),
                         Map.of("email", user.email(), "personal_quota", quota)))
-                .then(keys.issueInTransaction(caller, user, "default"));
+                .then(keys.issueInTransaction(caller, user, "default", null));
         return changes.commit(work)
                 // One after another: the allocation must reach the ledger after the account it funds.
                 .flatMap(issued -> changes.dispatch(commands)
@@ -110,9 +110,7 @@ public class PeopleService {
                         .zipWhen(transfer -> store.member(user.id()), (transfer, member) ->
                                 reactor.util.function.Tuples.of(member, transfer))
                         .map(t -> UserView.of(t.getT1()).with(
-                                new ApiKeyView(issued.key().id(), user.id(), null, user.id(), issued.key().name(),
-                                        issued.key().keySuffix(), true, issued.key().createdAt(), null,
-                                        issued.plaintext()),
+                                ApiKeyView.of(issued.key(), false, issued.plaintext()),
                                 t.getT2().orElse(null))));
     }
 
@@ -242,6 +240,7 @@ public class PeopleService {
 
     /** Alfred: a user gives part of their own allocation to a colleague, logged with the reason. */
     public Mono<CreditTransfer> giveCredits(Caller caller, Member sender, PeopleRequests.MemberTransfer request) {
+        sender.requireNotSuspended("transfer credits");
         long amount = Check.positive(request.amount(), "amount");
         String reason = Check.text(request.reason(), "reason", Check.TEXT_MAX);
         Mono<Member> recipient;

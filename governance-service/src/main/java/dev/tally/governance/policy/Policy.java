@@ -11,6 +11,6 @@ public record Policy(String id, String orgId, Scope target, String name, PolicyR
     public PolicyState state() {
         return new PolicyState(id, orgId, target, name, rules.allowedModels(), rules.maxInputTokens(),
                 rules.maxOutputTokens(), rules.rpmLimit(), rules.tpmLimit(), rules.timeWindows(),
-                rules.fallbackModels(), updatedAt);
+                rules.fallbackModels(), rules.allowCriticalPriority(), updatedAt);
     }
 }

@@ -45,7 +45,7 @@ public class PolicyController {
     public Mono<PolicyView> create(Caller caller, @RequestBody PolicyRequest request) {
         return targets.resolve(caller, request.target(), HttpStatus.UNPROCESSABLE_CONTENT).flatMap(target -> {
             String name = request.name() == null ? "policy" : Check.name(request.name(), "name");
-            PolicyRules rules = PolicyRulesParser.parse(request);
+            PolicyRules rules = PolicyRulesParser.parse(request, target.scope());
             Instant now = Instant.now();
             Policy policy = new Policy(Ids.newId(), target.orgId(), target.scope(), name, rules, now, now);
             return changes.commit(policies.insert(policy)
@@ -82,7 +82,7 @@ public class PolicyController {
         return find(caller, policyId).flatMap(existing -> {
             Policy updated = new Policy(existing.id(), existing.orgId(), existing.target(),
                     request.name() == null ? existing.name() : Check.name(request.name(), "name"),
-                    PolicyRulesParser.parse(request), existing.createdAt(), Instant.now());
+                    PolicyRulesParser.parse(request, existing.target()), existing.createdAt(), Instant.now());
             return changes.commit(policies.update(updated)
                             .then(changes.publish(updated.state()))
                             .then(changes.audit(existing.orgId(), caller.actor(), "policy.updated", "policy",

@@ -1,6 +1,8 @@
 package dev.tally.governance.policy;
 
 import dev.tally.events.governance.TimeWindow;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.governance.web.ApiException;
 import dev.tally.governance.web.Check;
 
@@ -19,7 +21,8 @@ final class PolicyRulesParser {
     private PolicyRulesParser() {
     }
 
-    static PolicyRules parse(PolicyRequest r) {
+    /** @param target the node the policy is attached to: the privilege belongs to members' chains, not projects */
+    static PolicyRules parse(PolicyRequest r, Scope target) {
         List<String> allowed = Check.names(r.allowedModels(), "allowed_models");
         if (allowed != null && allowed.isEmpty()) {
             throw ApiException.invalid("allowed_models", "must list at least one model, or be null for any model");
@@ -30,12 +33,20 @@ final class PolicyRulesParser {
                 Check.optionalPositive(r.rpmLimit(), "rpm_limit"),
                 Check.optionalPositive(r.tpmLimit(), "tpm_limit"),
                 windows(r.timeWindows()),
-                Check.names(r.fallbackModels(), "fallback_models"));
+                Check.names(r.fallbackModels(), "fallback_models"),
+                r.allowCriticalPriority());
+        // Critical priority draws on the member's team pool: whether someone may do that is a property of who they
+        // are (their chain), not of the project a request names, which anyone the project admits may name.
+        if (rules.allowCriticalPriority() != null && target.level() == ScopeLevel.PROJECT) {
+            throw ApiException.invalid("allow_critical_priority", "applies to organisations, workspaces, teams, agent "
+                    + "groups, users and agents, not to projects");
+        }
         if (rules.allowedModels() == null && rules.maxInputTokens() == null && rules.maxOutputTokens() == null
                 && rules.rpmLimit() == null && rules.tpmLimit() == null && rules.timeWindows() == null
-                && rules.fallbackModels() == null) {
+                && rules.fallbackModels() == null && rules.allowCriticalPriority() == null) {
             throw ApiException.invalid("rules", "a policy needs at least one rule: allowed_models, max_input_tokens, "
-                    + "max_output_tokens, rpm_limit, tpm_limit, time_windows or fallback_models");
+                    + "max_output_tokens, rpm_limit, tpm_limit, time_windows, fallback_models or "
+                    + "allow_critical_priority");
         }
         return rules;
     }

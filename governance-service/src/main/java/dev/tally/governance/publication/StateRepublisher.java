@@ -12,6 +12,8 @@ import dev.tally.governance.policy.Policy;
 import dev.tally.governance.policy.PolicyStore;
 import dev.tally.governance.pricing.Price;
 import dev.tally.governance.pricing.PriceStore;
+import dev.tally.governance.project.ProjectMember;
+import dev.tally.governance.project.ProjectMemberStore;
 import dev.tally.governance.support.Tx;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -43,10 +45,12 @@ public class StateRepublisher implements ApplicationRunner {
     private final dev.tally.governance.hierarchy.HierarchyStore hierarchy;
     private final ApiKeyStore keys;
     private final AdminKeyStore adminKeys;
+    private final ProjectMemberStore projectMembers;
     private final Tx tx;
 
     public StateRepublisher(DatabaseClient db, StateOutbox outbox, PriceStore prices, PolicyStore policies,
-            BudgetStore budgets, dev.tally.governance.hierarchy.HierarchyStore hierarchy, ApiKeyStore keys, AdminKeyStore adminKeys, Tx tx) {
+            BudgetStore budgets, dev.tally.governance.hierarchy.HierarchyStore hierarchy, ApiKeyStore keys,
+            AdminKeyStore adminKeys, ProjectMemberStore projectMembers, Tx tx) {
         this.db = db;
         this.outbox = outbox;
         this.prices = prices;
@@ -55,6 +59,7 @@ public class StateRepublisher implements ApplicationRunner {
         this.hierarchy = hierarchy;
         this.keys = keys;
         this.adminKeys = adminKeys;
+        this.projectMembers = projectMembers;
         this.tx = tx;
     }
 
@@ -78,6 +83,7 @@ public class StateRepublisher implements ApplicationRunner {
                         .concatMap(hierarchy::member).map(m -> m.state()),
                 db.sql("select id from project order by id").map(row -> row.get("id", String.class)).all()
                         .concatMap(hierarchy::project).map(p -> p.state()),
+                projectMembers.all().map(ProjectMember::state),
                 // The entities' own state(), as normal publishing uses: a revoked one is dated by its revocation.
                 keys.all().map(ApiKey::state),
                 adminKeys.states(),

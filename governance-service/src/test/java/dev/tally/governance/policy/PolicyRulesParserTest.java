@@ -1,6 +1,8 @@
 package dev.tally.governance.policy;
 
 import dev.tally.events.governance.TimeWindow;
+import dev.tally.events.ledger.Scope;
+import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.governance.policy.PolicyRequest.TimeWindowRequest;
 import dev.tally.governance.web.ApiException;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PolicyRulesParserTest {
+
+    private static final Scope ORG = new Scope(ScopeLevel.ORG, "org-1");
+    private static final Scope GROUP = new Scope(ScopeLevel.GROUP, "team-1");
 
     // ---- refusals name the exact field ----
 
@@ -188,7 +193,7 @@ class PolicyRulesParserTest {
 
     @Test
     void allowed_models_are_trimmed_and_de_duplicated_in_order() {
-        PolicyRules rules = PolicyRulesParser.parse(
+        PolicyRules rules = parse(
                 request(List.of(" gpt-4o ", "claude-sonnet", "gpt-4o"), null, null, null, null, null, null));
 
         assertThat(rules.allowedModels()).containsExactly("gpt-4o", "claude-sonnet");
@@ -196,7 +201,7 @@ class PolicyRulesParserTest {
 
     @Test
     void fallback_models_are_trimmed_and_de_duplicated_in_order() {
-        PolicyRules rules = PolicyRulesParser.parse(
+        PolicyRules rules = parse(
                 request(null, null, null, null, null, null, List.of("gpt-4o-mini ", " gpt-4o-mini", "haiku")));
 
         assertThat(rules.fallbackModels()).containsExactly("gpt-4o-mini", "haiku");
@@ -204,19 +209,64 @@ class PolicyRulesParserTest {
 
     @Test
     void a_single_limit_is_a_policy_and_the_other_rules_stay_unrestricted() {
-        PolicyRules rules = PolicyRulesParser.parse(request(null, null, null, 60, null, null, null));
+        PolicyRules rules = parse(request(null, null, null, 60, null, null, null));
 
-        assertThat(rules).isEqualTo(new PolicyRules(null, null, null, 60, null, null, null));
+        assertThat(rules).isEqualTo(new PolicyRules(null, null, null, 60, null, null, null, null));
+    }
+
+    // ---- the critical-priority privilege ----
+
+    @Test
+    void allow_critical_priority_alone_is_a_policy() {
+        PolicyRules rules = parse(privilege(true), GROUP);
+
+        assertThat(rules).isEqualTo(new PolicyRules(null, null, null, null, null, null, null, true));
+    }
+
+    @Test
+    void an_explicit_refusal_of_critical_priority_is_kept_as_false() {
+        assertThat(parse(privilege(false), GROUP).allowCriticalPriority()).isFalse();
+    }
+
+    @Test
+    void critical_priority_on_a_project_policy_is_refused_naming_allow_critical_priority() {
+        ApiException e = catchThrowableOfType(ApiException.class,
+                () -> parse(privilege(true), new Scope(ScopeLevel.PROJECT, "project-1")));
+
+        assertThat(e).isNotNull();
+        assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(e.field()).isEqualTo("allow_critical_priority");
+    }
+
+    @Test
+    void a_policy_without_any_rule_names_the_privilege_among_the_rules_it_could_have() {
+        ApiException e = refusal(request(null, null, null, null, null, null, null));
+
+        assertThat(e.field()).isEqualTo("rules");
+        assertThat(e.getMessage()).contains("allow_critical_priority");
+    }
+
+    private static PolicyRules parse(PolicyRequest request) {
+        return parse(request, ORG);
+    }
+
+    private static PolicyRules parse(PolicyRequest request, Scope target) {
+        return PolicyRulesParser.parse(request, target);
+    }
+
+    private static PolicyRequest privilege(boolean allowCriticalPriority) {
+        return new PolicyRequest("policy", null, null, null, "team-1", null, null, null, null, null, null, null, null,
+                null, null, allowCriticalPriority);
     }
 
     private static ApiException refusal(PolicyRequest request) {
-        ApiException e = catchThrowableOfType(ApiException.class, () -> PolicyRulesParser.parse(request));
+        ApiException e = catchThrowableOfType(ApiException.class, () -> parse(request));
         assertThat(e).as("expected the request to be refused").isNotNull();
         return e;
     }
 
     private static TimeWindow window(TimeWindowRequest window) {
-        List<TimeWindow> windows = PolicyRulesParser.parse(windows(window)).timeWindows();
+        List<TimeWindow> windows = parse(windows(window)).timeWindows();
         assertThat(windows).hasSize(1);
         return windows.get(0);
     }
@@ -228,6 +278,6 @@ class PolicyRulesParserTest {
     private static PolicyRequest request(List<String> allowedModels, Integer maxInputTokens, Integer maxOutputTokens,
             Integer rpmLimit, Integer tpmLimit, List<TimeWindowRequest> timeWindows, List<String> fallbackModels) {
         return new PolicyRequest("policy", "org-1", null, null, null, null, null, null, allowedModels, maxInputTokens,
-                maxOutputTokens, rpmLimit, tpmLimit, timeWindows, fallbackModels);
+                maxOutputTokens, rpmLimit, tpmLimit, timeWindows, fallbackModels, null);
     }
 }

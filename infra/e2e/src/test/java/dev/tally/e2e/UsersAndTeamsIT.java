@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * People (TokenPool): users with personal quotas in a team. A request beyond the personal quota is a 402 that says
- * how to ask for more; X-Priority: critical draws on the team pool; a teammate on vacation shares it; an approved
- * request adds to the quota.
+ * how to ask for more; X-Priority: critical draws on the team pool once a policy allows it; a teammate on vacation
+ * shares it; an approved request adds to the quota.
  */
 @Order(2)
 @ExtendWith(E2EStack.class)
@@ -63,8 +63,15 @@ class UsersAndTeamsIT {
                             .contains("X-Priority: critical");
                 });
 
-        // Critical priority draws on the team pool.
-        paid.add(expensive(gateway.client(0, aliceKey, Map.of("X-Priority", "critical"))));
+        // Critical priority draws on the team pool, for members a policy allows it: refused until then.
+        assertThatThrownBy(() -> expensive(gateway.client(0, aliceKey, Map.of("X-Priority", "critical"))))
+                .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.code()).hasValue("priority_not_allowed");
+                });
+        org.owner().post("/policies", Map.of("team_id", team, "allow_critical_priority", true));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                paid.add(expensive(gateway.client(0, aliceKey, Map.of("X-Priority", "critical")))));
 
         // Bob (her teammate) on vacation: Alice's normal request may use the team pool too.
         Governance bob = E2EStack.platform().as(bobKey);

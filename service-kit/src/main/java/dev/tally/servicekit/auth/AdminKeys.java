@@ -6,6 +6,7 @@ import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.governance.KeyStatus;
 import dev.tally.statereader.StateSink;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +43,8 @@ public class AdminKeys implements StateSink {
     }
 
     /**
-     * The caller of an active admin key; empty for anything else: another kind of key, an unknown or revoked key, or
-     * an organisation key that names no organisation (it could not be scoped, so it is not trusted).
+     * The caller of an active admin key; empty for anything else: another kind of key, an unknown, revoked or expired
+     * key, or an organisation key that names no organisation (it could not be scoped, so it is not trusted).
      */
     public Optional<Caller> authenticate(String key) {
         if (!looksLikeAdminKey(key)) {
@@ -51,6 +52,10 @@ public class AdminKeys implements StateSink {
         }
         AdminKeyState state = byHash.get(KeyHash.of(key));
         if (state == null || state.status() != KeyStatus.ACTIVE || state.role() == null) {
+            return Optional.empty();
+        }
+        // No record arrives when a key expires: its expiry travels on its record and is checked here, at use.
+        if (state.expiresAt() != null && !Instant.now().isBefore(state.expiresAt())) {
             return Optional.empty();
         }
         boolean platform = state.role() == AdminRole.PLATFORM_ADMIN;

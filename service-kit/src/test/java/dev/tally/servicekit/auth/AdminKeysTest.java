@@ -24,6 +24,18 @@ class AdminKeysTest {
     }
 
     @Test
+    void an_expired_key_authenticates_nothing_without_any_record_arriving_at_its_expiry() {
+        Instant now = Instant.now();
+        publish(new AdminKeyState(KeyHash.of("tadm_gone"), "ak-gone", "org-1", AdminRole.ORG_ADMIN, KeyStatus.ACTIVE,
+                now.minusSeconds(60), now.minusSeconds(1)));
+        publish(new AdminKeyState(KeyHash.of("tadm_later"), "ak-later", "org-1", AdminRole.ORG_ADMIN,
+                KeyStatus.ACTIVE, now.minusSeconds(60), now.plusSeconds(3600)));
+
+        assertThat(keys.authenticate("tadm_gone")).isEmpty();
+        assertThat(keys.authenticate("tadm_later")).isPresent();
+    }
+
+    @Test
     void an_active_org_key_authenticates_as_its_role_organisation_and_id() {
         publish(state("tadm_owner", "org-1", AdminRole.ORG_OWNER, KeyStatus.ACTIVE));
 

@@ -24,7 +24,8 @@ public final class GovernanceMessageTypes {
             type("Budget", BudgetState.class),
             type("Price", PriceState.class),
             type("Credential", CredentialState.class),
-            type("AdminKey", AdminKeyState.class));
+            type("AdminKey", AdminKeyState.class),
+            type("ProjectMember", ProjectMemberState.class));
 
     private static final Map<Class<?>, MessageType<?>> BY_CLASS = STATES.stream()
             .collect(Collectors.toUnmodifiableMap(MessageType::javaType, Function.identity()));

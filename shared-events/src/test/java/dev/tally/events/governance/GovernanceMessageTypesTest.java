@@ -104,6 +104,8 @@ class GovernanceMessageTypesTest {
             id = key.keyHash();
         } else if (state instanceof PriceState price) {
             id = price.provider() + "/" + price.model();
+        } else if (state instanceof ProjectMemberState membership) {
+            id = membership.projectId() + "/" + membership.member().id();
         } else {
             id = TallyJson.mapper().readTree(TallyJson.write(state)).path("id").asString();
             assertThat(id).as("id of %s", type.name()).isNotBlank();

@@ -3,6 +3,9 @@ package dev.tally.events.json;
 import dev.tally.events.SampleMessages;
 import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.envelope.MessageType;
+import dev.tally.events.governance.AdminKeyState;
+import dev.tally.events.governance.ApiKeyState;
+import dev.tally.events.governance.KeyStatus;
 import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.governance.TimeWindow;
@@ -152,6 +155,48 @@ class TallyJsonTest {
     }
 
     @Test
+    void a_policy_written_before_critical_priority_was_a_privilege_reads_as_granting_nothing() {
+        ObjectNode json = tree(SampleMessages.of(PolicyState.class));
+        json.remove("allow_critical_priority");
+
+        PolicyState read = TallyJson.read(TallyJson.mapper().writeValueAsBytes(json), PolicyState.class);
+
+        assertThat(read.allowCriticalPriority()).isNull();
+        assertThat(read.allowedModels()).isEqualTo(SampleMessages.of(PolicyState.class).allowedModels());
+    }
+
+    @Test
+    void keys_written_before_keys_could_expire_read_as_never_expiring() {
+        ObjectNode apiKey = tree(SampleMessages.of(ApiKeyState.class));
+        apiKey.remove("expires_at");
+        ObjectNode adminKey = tree(SampleMessages.of(AdminKeyState.class));
+        adminKey.remove("expires_at");
+        Instant farFuture = Instant.parse("2999-01-01T00:00:00Z");
+
+        ApiKeyState readApiKey = TallyJson.read(TallyJson.mapper().writeValueAsBytes(apiKey), ApiKeyState.class);
+        AdminKeyState readAdminKey = TallyJson.read(TallyJson.mapper().writeValueAsBytes(adminKey),
+                AdminKeyState.class);
+
+        assertThat(readApiKey.expiresAt()).isNull();
+        assertThat(readApiKey.usableAt(farFuture)).isTrue();
+        assertThat(readAdminKey.expiresAt()).isNull();
+        assertThat(readAdminKey.usableAt(farFuture)).isTrue();
+    }
+
+    @Test
+    void a_key_is_usable_until_its_expiry_and_never_when_revoked() {
+        ApiKeyState key = SampleMessages.of(ApiKeyState.class);
+        AdminKeyState admin = SampleMessages.of(AdminKeyState.class);
+
+        assertThat(key.usableAt(key.expiresAt().minusMillis(1))).isTrue();
+        assertThat(key.usableAt(key.expiresAt())).isFalse();
+        assertThat(admin.usableAt(admin.expiresAt().minusMillis(1))).isTrue();
+        assertThat(admin.usableAt(admin.expiresAt().plusSeconds(1))).isFalse();
+        assertThat(new AdminKeyState(admin.keyHash(), admin.id(), admin.orgId(), admin.role(), KeyStatus.REVOKED,
+                admin.updatedAt(), null).usableAt(admin.updatedAt())).isFalse();
+    }
+
+    @Test
     void nulls_are_written_explicitly() {
         var command = new OpenLedgerCommand("cmd-0001", "org-acme", "acct-org-acme", 0L, null);
 
@@ -195,7 +240,7 @@ class TallyJsonTest {
         var window = new TimeWindow(List.of(DayOfWeek.SUNDAY), LocalTime.of(7, 30),
                 LocalTime.of(23, 59, 59, 500_000_000), "America/New_York");
         var policy = new PolicyState(sample.id(), sample.orgId(), sample.target(), sample.name(), null, null, null,
-                null, null, List.of(window), null, sample.updatedAt());
+                null, null, List.of(window), null, null, sample.updatedAt());
 
         byte[] json = TallyJson.write(policy);
 
