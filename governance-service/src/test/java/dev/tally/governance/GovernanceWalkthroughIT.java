@@ -166,6 +166,20 @@ class GovernanceWalkthroughIT extends GovernanceTestBase {
     }
 
     @Test
+    void openais_embedding_models_are_priced_at_its_list_prices_for_input_only() {
+        JsonNode prices = as(null).read("/pricing");
+
+        Map<String, String> perThousand = Map.of("text-embedding-3-small", "0.00002",
+                "text-embedding-3-large", "0.00013", "text-embedding-ada-002", "0.0001");
+        perThousand.forEach((model, usd) -> assertThat(prices)
+                .filteredOn(p -> p.path("model").asString().equals(model)).singleElement().satisfies(p -> {
+                    assertThat(p.path("provider").asString()).isEqualTo("openai");
+                    assertThat(p.path("input_usd_per_1k").decimalValue()).isEqualByComparingTo(usd);
+                    assertThat(p.path("output_usd_per_1k").decimalValue()).isEqualByComparingTo("0");
+                }));
+    }
+
+    @Test
     void a_price_is_deleted_by_the_provider_name_it_was_set_with_in_any_case() {
         JsonNode price = Admin.json(platform().put("/pricing/CaseLLM/case-1",
                 Map.of("input_usd_per_1k", 10, "output_usd_per_1k", new BigDecimal("0.5"))), HttpStatus.OK);

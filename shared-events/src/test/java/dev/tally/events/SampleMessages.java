@@ -274,8 +274,8 @@ public final class SampleMessages {
                         KEY_EXPIRES_AT),
                 // gateway records: the streamed chat completion behind res-0001, as charged by UsageRecorded
                 new GatewayRequestRecord(RESERVATION, LEDGER, MEMBER.id(), MemberKind.USER, "key-0001",
-                        "prj-helpdesk", "gpt-4o-mini", "gpt-4o-mini", "openai", true, false, Priority.NORMAL.name(),
-                        RequestOutcome.SUCCESS, 200, null, null, 1_830L, 412L, 1_200L, 950L, 2_340L, 2_215L, AT),
+                        "prj-helpdesk", "gpt-4o-mini", "gpt-4o-mini", "openai", "chat.completions", true, false,
+                        Priority.NORMAL.name(), RequestOutcome.SUCCESS, 200, null, null, 1_830L, 412L, 1_200L, 950L, 2_340L, 2_215L, AT),
                 // alerts: the group budget's 80 % threshold crossed, as notification-service derives it
                 new Alert("alr-budget-threshold-3f9a1c0e5b7d2a46", LEDGER, AlertKind.BUDGET_THRESHOLD,
                         AlertSeverity.WARNING, "Budget bgt-support-bots-monthly at 80 %",

@@ -11,6 +11,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
 /** Every failure in OpenAI's error format, so SDKs raise their usual exception types. */
@@ -43,15 +44,13 @@ public class GatewayExceptionHandler {
         return tooLarge();
     }
 
+    /** Raised by the framework, the route not found or not taking the request among them (UnservedRequests). */
     @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<OpenAiError> status(ResponseStatusException e) {
-        HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
-        if (status == HttpStatus.CONTENT_TOO_LARGE) {
+    ResponseEntity<OpenAiError> status(ResponseStatusException e, ServerWebExchange exchange) {
+        if (e.getStatusCode().value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
             return tooLarge();
         }
-        return ResponseEntity.status(e.getStatusCode()).body(new OpenAiError(new OpenAiError.Body(
-                e.getReason() == null ? (status == null ? "error" : status.getReasonPhrase()) : e.getReason(),
-                "invalid_request_error", null, status == null ? "error" : status.name().toLowerCase())));
+        return UnservedRequests.answer(e, exchange.getRequest());
     }
 
     @ExceptionHandler(Exception.class)

@@ -17,6 +17,7 @@ import dev.tally.gateway.policy.RateLimiter;
 import dev.tally.gateway.pricing.ModelFamily;
 import dev.tally.gateway.pricing.PromptMeter;
 import dev.tally.gateway.provider.ProviderRouter;
+import dev.tally.gateway.route.Route;
 import dev.tally.gateway.state.GovernanceView;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +30,8 @@ import java.util.UUID;
 
 /**
  * Everything before money, in the gateway's hot-path order (docs/gateway.md): authenticate, validate, resolve the
- * effective policy and enforce it, rate-limit, and size the reservation. All from memory; nothing here waits.
+ * effective policy and enforce it, rate-limit, and size the reservation. All from memory; nothing here waits. The
+ * same for every route: what differs (the body's fields, the hold) is the {@link Route}'s.
  */
 @Component
 public class ChatPreparer {
@@ -62,18 +64,10 @@ public class ChatPreparer {
         return authenticator.authenticate(headers.authorization());
     }
 
-    public PreparedRequest prepare(long startedNanos, Principal principal, ChatHeaders headers, ObjectNode body) {
+    public PreparedRequest prepare(long startedNanos, Principal principal, ChatHeaders headers, ObjectNode body,
+            Route route) {
         String model = text(body, "model");
-        JsonNode messages = body.path("messages");
-        if (!messages.isArray() || messages.isEmpty()) {
-            throw GatewayException.badRequest("invalid_messages", "'messages' must be a non-empty array.", "messages");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            if (!messages.get(i).isObject() || !messages.get(i).path("role").isString()) {
-                throw GatewayException.badRequest("invalid_messages", "messages[" + i + "] needs a 'role'.",
-                        "messages[" + i + "]");
-            }
-        }
+        route.validate(body);
         boolean stream = body.path("stream").asBoolean(false);
 
         List<Scope> scopes = new ArrayList<>(principal.chain());
@@ -115,24 +109,24 @@ public class ChatPreparer {
             throw GatewayException.notFound("provider_not_configured", "The model's provider '" + price.provider()
                     + "' is not configured on this gateway.", "model");
         }
+        route.checkServes(model, price);
 
-        OutputLimit output = OutputLimit.of(body, policy.maxOutputTokens(), settings.defaultMaxTokens());
-        HoldEstimate hold = HoldEstimate.of(meter, model, price, principal.org().creditsPerUsd(), body, output);
+        OutputLimit output = route.output(body, policy.maxOutputTokens(), settings.defaultMaxTokens());
+        HoldEstimate hold = route.hold(model, price, principal.org().creditsPerUsd(), body, output);
         if (policy.maxInputTokens() != null && hold.inputTokens() > policy.maxInputTokens()) {
             throw GatewayException.forbidden("max_input_tokens_exceeded", "Policy: the prompt can be billed up to "
                     + hold.inputTokens() + " tokens; max_input_tokens is " + policy.maxInputTokens() + ".",
-                    "messages");
+                    route.inputField());
         }
         rateLimiter.acquire(principal.member().id(), policy.rpmLimit(), policy.tpmLimit(),
                 hold.inputTokens() + hold.outputTokens(), System.currentTimeMillis());
 
-        ObjectNode forwarded = body.deepCopy();
-        output.writeTo(forwarded, hold.family());
+        ObjectNode forwarded = route.forwarded(body, output, hold.family());
         PreparedRequest prepared = new PreparedRequest(UUID.randomUUID().toString(), startedNanos, principal, headers,
                 forwarded, stream, model, model, price, policy, hold.inputTokens(), output, hold.outputTokens(),
                 hold.credits(), List.copyOf(scopes), balancer.accounts(principal, headers.priority()),
                 headers.priority(), null);
-        if (!policy.fallbackModels().isEmpty() && warned(scopes)) {
+        if (route.fallsBack() && !policy.fallbackModels().isEmpty() && warned(scopes)) {
             List<String> cheaper = cheaperFallbacks(prepared);
             if (!cheaper.isEmpty()) {
                 return withModel(prepared, cheaper.get(0), "budget_warning");

@@ -58,7 +58,9 @@ public record ModelFamily(String name, boolean o200k, double textFactor, ImageBi
                 || m.startsWith("gpt-4.5") || m.startsWith("gpt-5")) {
             return new ModelFamily("openai-o200k", true, 1.0, openAiImages(m), reasoning, false, true);
         }
-        if (m.startsWith("gpt-4") || m.startsWith("gpt-3.5")) {
+        // OpenAI's embedding models and its last legacy-completions base models count with cl100k_base.
+        if (m.startsWith("gpt-4") || m.startsWith("gpt-3.5") || m.startsWith("text-embedding-")
+                || m.equals("davinci-002") || m.equals("babbage-002")) {
             return new ModelFamily("openai-cl100k", false, 1.0, ImageBilling.tiles(85, 170), false, false, true);
         }
         return new ModelFamily("other", false, UNKNOWN_FACTOR, ImageBilling.tiles(85, 170), false, false, false);

@@ -14,8 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 
 /**
- * OpenAI and every server that speaks its chat API (vLLM, Ollama, TGI, LiteLLM…): the request goes through almost
- * unchanged; streaming always asks for the usage chunk, so the gateway can charge exact counts.
+ * OpenAI and every server that speaks its API (vLLM, Ollama, TGI, LiteLLM…): chat completions, legacy completions and
+ * embeddings, each at its own path. The request goes through almost unchanged; streaming always asks for the usage
+ * chunk, so the gateway can charge exact counts.
  */
 public class OpenAiCompatibleProvider implements ChatProvider {
 
@@ -39,8 +40,10 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     @Override
     public Mono<ProviderResponse> complete(ProviderRequest request) {
         ObjectNode body = request.body().deepCopy();
-        body.put("stream", false);
-        body.remove("stream_options");
+        if (request.api().streams()) {
+            body.put("stream", false);
+            body.remove("stream_options");
+        }
         return post(request, body)
                 .retrieve()
                 .onStatus(status -> status.isError(), errors.fromStatus())
@@ -66,7 +69,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     }
 
     private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, ObjectNode body) {
-        WebClient.RequestBodySpec spec = http.post().uri("/chat/completions").contentType(MediaType.APPLICATION_JSON);
+        WebClient.RequestBodySpec spec = http.post().uri(request.api().path()).contentType(MediaType.APPLICATION_JSON);
         if (request.apiKey() != null && !request.apiKey().isBlank()) {
             spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + request.apiKey());
         }
@@ -78,14 +81,14 @@ public class OpenAiCompatibleProvider implements ChatProvider {
      * and the tokens of everything generated, so an answer is never free for want of a usage block.
      */
     private BilledUsage usage(ProviderRequest request, JsonNode answer) {
-        BilledUsage billed = OpenAiUsage.read(answer.path("usage"), request.promptTokensEstimate());
+        BilledUsage billed = OpenAiUsage.read(request.api(), answer.path("usage"), request.promptTokensEstimate());
         return billed != null ? billed : BilledUsage.counted(request.promptTokensEstimate(),
-                tokenizer.count(request.model(), OpenAiUsage.generatedText(answer)));
+                tokenizer.count(request.model(), OpenAiUsage.generatedText(request.api(), answer)));
     }
 
     private StreamChunk chunk(ProviderRequest request, String data) {
         ObjectNode chunk = (ObjectNode) json.readTree(data);
-        return new StreamChunk(chunk, OpenAiUsage.deltaText(chunk),
-                OpenAiUsage.read(chunk.path("usage"), request.promptTokensEstimate()));
+        return new StreamChunk(chunk, OpenAiUsage.deltaText(request.api(), chunk),
+                OpenAiUsage.read(request.api(), chunk.path("usage"), request.promptTokensEstimate()));
     }
 }

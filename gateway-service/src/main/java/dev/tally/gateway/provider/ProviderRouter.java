@@ -29,6 +29,8 @@ import java.util.function.Function;
 /**
  * Picks the provider a model belongs to (the price table names it), uses the organisation's BYOK key for it when
  * there is one, else the platform key, and walks the provider's fallback chain when it fails or its circuit is open.
+ * Only OpenAI-compatible providers serve more than chat completions; a fallback that does not serve a request's API
+ * is skipped.
  */
 @Component
 public class ProviderRouter {
@@ -36,6 +38,7 @@ public class ProviderRouter {
     private static final Logger log = LoggerFactory.getLogger(ProviderRouter.class);
 
     private final Map<String, ChatProvider> providers = new HashMap<>();
+    private final Map<String, String> types = new HashMap<>();
     private final Map<String, ProviderSettings> settings;
     private final GovernanceView view;
     private final CredentialDecryptor credentials;
@@ -59,6 +62,7 @@ public class ProviderRouter {
                 default -> throw new IllegalStateException("provider " + name + " has unknown type " + s.type()
                         + " (mock, openai or anthropic)");
             };
+            types.put(name, s.type());
             providers.put(name, "mock".equals(s.type()) ? provider
                     : new ResilientProvider(name, provider, s.maxRetries(), s.maxConcurrent() <= 0 ? 256
                             : s.maxConcurrent()));
@@ -69,15 +73,21 @@ public class ProviderRouter {
         return providers.containsKey(provider);
     }
 
-    /** @param request the request for a given provider (the API key differs per provider) */
-    public Mono<Routed<ProviderResponse>> complete(String orgId, String provider,
-            Function<String, ProviderRequest> request) {
-        return attempt(orgId, chain(provider), 0, request);
+    /** Whether the provider speaks this API: Anthropic's Messages API and the mock answer chat completions only. */
+    public boolean serves(String provider, UpstreamApi api) {
+        return providers.containsKey(provider)
+                && (api == UpstreamApi.CHAT_COMPLETIONS || "openai".equals(types.get(provider)));
     }
 
-    public Flux<Routed<StreamChunk>> stream(String orgId, String provider,
+    /** @param request the request for a given provider (the API key differs per provider) */
+    public Mono<Routed<ProviderResponse>> complete(String orgId, String provider, UpstreamApi api,
             Function<String, ProviderRequest> request) {
-        return attemptStream(orgId, chain(provider), 0, request);
+        return attempt(orgId, chain(provider, api), 0, request);
+    }
+
+    public Flux<Routed<StreamChunk>> stream(String orgId, String provider, UpstreamApi api,
+            Function<String, ProviderRequest> request) {
+        return attemptStream(orgId, chain(provider, api), 0, request);
     }
 
     private Mono<Routed<ProviderResponse>> attempt(String orgId, List<String> chain, int index,
@@ -119,20 +129,23 @@ public class ProviderRouter {
             ProviderSettings s = settings.get(provider);
             key = s == null ? null : s.apiKey();
         }
-        return new ProviderRequest(request.body(), request.model(), request.maxTokens(), key,
-                request.promptTokensEstimate());
+        return request.withApiKey(key);
     }
 
-    private List<String> chain(String provider) {
+    private List<String> chain(String provider, UpstreamApi api) {
         if (!providers.containsKey(provider)) {
             throw GatewayException.notFound("provider_not_configured", "The model's provider '" + provider
                     + "' is not configured on this gateway.", "model");
+        }
+        if (!serves(provider, api)) {
+            throw GatewayException.badRequest("model_not_supported", "The model's provider '" + provider
+                    + "' does not serve " + api.path() + ".", "model");
         }
         List<String> chain = new ArrayList<>();
         chain.add(provider);
         ProviderSettings s = settings.get(provider);
         if (s.fallbacks() != null) {
-            s.fallbacks().stream().filter(providers::containsKey).filter(p -> !chain.contains(p)).forEach(chain::add);
+            s.fallbacks().stream().filter(p -> serves(p, api)).filter(p -> !chain.contains(p)).forEach(chain::add);
         }
         return chain;
     }

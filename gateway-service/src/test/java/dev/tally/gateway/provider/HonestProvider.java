@@ -123,6 +123,55 @@ final class HonestProvider {
         return new Usage(prompt, perChoice * choices + rejectedPrediction);
     }
 
+    /**
+     * An embeddings body as the gateway forwards it: every input's tokens with the model's own tokenizer (OpenAI's
+     * embedding models count with cl100k_base), token ids as they are. Nothing is generated.
+     */
+    static Usage billEmbeddings(String model, JsonNode body) {
+        return new Usage(inputs(encoding(model), body.path("input")).stream().mapToLong(Long::longValue).sum(), 0);
+    }
+
+    /**
+     * A legacy completions body as the gateway forwards it: every prompt, with the suffix inserted, once; for every
+     * prompt, {@code best_of} candidates (at least {@code n}) generated to {@code max_tokens} (16 when left out), each
+     * with its prompt in front when {@code echo} is set.
+     */
+    static Usage billCompletions(String model, JsonNode body) {
+        Encoding encoding = encoding(model);
+        long suffix = count(encoding, body.path("suffix").asString(""));
+        long perChoice = body.path("max_tokens").asLong(16);
+        long choices = Math.max(body.path("n").asLong(1), body.path("best_of").asLong(1));
+        boolean echo = body.path("echo").asBoolean(false);
+        long prompt = 0;
+        long completion = 0;
+        for (long tokens : inputs(encoding, body.path("prompt"))) {
+            prompt += tokens + suffix;
+            completion += choices * (perChoice + (echo ? tokens : 0));
+        }
+        return new Usage(prompt, completion);
+    }
+
+    /** The tokens of each input of OpenAI's four shapes: a string, strings, token ids, arrays of token ids. */
+    static java.util.List<Long> inputs(Encoding encoding, JsonNode input) {
+        java.util.List<Long> tokens = new java.util.ArrayList<>();
+        if (input.isString()) {
+            tokens.add((long) count(encoding, input.asString()));
+        } else if (input.isArray() && !input.isEmpty() && input.get(0).isNumber()) {
+            tokens.add((long) input.size());
+        } else {
+            for (JsonNode element : input) {
+                tokens.add(element.isArray() ? element.size() : (long) count(encoding, element.asString()));
+            }
+        }
+        return tokens;
+    }
+
+    /** OpenAI's embedding models and its legacy completion models count with cl100k_base. */
+    static Encoding encoding(String model) {
+        return model.startsWith("text-embedding-") || model.startsWith("gpt-3.5") || model.startsWith("davinci")
+                || model.startsWith("babbage") ? CL100K : O200K;
+    }
+
     private static long functionCall(Encoding encoding, JsonNode function) {
         return 3 + count(encoding, "assistant to=functions." + function.path("name").asString() + " json\n"
                 + function.path("arguments").asString());

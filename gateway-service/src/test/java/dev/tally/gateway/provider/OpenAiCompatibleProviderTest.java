@@ -3,16 +3,27 @@ package dev.tally.gateway.provider;
 import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.Tokenizer;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.mock.http.client.reactive.MockClientHttpRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeStrategies;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** OpenAI's usage block, read into what was billed: cached tokens out of the prompt, reasoning out of the completion. */
+/**
+ * OpenAI's usage block, read into what was billed: cached tokens out of the prompt, reasoning out of the completion;
+ * embeddings bill their prompt alone, legacy completions their text. Each API at its own path.
+ */
 class OpenAiCompatibleProviderTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -108,5 +119,74 @@ class OpenAiCompatibleProviderTest {
         assertThat(chunks.stream().map(StreamChunk::text).collect(Collectors.joining()))
                 .isEqualTo("weather{\"city\": \"Paris\"}");
         assertThat(chunks).noneMatch(StreamChunk::hasUsage);
+    }
+
+    @Test
+    void embeddings_go_to_their_path_without_a_stream_field_and_are_charged_their_prompt_tokens() {
+        AtomicReference<String> sent = new AtomicReference<>();
+        ObjectNode body = JSON.createObjectNode().put("model", "text-embedding-3-small").put("input", "Hello");
+        ProviderResponse response = provider(recording(sent, """
+                {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,-0.2]}],
+                 "model":"text-embedding-3-small","usage":{"prompt_tokens":7,"total_tokens":7}}"""))
+                .complete(new ProviderRequest(body, "text-embedding-3-small", 0, "sk-test", 5,
+                        UpstreamApi.EMBEDDINGS)).block();
+
+        assertThat(response.usage()).isEqualTo(BilledUsage.of(7, 0));
+        assertThat(sent.get()).startsWith("POST /embeddings ");
+        assertThat(JSON.readTree(sent.get().substring(sent.get().indexOf('{'))).has("stream"))
+                .as("OpenAI refuses fields an endpoint does not know").isFalse();
+    }
+
+    @Test
+    void an_embedding_answer_without_usage_is_charged_the_gateways_count_of_the_input() {
+        BilledUsage usage = provider(Upstream.json("""
+                {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1]}]}"""))
+                .complete(new ProviderRequest(JSON.createObjectNode(), "nomic-embed-text", 0, null, 12,
+                        UpstreamApi.EMBEDDINGS)).block().usage();
+
+        assertThat(usage).isEqualTo(BilledUsage.counted(12, 0));
+    }
+
+    @Test
+    void a_legacy_completion_goes_to_its_path_and_without_usage_is_charged_the_text_of_every_choice() {
+        AtomicReference<String> sent = new AtomicReference<>();
+        BilledUsage usage = provider(recording(sent, """
+                {"id":"cmpl-1","object":"text_completion","model":"gpt-3.5-turbo-instruct","choices":[
+                  {"index":0,"text":" Paris is the capital.","finish_reason":"stop"},
+                  {"index":1,"text":" It is Paris.","finish_reason":"stop"}]}"""))
+                .complete(new ProviderRequest(JSON.createObjectNode().put("prompt", "Capital of France?"),
+                        "gpt-3.5-turbo-instruct", 16, null, 6, UpstreamApi.COMPLETIONS)).block().usage();
+
+        assertThat(sent.get()).startsWith("POST /completions ");
+        assertThat(usage).isEqualTo(BilledUsage.counted(6, tokenizer.count("gpt-3.5-turbo-instruct",
+                " Paris is the capital. It is Paris.")));
+    }
+
+    @Test
+    void a_streamed_legacy_completion_counts_its_text_and_reads_its_usage_chunk() {
+        List<StreamChunk> chunks = provider(Upstream.events(
+                "{\"object\":\"text_completion\",\"choices\":[{\"index\":0,\"text\":\" Par\"}]}",
+                "{\"object\":\"text_completion\",\"choices\":[{\"index\":0,\"text\":\"is\","
+                        + "\"finish_reason\":\"stop\"}]}",
+                "{\"object\":\"text_completion\",\"choices\":[],\"usage\":{\"prompt_tokens\":6,"
+                        + "\"completion_tokens\":2,\"total_tokens\":8}}",
+                "[DONE]"))
+                .stream(new ProviderRequest(JSON.createObjectNode(), "gpt-3.5-turbo-instruct", 16, null, 6,
+                        UpstreamApi.COMPLETIONS)).collectList().block();
+
+        assertThat(chunks.stream().map(StreamChunk::text).collect(Collectors.joining())).isEqualTo(" Paris");
+        assertThat(chunks.get(2).usage()).isEqualTo(BilledUsage.of(6, 2));
+    }
+
+    /** Answers {@code answer} and keeps "METHOD path body" of the request sent. */
+    private static WebClient recording(AtomicReference<String> sent, String answer) {
+        return WebClient.builder().exchangeFunction(request -> {
+            MockClientHttpRequest written = new MockClientHttpRequest(request.method(), request.url());
+            return request.writeTo(written, ExchangeStrategies.withDefaults())
+                    .then(Mono.defer(written::getBodyAsString))
+                    .doOnNext(body -> sent.set(request.method().name() + " " + request.url().getPath() + " " + body))
+                    .thenReturn(ClientResponse.create(HttpStatus.OK)
+                            .header(HttpHeaders.CONTENT_TYPE, "application/json").body(answer).build());
+        }).build();
     }
 }

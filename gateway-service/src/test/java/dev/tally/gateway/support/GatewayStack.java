@@ -3,6 +3,7 @@ package dev.tally.gateway.support;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.tally.events.topic.Topics;
+import dev.tally.gateway.provider.HonestUpstream;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TallyInfrastructure;
@@ -20,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Tally as it runs in production, on this machine: the real broker and PostgreSQL, ledger-service,
  * governance-service and two gateway replicas, each its own process from its executable jar. The LLM providers are
- * the only fakes: one WireMock server speaks OpenAI's and Anthropic's wire formats. Started once per test JVM.
+ * the only fakes: one WireMock server speaks OpenAI's and Anthropic's wire formats ({@link HonestUpstream} answers
+ * embeddings and legacy completions with what an honest provider bills). Started once per test JVM.
  * The benchmark ({@code dev.tally.gateway.bench.GatewayBenchmark}) starts a variant through {@link #forBenchmark}:
  * one gateway, whose {@code openai} provider is a fast fake upstream instead of WireMock.
  */
@@ -63,7 +65,8 @@ public final class GatewayStack {
             Map<String, String> ledgerJvm) {
         this.ledgerJvm = ledgerJvm;
         this.gatewayJvm = gatewayJvm;
-        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(64));
+        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(64)
+                .extensions(new HonestUpstream()));
         upstream.start();
 
         ledgerDb = infra.newDatabase("ledger");

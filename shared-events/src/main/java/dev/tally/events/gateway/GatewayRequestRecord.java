@@ -10,6 +10,8 @@ import java.time.Instant;
  *
  * @param requestedModel  the model the client asked for
  * @param model           the model that answered; differs when a cheaper fallback was used
+ * @param endpoint        the API the request called: {@code chat.completions}, {@code completions} or
+ *                        {@code embeddings}; null in records written before the gateway served more than chat
  * @param reservedCredits what the ledger held for the request (0 when it was refused before reserving)
  * @param chargedCredits  what the ledger charged
  * @param budgetId        the budget that refused the request, for BUDGET_EXCEEDED
@@ -17,8 +19,19 @@ import java.time.Instant;
  * @param providerLatencyMs the part of latencyMs spent waiting for the provider
  */
 public record GatewayRequestRecord(String requestId, String orgId, String memberId, MemberKind memberKind,
-        String keyId, String projectId, String requestedModel, String model, String provider, boolean stream,
-        boolean privacyStrict, String priority, RequestOutcome outcome, int httpStatus, String errorCode,
-        String budgetId, long promptTokens, long completionTokens, long reservedCredits, long chargedCredits,
-        long latencyMs, long providerLatencyMs, Instant occurredAt) {
+        String keyId, String projectId, String requestedModel, String model, String provider, String endpoint,
+        boolean stream, boolean privacyStrict, String priority, RequestOutcome outcome, int httpStatus,
+        String errorCode, String budgetId, long promptTokens, long completionTokens, long reservedCredits,
+        long chargedCredits, long latencyMs, long providerLatencyMs, Instant occurredAt) {
+
+    /** A record that does not say which API was called, as every record did before the gateway served more than chat. */
+    public GatewayRequestRecord(String requestId, String orgId, String memberId, MemberKind memberKind, String keyId,
+            String projectId, String requestedModel, String model, String provider, boolean stream,
+            boolean privacyStrict, String priority, RequestOutcome outcome, int httpStatus, String errorCode,
+            String budgetId, long promptTokens, long completionTokens, long reservedCredits, long chargedCredits,
+            long latencyMs, long providerLatencyMs, Instant occurredAt) {
+        this(requestId, orgId, memberId, memberKind, keyId, projectId, requestedModel, model, provider, null, stream,
+                privacyStrict, priority, outcome, httpStatus, errorCode, budgetId, promptTokens, completionTokens,
+                reservedCredits, chargedCredits, latencyMs, providerLatencyMs, occurredAt);
+    }
 }

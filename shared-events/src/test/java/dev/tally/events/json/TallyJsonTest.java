@@ -6,6 +6,7 @@ import dev.tally.events.envelope.MessageType;
 import dev.tally.events.governance.AdminKeyState;
 import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.governance.KeyStatus;
+import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.governance.PolicyState;
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.governance.TimeWindow;
@@ -232,6 +233,24 @@ class TallyJsonTest {
         assertThat(price.cachedInputUsdPer1k()).isNull();
         assertThat(price.cacheWriteUsdPer1k()).isNull();
         assertThat(price.reasoningUsdPer1k()).isNull();
+    }
+
+    @Test
+    void a_request_record_written_before_endpoints_were_recorded_reads_with_no_endpoint() {
+        GatewayRequestRecord sample = SampleMessages.of(GatewayRequestRecord.class);
+        ObjectNode old = (ObjectNode) TallyJson.mapper().readTree(TallyJson.write(sample));
+        old.remove("endpoint");
+
+        GatewayRequestRecord record = TallyJson.read(TallyJson.mapper().writeValueAsBytes(old),
+                GatewayRequestRecord.class);
+
+        assertThat(record.endpoint()).isNull();
+        assertThat(record).isEqualTo(new GatewayRequestRecord(sample.requestId(), sample.orgId(), sample.memberId(),
+                sample.memberKind(), sample.keyId(), sample.projectId(), sample.requestedModel(), sample.model(),
+                sample.provider(), sample.stream(), sample.privacyStrict(), sample.priority(), sample.outcome(),
+                sample.httpStatus(), sample.errorCode(), sample.budgetId(), sample.promptTokens(),
+                sample.completionTokens(), sample.reservedCredits(), sample.chargedCredits(), sample.latencyMs(),
+                sample.providerLatencyMs(), sample.occurredAt()));
     }
 
     @Test

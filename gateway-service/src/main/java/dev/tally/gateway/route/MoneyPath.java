@@ -1,9 +1,12 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
-import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.GatewaySettings;
+import dev.tally.gateway.chat.AccountBalancer;
+import dev.tally.gateway.chat.ChatPreparer;
+import dev.tally.gateway.chat.PreparedRequest;
+import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.lease.ChargeReceipt;
 import dev.tally.gateway.lease.CreditLeases;
 import dev.tally.gateway.lease.LeaseHold;
@@ -32,14 +35,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Money and the provider: reserve the maximum cost (or a cheaper fallback model's, when a budget refuses the
- * preferred one), call the provider, charge the exact cost, report. Every reservation ends charged or released;
- * one that this process cannot end (it crashed) is released by the ledger when it expires.
+ * Money and the provider, the same for every route: reserve the maximum cost (or a cheaper fallback model's, when a
+ * budget refuses the preferred one and the route falls back), call the provider, charge the exact cost, report. Every
+ * reservation ends charged or released; one that this process cannot end (it crashed) is released by the ledger when
+ * it expires.
  */
 @Component
-public class ChatPipeline {
+public class MoneyPath {
 
-    private static final Logger log = LoggerFactory.getLogger(ChatPipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(MoneyPath.class);
     /** What a request whose client left is recorded with: nginx's "client closed request". */
     static final int CLIENT_CLOSED = 499;
 
@@ -52,7 +56,7 @@ public class ChatPipeline {
     private final Duration maxRequestDuration;
     private final Duration chargeWriteWait;
 
-    public ChatPipeline(ChatPreparer preparer, CreditLeases leases, ProviderRouter providers,
+    public MoneyPath(ChatPreparer preparer, CreditLeases leases, ProviderRouter providers,
             RequestRecorder recorder, Tokenizer tokenizer, AccountBalancer balancer, GatewaySettings settings) {
         this.balancer = balancer;
         this.preparer = preparer;
@@ -68,13 +72,13 @@ public class ChatPipeline {
      * A non-streamed call runs to its end even when the client leaves: the provider bills a call it started, so it
      * is charged either way (recorded as closed by the client). The answer goes once its charge is journaled.
      */
-    public Mono<ObjectNode> complete(PreparedRequest prepared) {
-        return reserve(prepared, preparer.cheaperFallbacks(prepared))
+    public Mono<ObjectNode> complete(Route route, PreparedRequest prepared) {
+        return reserve(route, prepared, fallbacks(route, prepared))
                 .flatMap(reserved -> {
                     AtomicBoolean clientLeft = new AtomicBoolean();
                     CompletableFuture<ObjectNode> answer = providers.complete(reserved.request().orgId(),
-                                    reserved.request().price().provider(),
-                                    provider -> providerRequest(reserved.request()))
+                                    reserved.request().price().provider(), route.api(),
+                                    provider -> providerRequest(reserved))
                             .timeout(maxRequestDuration, Mono.error(() -> tooLong(reserved)))
                             .flatMap(routed -> settle(reserved, routed, clientLeft))
                             .onErrorResume(e -> {
@@ -85,7 +89,12 @@ public class ChatPipeline {
                     // Not cancelling the future when the client leaves: the call and its charge go on.
                     return Mono.fromFuture(answer, true).doOnCancel(() -> clientLeft.set(true));
                 })
-                .doOnError(e -> recordFailure(prepared, e));
+                .doOnError(e -> recordFailure(route, prepared, e));
+    }
+
+    /** Cheaper models answer only routes whose requests they can serve: chat. */
+    private List<String> fallbacks(Route route, PreparedRequest prepared) {
+        return route.fallsBack() ? preparer.cheaperFallbacks(prepared) : List.of();
     }
 
     /**
@@ -101,10 +110,10 @@ public class ChatPipeline {
     }
 
     /** Reserves first, so refusals still answer with an HTTP status; then the stream of SSE data lines. */
-    public Mono<Flux<String>> stream(PreparedRequest prepared) {
-        return reserve(prepared, preparer.cheaperFallbacks(prepared))
+    public Mono<Flux<String>> stream(Route route, PreparedRequest prepared) {
+        return reserve(route, prepared, fallbacks(route, prepared))
                 .map(this::streamReserved)
-                .doOnError(e -> recordFailure(prepared, e));
+                .doOnError(e -> recordFailure(route, prepared, e));
     }
 
     /**
@@ -122,8 +131,8 @@ public class ChatPipeline {
         AtomicReference<ChargeReceipt> receipt = new AtomicReference<>();
         boolean clientWantsUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
 
-        Flux<String> chunks = providers.stream(request.orgId(), request.price().provider(),
-                        name -> providerRequest(request))
+        Flux<String> chunks = providers.stream(request.orgId(), request.price().provider(), reserved.route().api(),
+                        name -> providerRequest(reserved))
                 .takeUntilOther(Mono.delay(maxRequestDuration).doOnNext(tick -> timedOut.set(true)))
                 .concatMap(routed -> {
                     provider.set(routed.provider());
@@ -164,8 +173,8 @@ public class ChatPipeline {
                         long completion = tokenizer.count(request.model(), generated.toString());
                         if (completion == 0) {
                             reserved.hold().giveBack();
-                            record(request, provider.get(), RequestOutcome.PROVIDER_ERROR, 502, "provider_error",
-                                    null, 0, providerStart);
+                            record(reserved.route(), request, provider.get(), RequestOutcome.PROVIDER_ERROR, 502,
+                                    "provider_error", null, 0, providerStart);
                         } else {
                             receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
                                     RequestOutcome.PROVIDER_ERROR, 502, "provider_error", providerStart));
@@ -204,33 +213,35 @@ public class ChatPipeline {
      * Reserves the preferred model; when a budget refuses it and the policy lists cheaper models, tries those. A user
      * whose personal allocation cannot cover it tries the team pool while a teammate is on vacation (TokenPool).
      */
-    private Mono<Reserved> reserve(PreparedRequest request, List<String> fallbacks) {
+    private Mono<Reserved> reserve(Route route, PreparedRequest request, List<String> fallbacks) {
         return leases.hold(request.orgId(), request.requestId(), request.scopes(), request.accountIds(),
                         request.reservedCredits(), request.priority(), request.principal().isUser())
-                .map(hold -> new Reserved(request, hold))
+                .map(hold -> new Reserved(route, request, hold))
                 .onErrorResume(GatewayException.class, e -> {
                     if (e.outcome() == RequestOutcome.BUDGET_EXCEEDED && !fallbacks.isEmpty()) {
                         PreparedRequest cheaper = preparer.withModel(request, fallbacks.get(0), "budget_exceeded");
-                        return reserve(cheaper, fallbacks.subList(1, fallbacks.size()));
+                        return reserve(route, cheaper, fallbacks.subList(1, fallbacks.size()));
                     }
                     if (e.outcome() == RequestOutcome.INSUFFICIENT_CREDITS) {
                         var share = balancer.vacationShare(request.principal(), request.priority())
                                 .filter(draw -> !request.accountIds().equals(draw.accountIds()));
                         if (share.isPresent()) {
-                            return reserve(request.drawingOn(share.get().accountIds(), share.get().scope()),
-                                    fallbacks);
+                            return reserve(route, request.drawingOn(share.get().accountIds(),
+                                    share.get().scope()), fallbacks);
                         }
                     }
                     return Mono.error(e);
                 });
     }
 
-    /** A request and the credits held for it. */
-    private record Reserved(PreparedRequest request, LeaseHold hold) {
+    /** A request, its route and the credits held for it. */
+    private record Reserved(Route route, PreparedRequest request, LeaseHold hold) {
     }
 
-    private ProviderRequest providerRequest(PreparedRequest request) {
-        return new ProviderRequest(request.body(), request.model(), request.maxTokens(), null, request.promptTokens());
+    private static ProviderRequest providerRequest(Reserved reserved) {
+        PreparedRequest request = reserved.request();
+        return new ProviderRequest(request.body(), request.model(), request.maxTokens(), null, request.promptTokens(),
+                reserved.route().api());
     }
 
     private Mono<ObjectNode> settle(Reserved reserved, Routed<ProviderResponse> routed, AtomicBoolean clientLeft) {
@@ -267,8 +278,8 @@ public class ChatPipeline {
         // The whole actual cost: the ledger charges a bill beyond the hold as an overdraft (docs/ledger.md).
         ChargeReceipt charged = reserved.hold().charge(actual, promptTokens, completionTokens, request.model(),
                 provider);
-        recorder.record(record(request, provider, outcome, status, code, null, promptTokens, completionTokens,
-                charged.credits(), providerStartNanos));
+        recorder.record(record(reserved.route(), request, provider, outcome, status, code, null, promptTokens,
+                completionTokens, charged.credits(), providerStartNanos));
         return charged;
     }
 
@@ -287,30 +298,33 @@ public class ChatPipeline {
         return x;
     }
 
-    private void recordFailure(PreparedRequest request, Throwable e) {
+    private void recordFailure(Route route, PreparedRequest request, Throwable e) {
         if (e instanceof GatewayException g) {
-            record(request, request.price().provider(), g.outcome(), g.status().value(), g.code(), g.budgetId(), 0,
-                    request.startedNanos());
+            record(route, request, request.price().provider(), g.outcome(), g.status().value(), g.code(),
+                    g.budgetId(), 0, request.startedNanos());
         } else {
-            record(request, request.price().provider(), RequestOutcome.PROVIDER_ERROR, 502, "provider_error", null,
-                    0, request.startedNanos());
+            record(route, request, request.price().provider(), RequestOutcome.PROVIDER_ERROR, 502, "provider_error",
+                    null, 0, request.startedNanos());
         }
     }
 
-    private void record(PreparedRequest request, String provider, RequestOutcome outcome, int status, String code,
-            String budgetId, long reserved, long since) {
+    private void record(Route route, PreparedRequest request, String provider, RequestOutcome outcome, int status,
+            String code, String budgetId, long reserved, long since) {
         recorder.record(new GatewayRequestRecord(request.requestId(), request.orgId(), request.principal().member().id(),
                 request.principal().member().kind(), request.principal().key().id(), request.headers().projectId(),
-                request.requestedModel(), request.model(), provider, request.stream(), request.headers().privacyStrict(),
+                request.requestedModel(), request.model(), provider, route.endpoint(), request.stream(),
+                request.headers().privacyStrict(),
                 request.priority().name(), outcome, status, code, budgetId, request.promptTokens(), 0, reserved, 0,
                 elapsedMillis(request.startedNanos()), elapsedMillis(since), Instant.now()));
     }
 
-    private GatewayRequestRecord record(PreparedRequest request, String provider, RequestOutcome outcome, int status,
-            String code, String budgetId, long promptTokens, long completionTokens, long charged, long since) {
+    private GatewayRequestRecord record(Route route, PreparedRequest request, String provider, RequestOutcome outcome,
+            int status, String code, String budgetId, long promptTokens, long completionTokens, long charged,
+            long since) {
         return new GatewayRequestRecord(request.requestId(), request.orgId(), request.principal().member().id(),
                 request.principal().member().kind(), request.principal().key().id(), request.headers().projectId(),
-                request.requestedModel(), request.model(), provider, request.stream(), request.headers().privacyStrict(),
+                request.requestedModel(), request.model(), provider, route.endpoint(), request.stream(),
+                request.headers().privacyStrict(),
                 request.priority().name(), outcome, status, code, budgetId, promptTokens, completionTokens,
                 request.reservedCredits(), charged, elapsedMillis(request.startedNanos()), elapsedMillis(since),
                 Instant.now());

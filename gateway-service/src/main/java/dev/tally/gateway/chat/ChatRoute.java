@@ -1,0 +1,79 @@
+package dev.tally.gateway.chat;
+
+import dev.tally.events.governance.PriceState;
+import dev.tally.gateway.error.GatewayException;
+import dev.tally.gateway.pricing.ModelFamily;
+import dev.tally.gateway.pricing.PromptMeter;
+import dev.tally.gateway.provider.UpstreamApi;
+import dev.tally.gateway.route.Route;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code POST /v1/chat/completions}: messages in, held as docs/gateway.md "What is held" says. */
+@Component
+public class ChatRoute implements Route {
+
+    private final PromptMeter meter;
+
+    public ChatRoute(PromptMeter meter) {
+        this.meter = meter;
+    }
+
+    @Override
+    public String endpoint() {
+        return "chat.completions";
+    }
+
+    @Override
+    public UpstreamApi api() {
+        return UpstreamApi.CHAT_COMPLETIONS;
+    }
+
+    @Override
+    public void validate(ObjectNode body) {
+        JsonNode messages = body.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw GatewayException.badRequest("invalid_messages", "'messages' must be a non-empty array.", "messages");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (!messages.get(i).isObject() || !messages.get(i).path("role").isString()) {
+                throw GatewayException.badRequest("invalid_messages", "messages[" + i + "] needs a 'role'.",
+                        "messages[" + i + "]");
+            }
+        }
+    }
+
+    /** Every provider type speaks chat completions. */
+    @Override
+    public void checkServes(String model, PriceState price) {
+    }
+
+    @Override
+    public OutputLimit output(ObjectNode body, Integer policyMaxOutputTokens, int defaultMaxTokens) {
+        return OutputLimit.of(body, policyMaxOutputTokens, defaultMaxTokens);
+    }
+
+    @Override
+    public HoldEstimate hold(String model, PriceState price, long creditsPerUsd, ObjectNode body,
+            OutputLimit output) {
+        return HoldEstimate.of(meter, model, price, creditsPerUsd, body, output);
+    }
+
+    @Override
+    public ObjectNode forwarded(ObjectNode body, OutputLimit output, ModelFamily family) {
+        ObjectNode forwarded = body.deepCopy();
+        output.writeTo(forwarded, family);
+        return forwarded;
+    }
+
+    @Override
+    public String inputField() {
+        return "messages";
+    }
+
+    @Override
+    public boolean fallsBack() {
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tally.gateway.provider;
+
+/**
+ * Which of OpenAI's APIs a request is for: the path an OpenAI-compatible server serves it at, whether its answers
+ * come in pieces when asked to ({@code "stream": true}), and so how its answers are read for what was billed.
+ */
+public enum UpstreamApi {
+
+    CHAT_COMPLETIONS("/chat/completions", true),
+    COMPLETIONS("/completions", true),
+    EMBEDDINGS("/embeddings", false);
+
+    private final String path;
+    private final boolean streams;
+
+    UpstreamApi(String path, boolean streams) {
+        this.path = path;
+        this.streams = streams;
+    }
+
+    /** Relative to a provider's base URL, which ends in {@code /v1}. */
+    public String path() {
+        return path;
+    }
+
+    /**
+     * Whether the API takes {@code stream} at all: OpenAI refuses request fields an endpoint does not know, so an
+     * embeddings body must not get {@code "stream": false}.
+     */
+    public boolean streams() {
+        return streams;
+    }
+}
