@@ -14,6 +14,7 @@ import dev.tally.events.ledger.ReserveCreditCommand;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.events.ledger.TransferCreditsCommand;
+import dev.tally.events.topic.Topics;
 import dev.tally.testsupport.PostgresDatabase;
 import dev.tally.testsupport.ServiceProcess;
 import dev.tally.testsupport.TallyInfrastructure;
@@ -62,6 +63,9 @@ class LedgerClientIT {
         assertThat(jar).as("system property tally.ledger.jar (set by failsafe)").isNotBlank();
         assertThat(Path.of(jar)).as("ledger-service's executable jar").exists();
         PostgresDatabase db = INFRA.newDatabase("ledger");
+        // ledger-service reads its admin keys from the governance state topic and is not ready until it has; here no
+        // governance runs, so the topic only has to exist (empty).
+        INFRA.createTopics(4, Topics.GOVERNANCE_STATE.name());
         List<String> args = new ArrayList<>();
         INFRA.springProperties(db).forEach((key, value) -> args.add("--" + key + "=" + value));
         args.add("--logging.level.org.apache.kafka=WARN");
