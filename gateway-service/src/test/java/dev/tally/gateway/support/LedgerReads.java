@@ -53,8 +53,8 @@ public final class LedgerReads {
 
     /** Every event of the organisation's ledger, oldest first. */
     public List<JsonNode> events(String orgId) throws Exception {
-        String lines = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                stack.ledgerUrl() + "/ledgers/" + orgId + "/events")).build(),
+        String lines = HttpClient.newHttpClient().send(stack.ledgerRequest(
+                "/ledgers/" + orgId + "/events?limit=10000").build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         List<JsonNode> events = new ArrayList<>();
         for (String line : lines.split("\n")) {
@@ -67,8 +67,8 @@ public final class LedgerReads {
 
     /** Reservations (and leases) the ledger still holds open for the organisation. */
     public long openReservations(String orgId) throws Exception {
-        return JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(stack.ledgerUrl() + "/ledgers/" + orgId)).build(), HttpResponse.BodyHandlers.ofString())
+        return JSON.readTree(HttpClient.newHttpClient().send(stack.ledgerRequest(
+                "/ledgers/" + orgId).build(), HttpResponse.BodyHandlers.ofString())
                 .body()).path("reservations").size();
     }
 
