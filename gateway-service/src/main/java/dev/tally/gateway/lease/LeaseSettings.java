@@ -18,7 +18,9 @@ import java.time.Duration;
  *                     does not wait: the charge is in the journal already)
  * @param reclaimWait  a request refused for want of credit waits at most this long for the credit this replica's own
  *                     leases still hold to come back before it is refused for good
- * @param maxIdle      the longest a lease is kept unused (see {@code idleRelease})
+ * @param maxIdle      the longest a lease is kept unused (see {@code idleRelease}): long enough for a member asking
+ *                     every few seconds to keep its lease between requests, since credit a lease holds is reclaimed
+ *                     on demand when a budget runs short
  */
 @ConfigurationProperties("tally.gateway.leases")
 public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targetWindow, int maxRequests,
@@ -35,6 +37,6 @@ public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targ
         budgetShare = budgetShare <= 0 ? 20 : budgetShare;
         chargeDelay = chargeDelay == null ? Duration.ofMillis(100) : chargeDelay;
         reclaimWait = reclaimWait == null ? Duration.ofSeconds(2) : reclaimWait;
-        maxIdle = maxIdle == null ? Duration.ofSeconds(5) : maxIdle;
+        maxIdle = maxIdle == null ? Duration.ofSeconds(30) : maxIdle;
     }
 }

@@ -39,8 +39,15 @@ public class LedgerCommandListener {
         this.replies = replies;
     }
 
+    /*
+     * fetch.min.bytes / fetch.max.wait.ms: the broker may hold a fetch until that many bytes of commands are there or
+     * that long has passed. Waiting a few milliseconds makes fuller polls (one transaction for more commands) at the
+     * price of that wait on a lone command; the defaults are Kafka's (answer at once).
+     */
     @KafkaListener(id = "ledger-commands", topics = "tally.ledger.commands", batch = "true",
-            concurrency = "${tally.ledger.command-consumers:4}")
+            concurrency = "${tally.ledger.command-consumers:4}",
+            properties = {"fetch.min.bytes=${tally.ledger.intake.fetch-min-bytes:1}",
+                    "fetch.max.wait.ms=${tally.ledger.intake.fetch-max-wait:500}"})
     public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
         List<LedgerCommand> commands = new ArrayList<>();
         RuntimeException unreadable = null;

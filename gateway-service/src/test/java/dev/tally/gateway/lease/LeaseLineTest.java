@@ -1,0 +1,54 @@
+package dev.tally.gateway.lease;
+
+import dev.tally.events.ledger.Priority;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaseLineTest {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final LeaseSettings DEFAULTS = LeaseSettings.DEFAULTS;
+
+    private final LeaseLine line = new LeaseLine(new LeaseKey("org", List.of(), List.of("org-pool"), Priority.NORMAL,
+            false));
+
+    @Test
+    void a_member_asking_every_five_seconds_keeps_its_lease_between_requests() {
+        // One agent of a thousand in an organisation, each asking about every five seconds: returning its lease
+        // after five idle seconds made nearly every request reserve a lease on its path and release it again.
+        for (long at = 1; at <= 4; at++) {
+            line.count(at * 5 * SECOND);
+        }
+
+        long idle = line.idleNanos(DEFAULTS.idleRelease().toNanos(), DEFAULTS.maxIdle().toNanos(), 20 * SECOND);
+
+        assertThat(idle).as("three of its gaps").isEqualTo(15 * SECOND);
+    }
+
+    @Test
+    void a_member_asking_rarely_returns_its_lease_after_the_longest_idle_time() {
+        for (long at = 1; at <= 4; at++) {
+            line.count(at * 60 * SECOND);
+        }
+
+        long idle = line.idleNanos(DEFAULTS.idleRelease().toNanos(), DEFAULTS.maxIdle().toNanos(), 240 * SECOND);
+
+        assertThat(idle).isEqualTo(DEFAULTS.maxIdle().toNanos());
+    }
+
+    @Test
+    void while_credit_is_short_an_unused_lease_goes_back_after_the_shortest_idle_time() {
+        for (long at = 1; at <= 4; at++) {
+            line.count(at * 5 * SECOND);
+        }
+        line.exactUntilNanos = 21 * SECOND;
+
+        long idle = line.idleNanos(DEFAULTS.idleRelease().toNanos(), DEFAULTS.maxIdle().toNanos(), 20 * SECOND);
+
+        assertThat(idle).isEqualTo(DEFAULTS.idleRelease().toNanos());
+    }
+}
