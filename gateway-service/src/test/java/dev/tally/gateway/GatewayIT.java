@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -83,6 +84,37 @@ class GatewayIT {
         assertThat(withUsage).hasSize(1);
         assertThat(xPlatform(withUsage.get(0)._additionalProperties().get("x_platform")))
                 .containsKey("credits_charged");
+    }
+
+    @Test
+    void every_answer_says_what_was_held_and_charged_in_x_tally_headers() {
+        HttpResponseFor<ChatCompletion> answer = client(agent.key()).chat().completions().withRawResponse()
+                .create(ChatCompletionCreateParams.builder().model("mock-model").addUserMessage("Headers, please")
+                        .maxCompletionTokens(64).build());
+
+        Map<String, Object> platform = xPlatform(answer.parse()._additionalProperties().get("x_platform"));
+        for (String field : List.of("request_id", "credits_reserved", "credits_charged", "latency_ms", "model",
+                "provider")) {
+            assertThat(answer.headers().values("x-tally-" + field.replace('_', '-'))).as(field)
+                    .containsExactly(String.valueOf(platform.get(field)));
+        }
+    }
+
+    @Test
+    void a_stream_says_what_was_held_in_x_tally_headers_before_its_first_chunk() {
+        HttpResponseFor<StreamResponse<ChatCompletionChunk>> answer = client(agent.key()).chat().completions()
+                .withRawResponse().createStreaming(ChatCompletionCreateParams.builder().model("mock-model")
+                        .addUserMessage("Stream headers").maxCompletionTokens(64).build());
+        String requestId;
+        try (StreamResponse<ChatCompletionChunk> stream = answer.parse()) {
+            requestId = answer.headers().values("x-tally-request-id").get(0);
+            assertThat(answer.headers().values("x-tally-credits-reserved")).singleElement()
+                    .satisfies(held -> assertThat(Long.parseLong(held)).isPositive());
+            assertThat(answer.headers().values("x-tally-model")).containsExactly("mock-model");
+            assertThat(answer.headers().values("x-tally-credits-charged")).as("not known yet").isEmpty();
+            assertThat(stream.stream().count()).isPositive();
+        }
+        assertThat(answer.headers().values("X-Request-ID")).containsExactly(requestId);
     }
 
     @Test

@@ -64,13 +64,15 @@ public class RouteServer {
             throw e;
         }
         if (request.stream()) {
-            return money.stream(route, request).map(data -> ResponseEntity.ok()
+            return money.stream(route, request).map(streamed -> ResponseEntity.ok()
                     .contentType(MediaType.TEXT_EVENT_STREAM)
                     .header("X-Request-ID", request.requestId())
-                    .body(data.map(line -> ServerSentEvent.builder(line).build())));
+                    .headers(TallyHeaders.held(streamed.request()))
+                    .body(streamed.data().map(line -> ServerSentEvent.builder(line).build())));
         }
         return money.complete(route, request).map(answer -> ResponseEntity.ok()
                 .header("X-Request-ID", request.requestId())
+                .headers(TallyHeaders.of(answer.path("x_platform")))
                 .body(answer));
     }
 

@@ -109,11 +109,18 @@ public class MoneyPath {
         return GatewayException.requestTooLong(maxRequestDuration);
     }
 
-    /** Reserves first, so refusals still answer with an HTTP status; then the stream of SSE data lines. */
-    public Mono<Flux<String>> stream(Route route, PreparedRequest prepared) {
+    /**
+     * Reserves first, so refusals still answer with an HTTP status; then the stream of SSE data lines, with the
+     * request as it was held (its model may be a cheaper fallback).
+     */
+    public Mono<Streamed> stream(Route route, PreparedRequest prepared) {
         return reserve(route, prepared, fallbacks(route, prepared))
-                .map(this::streamReserved)
+                .map(reserved -> new Streamed(reserved.request(), streamReserved(reserved)))
                 .doOnError(e -> recordFailure(route, prepared, e));
+    }
+
+    /** A stream whose credits are held: the request as held, and its SSE data lines. */
+    public record Streamed(PreparedRequest request, Flux<String> data) {
     }
 
     /**
