@@ -3,12 +3,12 @@ package dev.tally.gateway.api;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.gateway.auth.Principal;
-import dev.tally.gateway.chat.ChatHeaders;
-import dev.tally.gateway.chat.ChatPreparer;
-import dev.tally.gateway.chat.PreparedRequest;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.report.RequestRecorder;
 import dev.tally.gateway.route.MoneyPath;
+import dev.tally.gateway.route.PreparedRequest;
+import dev.tally.gateway.route.RequestHeaders;
+import dev.tally.gateway.route.RequestPreparer;
 import dev.tally.gateway.route.Route;
 import dev.tally.gateway.state.StateTopicConsumer;
 import org.springframework.http.HttpHeaders;
@@ -34,13 +34,13 @@ import java.util.UUID;
 @Component
 public class RouteServer {
 
-    private final ChatPreparer preparer;
+    private final RequestPreparer preparer;
     private final MoneyPath money;
     private final RequestRecorder recorder;
     private final StateTopicConsumer state;
     private final JsonMapper json;
 
-    public RouteServer(ChatPreparer preparer, MoneyPath money, RequestRecorder recorder, StateTopicConsumer state,
+    public RouteServer(RequestPreparer preparer, MoneyPath money, RequestRecorder recorder, StateTopicConsumer state,
             JsonMapper json) {
         this.preparer = preparer;
         this.money = money;
@@ -54,7 +54,7 @@ public class RouteServer {
         if (!state.ready()) {
             throw GatewayException.ledgerUnavailable("The gateway is still loading governance state; retry shortly.");
         }
-        ChatHeaders headers = ChatHeaders.of(httpHeaders);
+        RequestHeaders headers = RequestHeaders.of(httpHeaders);
         Principal principal = preparer.authenticate(headers);
         PreparedRequest request;
         try {
@@ -118,7 +118,7 @@ public class RouteServer {
     }
 
     /** Refusals before money are part of the usage record too (policy blocks, rate limits, unknown models). */
-    private void recordRefusal(Route route, Principal principal, ChatHeaders headers, byte[] body,
+    private void recordRefusal(Route route, Principal principal, RequestHeaders headers, byte[] body,
             GatewayException e) {
         String model = null;
         try {

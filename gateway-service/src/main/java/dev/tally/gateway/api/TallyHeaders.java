@@ -1,6 +1,6 @@
 package dev.tally.gateway.api;
 
-import dev.tally.gateway.chat.PreparedRequest;
+import dev.tally.gateway.route.PreparedRequest;
 import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.JsonNode;
 

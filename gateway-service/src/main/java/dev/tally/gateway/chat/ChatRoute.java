@@ -5,6 +5,8 @@ import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.pricing.ModelFamily;
 import dev.tally.gateway.pricing.PromptMeter;
 import dev.tally.gateway.provider.UpstreamApi;
+import dev.tally.gateway.route.HoldEstimate;
+import dev.tally.gateway.route.OutputLimit;
 import dev.tally.gateway.route.Route;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;

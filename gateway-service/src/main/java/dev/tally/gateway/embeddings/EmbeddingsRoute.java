@@ -1,8 +1,6 @@
 package dev.tally.gateway.embeddings;
 
 import dev.tally.events.governance.PriceState;
-import dev.tally.gateway.chat.HoldEstimate;
-import dev.tally.gateway.chat.OutputLimit;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.ModelFamily;
@@ -10,6 +8,8 @@ import dev.tally.gateway.pricing.Tokenizer;
 import dev.tally.gateway.provider.ProviderRouter;
 import dev.tally.gateway.provider.UpstreamApi;
 import dev.tally.gateway.route.BodyFields;
+import dev.tally.gateway.route.HoldEstimate;
+import dev.tally.gateway.route.OutputLimit;
 import dev.tally.gateway.route.Route;
 import dev.tally.gateway.route.TextInputs;
 import org.springframework.stereotype.Component;

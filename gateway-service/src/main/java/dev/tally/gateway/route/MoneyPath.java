@@ -3,9 +3,6 @@ package dev.tally.gateway.route;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.gateway.GatewaySettings;
-import dev.tally.gateway.chat.AccountBalancer;
-import dev.tally.gateway.chat.ChatPreparer;
-import dev.tally.gateway.chat.PreparedRequest;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.lease.ChargeReceipt;
 import dev.tally.gateway.lease.CreditLeases;
@@ -47,7 +44,7 @@ public class MoneyPath {
     /** What a request whose client left is recorded with: nginx's "client closed request". */
     static final int CLIENT_CLOSED = 499;
 
-    private final ChatPreparer preparer;
+    private final RequestPreparer preparer;
     private final CreditLeases leases;
     private final ProviderRouter providers;
     private final RequestRecorder recorder;
@@ -56,7 +53,7 @@ public class MoneyPath {
     private final Duration maxRequestDuration;
     private final Duration chargeWriteWait;
 
-    public MoneyPath(ChatPreparer preparer, CreditLeases leases, ProviderRouter providers,
+    public MoneyPath(RequestPreparer preparer, CreditLeases leases, ProviderRouter providers,
             RequestRecorder recorder, Tokenizer tokenizer, AccountBalancer balancer, GatewaySettings settings) {
         this.balancer = balancer;
         this.preparer = preparer;

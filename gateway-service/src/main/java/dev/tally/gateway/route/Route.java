@@ -1,15 +1,13 @@
 package dev.tally.gateway.route;
 
 import dev.tally.events.governance.PriceState;
-import dev.tally.gateway.chat.HoldEstimate;
-import dev.tally.gateway.chat.OutputLimit;
 import dev.tally.gateway.pricing.ModelFamily;
 import dev.tally.gateway.provider.UpstreamApi;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What one API route knows about its requests; everything else (key, policy, rate limits, the hold, the provider
- * call, the charge, the request record) is the same for every route ({@code ChatPreparer}, {@link MoneyPath}).
+ * call, the charge, the request record) is the same for every route ({@code RequestPreparer}, {@link MoneyPath}).
  * Answers keep the provider's shape, with {@code x_platform} added at the top of the JSON body (or of the usage
  * chunk of a stream), and how an answer's usage is read is the upstream API's ({@link UpstreamApi}).
  */

@@ -1,12 +1,12 @@
 package dev.tally.gateway.provider;
 
 import dev.tally.events.governance.PriceState;
-import dev.tally.gateway.chat.HoldEstimate;
-import dev.tally.gateway.chat.OutputLimit;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.PromptMeter;
 import dev.tally.gateway.pricing.TestImages;
 import dev.tally.gateway.pricing.Tokenizer;
+import dev.tally.gateway.route.HoldEstimate;
+import dev.tally.gateway.route.OutputLimit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

@@ -1,12 +1,12 @@
 package dev.tally.gateway.provider;
 
 import dev.tally.events.governance.PriceState;
-import dev.tally.gateway.chat.HoldEstimate;
-import dev.tally.gateway.chat.OutputLimit;
 import dev.tally.gateway.completions.CompletionsRoute;
 import dev.tally.gateway.embeddings.EmbeddingsRoute;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.Tokenizer;
+import dev.tally.gateway.route.HoldEstimate;
+import dev.tally.gateway.route.OutputLimit;
 import dev.tally.gateway.route.Route;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

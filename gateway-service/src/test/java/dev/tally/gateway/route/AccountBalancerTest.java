@@ -1,4 +1,4 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.events.governance.EntityStatus;
 import dev.tally.events.governance.GovernanceState;

@@ -1,4 +1,4 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.events.governance.PriceState;
 import dev.tally.gateway.error.GatewayException;

@@ -1,4 +1,4 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.pricing.ModelFamily;

@@ -1,4 +1,4 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.events.governance.EntityStatus;
 import dev.tally.events.governance.PriceState;
@@ -8,8 +8,8 @@ import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.gateway.GatewaySettings;
 import dev.tally.gateway.auth.KeyAuthenticator;
-import dev.tally.gateway.budget.BudgetWarnings;
 import dev.tally.gateway.auth.Principal;
+import dev.tally.gateway.budget.BudgetWarnings;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.policy.EffectivePolicy;
 import dev.tally.gateway.policy.PolicyResolver;
@@ -17,7 +17,6 @@ import dev.tally.gateway.policy.RateLimiter;
 import dev.tally.gateway.pricing.ModelFamily;
 import dev.tally.gateway.pricing.PromptMeter;
 import dev.tally.gateway.provider.ProviderRouter;
-import dev.tally.gateway.route.Route;
 import dev.tally.gateway.state.GovernanceView;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +33,7 @@ import java.util.UUID;
  * same for every route: what differs (the body's fields, the hold) is the {@link Route}'s.
  */
 @Component
-public class ChatPreparer {
+public class RequestPreparer {
 
     private final KeyAuthenticator authenticator;
     private final PolicyResolver policies;
@@ -46,7 +45,7 @@ public class ChatPreparer {
     private final GatewaySettings settings;
     private final BudgetWarnings warnings;
 
-    public ChatPreparer(KeyAuthenticator authenticator, PolicyResolver policies, RateLimiter rateLimiter,
+    public RequestPreparer(KeyAuthenticator authenticator, PolicyResolver policies, RateLimiter rateLimiter,
             PromptMeter meter, GovernanceView view, ProviderRouter providers, AccountBalancer balancer,
             GatewaySettings settings, BudgetWarnings warnings) {
         this.authenticator = authenticator;
@@ -60,11 +59,11 @@ public class ChatPreparer {
         this.warnings = warnings;
     }
 
-    public Principal authenticate(ChatHeaders headers) {
+    public Principal authenticate(RequestHeaders headers) {
         return authenticator.authenticate(headers.authorization());
     }
 
-    public PreparedRequest prepare(long startedNanos, Principal principal, ChatHeaders headers, ObjectNode body,
+    public PreparedRequest prepare(long startedNanos, Principal principal, RequestHeaders headers, ObjectNode body,
             Route route) {
         String model = text(body, "model");
         route.validate(body);
@@ -74,16 +73,16 @@ public class ChatPreparer {
         if (headers.projectId() != null) {
             ProjectState project = view.project(headers.projectId())
                     .filter(p -> p.orgId().equals(principal.org().id()))
-                    .orElseThrow(() -> GatewayException.badRequest("unknown_project", ChatHeaders.PROJECT + " "
-                            + headers.projectId() + " is not a project of your organisation.", ChatHeaders.PROJECT));
+                    .orElseThrow(() -> GatewayException.badRequest("unknown_project", RequestHeaders.PROJECT + " "
+                            + headers.projectId() + " is not a project of your organisation.", RequestHeaders.PROJECT));
             if (!view.admitsToProject(project.id(), principal.member())) {
                 throw GatewayException.forbidden("project_not_allowed", "You are not a member of project "
-                        + project.name() + " (" + ChatHeaders.PROJECT + "); an administrator can add you, your team "
-                        + "or your agent group with POST /projects/{id}/members on governance.", ChatHeaders.PROJECT);
+                        + project.name() + " (" + RequestHeaders.PROJECT + "); an administrator can add you, your team "
+                        + "or your agent group with POST /projects/{id}/members on governance.", RequestHeaders.PROJECT);
             }
             if (project.status() != EntityStatus.ACTIVE) {
                 throw GatewayException.forbidden("project_inactive", "Project " + project.name() + " is inactive.",
-                        ChatHeaders.PROJECT);
+                        RequestHeaders.PROJECT);
             }
             scopes.add(new Scope(ScopeLevel.PROJECT, project.id()));
         }

@@ -1,4 +1,4 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.ledger.Priority;
@@ -21,7 +21,7 @@ import java.util.List;
  * @param reservedCredits the most this request can cost: promptTokens and outputTokens, priced, rounded up
  * @param fallbackReason  why a cheaper model replaced the requested one: budget_warning or budget_exceeded
  */
-public record PreparedRequest(String requestId, long startedNanos, Principal principal, ChatHeaders headers,
+public record PreparedRequest(String requestId, long startedNanos, Principal principal, RequestHeaders headers,
         ObjectNode body, boolean stream, String requestedModel, String model, PriceState price, EffectivePolicy policy,
         int promptTokens, OutputLimit output, long outputTokens, long reservedCredits, List<Scope> scopes,
         List<String> accountIds, Priority priority, String fallbackReason) {

@@ -1,4 +1,4 @@
-package dev.tally.gateway.chat;
+package dev.tally.gateway.route;
 
 import dev.tally.events.ledger.Priority;
 import org.springframework.http.HttpHeaders;
@@ -12,14 +12,14 @@ import java.util.Locale;
  *
  * @param priorityHeader the header that carried the priority, so that a refusal names the one the client sent
  */
-public record ChatHeaders(String authorization, Priority priority, String priorityHeader, boolean privacyStrict,
+public record RequestHeaders(String authorization, Priority priority, String priorityHeader, boolean privacyStrict,
         String projectId) {
 
     public static final String PRIORITY = "X-Priority";
     public static final String PRIORITY_ALIAS = "X-Project-Priority";
     public static final String PROJECT = "X-Project-ID";
 
-    public static ChatHeaders of(HttpHeaders headers) {
+    public static RequestHeaders of(HttpHeaders headers) {
         String priorityHeader = PRIORITY;
         String priority = headers.getFirst(PRIORITY);
         if (priority == null) {
@@ -28,7 +28,7 @@ public record ChatHeaders(String authorization, Priority priority, String priori
         }
         String privacy = headers.getFirst("X-Privacy-Mode");
         String project = headers.getFirst(PROJECT);
-        return new ChatHeaders(headers.getFirst(HttpHeaders.AUTHORIZATION),
+        return new RequestHeaders(headers.getFirst(HttpHeaders.AUTHORIZATION),
                 priority != null && "critical".equals(priority.strip().toLowerCase(Locale.ROOT))
                         ? Priority.CRITICAL : Priority.NORMAL, priorityHeader,
                 privacy != null && "strict".equals(privacy.strip().toLowerCase(Locale.ROOT)),

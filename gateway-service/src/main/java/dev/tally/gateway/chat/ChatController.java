@@ -1,6 +1,6 @@
-package dev.tally.gateway.api;
+package dev.tally.gateway.chat;
 
-import dev.tally.gateway.chat.ChatRoute;
+import dev.tally.gateway.api.RouteServer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
