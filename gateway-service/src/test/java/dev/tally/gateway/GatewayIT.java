@@ -138,6 +138,27 @@ class GatewayIT {
     }
 
     @Test
+    void a_model_named_with_its_provider_is_served_under_its_own_name() {
+        stack.upstream.stubFor(post(urlEqualTo("/openai/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("gpt-4o-mini")))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
+                        {"id":"chatcmpl-prefixed","object":"chat.completion","created":1,"model":"gpt-4o-mini",
+                         "choices":[{"index":0,"message":{"role":"assistant","content":"Prefixed."},
+                         "finish_reason":"stop"}],
+                         "usage":{"prompt_tokens":12,"completion_tokens":2,"total_tokens":14}}""")));
+
+        ChatCompletion completion = client(agent.key()).chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("openai/gpt-4o-mini").addUserMessage("Which provider?").maxCompletionTokens(20).build());
+
+        assertThat(completion.choices().get(0).message().content()).contains("Prefixed.");
+        assertThat(xPlatform(completion._additionalProperties().get("x_platform")))
+                .containsEntry("model", "gpt-4o-mini").containsEntry("provider", "openai");
+        assertThatThrownBy(() -> client(agent.key()).chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("anthropic/gpt-4o-mini").addUserMessage("Wrong provider").build()))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("anthropic/gpt-4o-mini");
+    }
+
+    @Test
     void an_anthropic_upstream_is_translated_both_ways() {
         stack.upstream.stubFor(post(urlEqualTo("/anthropic/v1/messages"))
                 .withRequestBody(matchingJsonPath("$.stream", equalTo("false")))

@@ -65,8 +65,9 @@ public class RequestPreparer {
 
     public PreparedRequest prepare(long startedNanos, Principal principal, RequestHeaders headers, ObjectNode body,
             Route route) {
-        String model = text(body, "model");
+        String model = withoutProviderPrefix(text(body, "model"));
         route.validate(body);
+        body.put("model", model);
         boolean stream = body.path("stream").asBoolean(false);
 
         List<Scope> scopes = new ArrayList<>(principal.chain());
@@ -132,6 +133,22 @@ public class RequestPreparer {
             }
         }
         return prepared;
+    }
+
+    /**
+     * A model named with its provider ("openai/gpt-4.1", "anthropic/claude-sonnet-4-5"), as LiteLLM's users name
+     * them, is served as its bare name when that provider prices it; a name priced as it is, slash included (a
+     * self-hosted "meta-llama/Llama-3.1-8B"), is taken as it is.
+     */
+    private String withoutProviderPrefix(String model) {
+        int slash = model.indexOf('/');
+        if (slash <= 0 || view.price(model).isPresent()) {
+            return model;
+        }
+        String provider = model.substring(0, slash);
+        String bare = model.substring(slash + 1);
+        return view.price(bare).filter(price -> price.provider().equalsIgnoreCase(provider)).map(price -> bare)
+                .orElse(model);
     }
 
     /** ElfAutomations: past a budget's warning threshold, prefer the policy's cheaper models before the budget refuses. */

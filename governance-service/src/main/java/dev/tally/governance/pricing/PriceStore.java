@@ -28,16 +28,27 @@ public class PriceStore {
                 .map(row -> price(row)).one();
     }
 
+    /** Creates or replaces the price of {@code p}'s provider and model. */
     public Mono<Void> upsert(Price p) {
+        return insert(p, """
+                on conflict (provider, model) do update set input_usd_per_1k = excluded.input_usd_per_1k,
+                    output_usd_per_1k = excluded.output_usd_per_1k,
+                    cached_input_usd_per_1k = excluded.cached_input_usd_per_1k,
+                    cache_write_usd_per_1k = excluded.cache_write_usd_per_1k,
+                    reasoning_usd_per_1k = excluded.reasoning_usd_per_1k, updated_at = excluded.updated_at""");
+    }
+
+    /** Adds {@code p} unless its provider and model are priced already. */
+    public Mono<Void> insertIfAbsent(Price p) {
+        return insert(p, "on conflict (provider, model) do nothing");
+    }
+
+    private Mono<Void> insert(Price p, String onConflict) {
         return Sql.bind(db.sql("""
                         insert into price (provider, model, input_usd_per_1k, output_usd_per_1k,
                             cached_input_usd_per_1k, cache_write_usd_per_1k, reasoning_usd_per_1k, updated_at)
                         values (:p, :m, :in, :out, :cached, :write, :reasoning, :at)
-                        on conflict (provider, model) do update set input_usd_per_1k = excluded.input_usd_per_1k,
-                            output_usd_per_1k = excluded.output_usd_per_1k,
-                            cached_input_usd_per_1k = excluded.cached_input_usd_per_1k,
-                            cache_write_usd_per_1k = excluded.cache_write_usd_per_1k,
-                            reasoning_usd_per_1k = excluded.reasoning_usd_per_1k, updated_at = excluded.updated_at"""),
+                        """ + onConflict),
                         "p", p.provider(), "m", p.model(), "in", p.inputUsdPer1k(), "out", p.outputUsdPer1k(),
                         "cached", Sql.nullable(p.cachedInputUsdPer1k(), BigDecimal.class),
                         "write", Sql.nullable(p.cacheWriteUsdPer1k(), BigDecimal.class),
