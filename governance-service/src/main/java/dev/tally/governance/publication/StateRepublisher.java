@@ -29,8 +29,8 @@ import java.util.Map;
 
 /**
  * Publishes the current state of everything again: after the state topic was lost or recreated, or to seed a new
- * cluster. Prices are republished on every start, because the built-in price list arrives by migration, not by API;
- * admin keys too, because the bootstrap key is written at start-up outside any API call.
+ * cluster. Prices are republished on every start, because built-in prices arrive by the catalog and migrations, not
+ * by API; admin keys too, because the bootstrap key is written at start-up outside any API call.
  */
 @RestController
 @Component
