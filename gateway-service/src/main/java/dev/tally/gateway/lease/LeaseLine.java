@@ -55,11 +55,13 @@ final class LeaseLine {
 
     /**
      * How long this line's lease may go unused before it is returned: three of its usual gaps between requests, so a
-     * member asking once a second keeps its lease instead of reserving, and releasing, one per request, but never
-     * less than {@code least} nor more than {@code most}; and {@code least} when credit is short.
+     * member asking every few seconds keeps its lease instead of reserving, and releasing, one per request, but never
+     * less than {@code least} nor more than {@code most}. {@code least} when credit is short, and for a member whose
+     * usual gap is longer than {@code most}: its next request would come after the lease went back anyway, so keeping
+     * it would only hold credit for nothing.
      */
     long idleNanos(long least, long most, long nowNanos) {
-        if (nowNanos < exactUntilNanos) {
+        if (nowNanos < exactUntilNanos || gapNanos > most) {
             return least;
         }
         return Math.max(least, Math.min(most, 3 * gapNanos));

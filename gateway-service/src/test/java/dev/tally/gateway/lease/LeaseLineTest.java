@@ -30,14 +30,26 @@ class LeaseLineTest {
     }
 
     @Test
-    void a_member_asking_rarely_returns_its_lease_after_the_longest_idle_time() {
+    void a_member_asking_every_twenty_seconds_keeps_its_lease_for_the_longest_idle_time() {
+        for (long at = 1; at <= 4; at++) {
+            line.count(at * 20 * SECOND);
+        }
+
+        long idle = line.idleNanos(DEFAULTS.idleRelease().toNanos(), DEFAULTS.maxIdle().toNanos(), 80 * SECOND);
+
+        assertThat(idle).isEqualTo(DEFAULTS.maxIdle().toNanos());
+    }
+
+    @Test
+    void a_member_asking_less_often_than_the_longest_idle_time_returns_its_lease_at_once() {
+        // Its next request comes after the lease would have gone back anyway: keeping it would hold credit for nothing.
         for (long at = 1; at <= 4; at++) {
             line.count(at * 60 * SECOND);
         }
 
         long idle = line.idleNanos(DEFAULTS.idleRelease().toNanos(), DEFAULTS.maxIdle().toNanos(), 240 * SECOND);
 
-        assertThat(idle).isEqualTo(DEFAULTS.maxIdle().toNanos());
+        assertThat(idle).isEqualTo(DEFAULTS.idleRelease().toNanos());
     }
 
     @Test
