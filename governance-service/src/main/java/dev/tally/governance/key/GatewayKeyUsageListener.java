@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * Learns when gateway keys were used at the gateway from its request records (one per authenticated request), so
  * the gateway's hot path writes nothing for it. A poll's records are reduced to the latest use per key first, and
- * {@link KeyUsage} writes at most once a minute per key. The group starts from the oldest record still kept, so a
+ * {@link KeyUsage} writes those due (at most once a minute per key) in one statement. The group starts from the oldest record still kept, so a
  * new deployment learns the last uses of the retention period once.
  */
 @Component
@@ -45,8 +44,6 @@ public class GatewayKeyUsageListener {
                 throw new BatchListenerFailedException(String.valueOf(e.getMessage()), e, i);
             }
         }
-        Flux.fromIterable(latest.entrySet())
-                .concatMap(use -> usage.gatewayKeyUsed(use.getKey(), use.getValue()))
-                .then().block();
+        usage.gatewayKeysUsed(latest).block();
     }
 }
