@@ -253,6 +253,8 @@ public class PeopleService {
         sender.requireNotSuspended("transfer credits");
         long amount = Check.positive(request.amount(), "amount");
         String reason = Check.text(request.reason(), "reason", Check.TEXT_MAX);
+        String key = Check.optionalText(request.idempotencyKey(), "idempotency_key",
+                dev.tally.governance.credit.CreditController.IDEMPOTENCY_KEY_MAX);
         Mono<Member> recipient;
         if (request.recipientId() != null) {
             recipient = store.member(request.recipientId());
@@ -267,7 +269,7 @@ public class PeopleService {
                 .flatMap(r -> r.id().equals(sender.id())
                         ? Mono.error(ApiException.invalid(field, "must be someone else"))
                         : credits.move(sender.orgId(), "MEMBER_TRANSFER", sender.id(), r.id(), amount, reason,
-                                caller.actor()));
+                                caller.actor(), key));
     }
 
     public Mono<Member> me(Caller caller) {
