@@ -98,11 +98,13 @@ public class LedgerOutbox {
      */
     void actOnUnsettledAnswers() {
         db.sql("""
-                        select o.command_id, o.status, o.reason, o.detail from ledger_outbox o
-                        where o.status <> 'PENDING' and (
-                            exists (select 1 from credit_transfer t where t.id = o.command_id and t.status = 'PENDING')
-                            or exists (select 1 from approval a where a.transfer_id = o.command_id
-                                       and a.status = 'APPROVING'))
+                        select o.command_id, o.status, o.reason, o.detail
+                        from credit_transfer t join ledger_outbox o on o.command_id = t.id
+                        where t.status = 'PENDING' and o.status <> 'PENDING'
+                        union
+                        select o.command_id, o.status, o.reason, o.detail
+                        from approval a join ledger_outbox o on o.command_id = a.transfer_id
+                        where a.status = 'APPROVING' and o.status <> 'PENDING'
                         limit 200""")
                 .map(row -> new LedgerOutcome(row.get("command_id", String.class),
                         LedgerOutcome.Status.valueOf(row.get("status", String.class)), row.get("reason", String.class),
