@@ -110,7 +110,7 @@ public class AgentController {
                             ? Mono.error(ApiException.conflict("duplicate_name",
                                     "the workspace already has a group named '" + name + "'", "name"))
                             : changes.commit(store.update(updated)
-                                    .then(changes.publish(updated.state()))
+                                    .flatMap(stored -> changes.publish(stored.state()))
                                     .then(changes.audit(g.orgId(), caller.actor(), "agent-group.updated",
                                             "agent_group", g.id(), Map.of("status", status.name())))))
                     .thenReturn(AgentGroupView.of(updated));
@@ -172,7 +172,7 @@ public class AgentController {
                             ? Mono.error(ApiException.conflict("duplicate_name",
                                     "the agent group already has an agent named '" + name + "'", "name"))
                             : changes.commit(store.update(updated)
-                                    .then(changes.publish(updated.state()))
+                                    .flatMap(stored -> changes.publish(stored.state()))
                                     .then(changes.audit(agent.orgId(), caller.actor(), "agent.updated", "agent",
                                             agent.id(), Map.of("status", status.name())))))
                     .thenReturn(AgentView.of(updated));

@@ -46,12 +46,12 @@ public class AutoDisable {
                         Member off = new Member(m.id(), m.orgId(), m.workspaceId(), m.groupId(), m.kind(), m.name(),
                                 m.email(), MemberStatus.BUDGET_EXHAUSTED, m.personalQuota(), m.groupAdmin(),
                                 m.createdAt(), now);
-                        return store.update(off).then(changes.publish(off.state())).thenReturn(true);
+                        return store.update(off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
                     });
             case GROUP -> store.group(id).filter(g -> g.status() == EntityStatus.ACTIVE).flatMap(g -> {
                 Group off = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(), g.name(), g.description(),
                         EntityStatus.INACTIVE, g.poolCredits(), g.createdAt(), now);
-                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
+                return store.update(off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
             });
             case WORKSPACE -> store.workspace(id).filter(w -> w.status() == EntityStatus.ACTIVE).flatMap(w -> {
                 Workspace off = new Workspace(w.id(), w.orgId(), w.name(), EntityStatus.INACTIVE, w.isDefault(),

@@ -22,8 +22,12 @@ public class CreditController {
     public record Purchase(String orgId, String groupId, Long amount, String idempotencyKey, String reference) {
     }
 
-    public record Reallocation(String fromAccountId, String toAccountId, Long amount, String reason) {
+    /** @param idempotencyKey optional; a retry with the same key answers the first transfer (see CreditService) */
+    public record Reallocation(String fromAccountId, String toAccountId, Long amount, String reason,
+            String idempotencyKey) {
     }
+
+    public static final int IDEMPOTENCY_KEY_MAX = 200;
 
     private final Lookup lookup;
     private final CreditService credits;
@@ -51,7 +55,7 @@ public class CreditController {
             throw ApiException.missing("org_id");
         }
         long amount = Check.positive(request.amount(), "amount");
-        String key = Check.text(request.idempotencyKey(), "idempotency_key", 200);
+        String key = Check.text(request.idempotencyKey(), "idempotency_key", IDEMPOTENCY_KEY_MAX);
         String reference = Check.optionalText(request.reference(), "reference", Check.TEXT_MAX);
         String id = "purchase:" + orgId + ":" + key;
         return lookup.org(caller, orgId)
@@ -77,6 +81,7 @@ public class CreditController {
             @RequestBody Reallocation request) {
         long amount = Check.positive(request.amount(), "amount");
         String reason = Check.text(request.reason(), "reason", Check.TEXT_MAX);
+        String key = Check.optionalText(request.idempotencyKey(), "idempotency_key", IDEMPOTENCY_KEY_MAX);
         return lookup.org(caller, orgId).flatMap(org -> accounts.require(org.id(),
                         request.fromAccountId() == null ? org.id() : request.fromAccountId(), "from_account_id")
                 .zipWith(accounts.require(org.id(), request.toAccountId(), "to_account_id"))
@@ -85,7 +90,7 @@ public class CreditController {
                         return Mono.error(ApiException.invalid("to_account_id", "must differ from from_account_id"));
                     }
                     return credits.move(org.id(), "REALLOCATION", pair.getT1(), pair.getT2(), amount, reason,
-                            caller.actor());
+                            caller.actor(), key);
                 }))
                 .map(TransferView::answer);
     }

@@ -37,13 +37,29 @@ public class CreditOutcomeHandler implements LedgerOutcomeHandler {
         String detail = outcome.rejected() ? outcome.reason() + ": " + outcome.detail() : null;
         return tx.run(transfers.settle(outcome.commandId(), status, detail)
                         .filter(t -> outcome.accepted() && !"PURCHASE".equals(t.kind()))
-                        .flatMap(t -> adjust(t.toAccount(), t.amount())
-                                .then(t.fromAccount() == null ? Mono.empty() : adjust(t.fromAccount(), -t.amount()))))
+                        .flatMap(this::adjustBoth))
                 .doOnSuccess(done -> states.flushSoon())
                 .then();
     }
 
-    /** The account of a user or a team has the entity's id; the org pool's figure lives in the ledger only. */
+    /**
+     * Both sides in the order of their ids, so two transfers between the same two accounts in opposite directions
+     * lock the rows in the same order and cannot deadlock.
+     */
+    private Mono<Void> adjustBoth(CreditTransfer t) {
+        if (t.fromAccount() == null) {
+            return adjust(t.toAccount(), t.amount());
+        }
+        return t.fromAccount().compareTo(t.toAccount()) < 0
+                ? adjust(t.fromAccount(), -t.amount()).then(adjust(t.toAccount(), t.amount()))
+                : adjust(t.toAccount(), t.amount()).then(adjust(t.fromAccount(), -t.amount()));
+    }
+
+    /**
+     * The account of a user or a team has the entity's id; the org pool's figure lives in the ledger only. One
+     * statement adds the delta to the stored figure, so no answer can overwrite another's (a PostgreSQL bigint
+     * that would overflow is an error, never a wrap).
+     */
     private Mono<Void> adjust(String accountId, long delta) {
         Mono<Void> member = db.sql("update member set personal_quota = personal_quota + :d where id = :id")
                 .bind("d", delta).bind("id", accountId).fetch().rowsUpdated()

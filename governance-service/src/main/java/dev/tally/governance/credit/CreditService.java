@@ -7,8 +7,12 @@ import dev.tally.governance.support.Ids;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
+import dev.tally.governance.web.ApiException;
+import org.springframework.dao.DuplicateKeyException;
+
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Moves credits by asking the ledger, which alone decides whether a movement is possible. The movement is recorded
@@ -51,6 +55,41 @@ public class CreditService {
         String id = Ids.newId();
         return changes.commit(stage(id, orgId, kind, from, to, amount, reason, actor))
                 .then(settled(id));
+    }
+
+    /**
+     * As {@link #move}, under a caller's idempotency key (null: none). The same key with the same movement answers
+     * the first transfer as it stands (sending its command again if the ledger has not answered); the same key with
+     * another movement is {@code 409 idempotency_key_reused}. Keys are scoped per organisation.
+     */
+    public Mono<CreditTransfer> move(String orgId, String kind, String from, String to, long amount, String reason,
+            String actor, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return move(orgId, kind, from, to, amount, reason, actor);
+        }
+        String id = Ids.newId();
+        Mono<CreditTransfer> first = changes.commit(stage(id, orgId, kind, from, to, amount, reason, actor)
+                        .flatMap(staged -> transfers.keyed(id, idempotencyKey).thenReturn(staged)))
+                .then(settled(id))
+                // A concurrent request with the same key committed first: answer as a retry of it.
+                .onErrorResume(DuplicateKeyException.class, e -> transfers.byIdempotencyKey(orgId, idempotencyKey)
+                        .flatMap(existing -> retried(existing, kind, from, to, amount, reason, idempotencyKey)));
+        return transfers.byIdempotencyKey(orgId, idempotencyKey)
+                .flatMap(existing -> retried(existing, kind, from, to, amount, reason, idempotencyKey))
+                .switchIfEmpty(Mono.defer(() -> first));
+    }
+
+    private Mono<CreditTransfer> retried(CreditTransfer existing, String kind, String from, String to, long amount,
+            String reason, String idempotencyKey) {
+        boolean same = existing.kind().equals(kind) && Objects.equals(existing.fromAccount(), from)
+                && existing.toAccount().equals(to) && existing.amount() == amount
+                && Objects.equals(existing.reason(), reason);
+        if (!same) {
+            return Mono.error(ApiException.conflict("idempotency_key_reused", "idempotency_key " + idempotencyKey
+                    + " was used for another transfer (" + existing.id() + ": " + existing.amount() + " credits from "
+                    + existing.fromAccount() + " to " + existing.toAccount() + ")", "idempotency_key"));
+        }
+        return settled(existing.id());
     }
 
     /** Buys credits into the org pool under a caller-chosen id, so that a retry is the same purchase. */

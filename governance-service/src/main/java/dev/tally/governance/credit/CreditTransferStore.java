@@ -33,6 +33,18 @@ public class CreditTransferStore {
                 .then();
     }
 
+    /** Records the caller's idempotency key on a transfer just inserted, in the same transaction. */
+    public Mono<Void> keyed(String id, String idempotencyKey) {
+        return db.sql("update credit_transfer set idempotency_key = :key where id = :id")
+                .bind("key", idempotencyKey).bind("id", id).then();
+    }
+
+    /** The transfer an organisation made under a caller's idempotency key, if any. */
+    public Mono<CreditTransfer> byIdempotencyKey(String orgId, String idempotencyKey) {
+        return db.sql("select * from credit_transfer where org_id = :org and idempotency_key = :key")
+                .bind("org", orgId).bind("key", idempotencyKey).map(row -> transfer(row)).one();
+    }
+
     /** Records the ledger's answer once; returns the transfer if this call changed it. */
     public Mono<CreditTransfer> settle(String id, String status, String detail) {
         return Sql.bind(db.sql("""

@@ -113,13 +113,18 @@ public class HierarchyStore {
                 .then();
     }
 
-    public Mono<Void> update(Group g) {
+    /**
+     * Writes everything but {@code pool_credits}, which only the ledger's answers change (in one statement, see
+     * CreditOutcomeHandler): writing back the figure read before would undo a transfer settled meanwhile. Returns the
+     * group as stored, with its current pool, for publishing.
+     */
+    public Mono<Group> update(Group g) {
         return Sql.bind(db.sql("""
                         update grp set name = :name, description = :description, status = :status,
-                            pool_credits = :pool, updated_at = :updated where id = :id"""),
+                            updated_at = :updated where id = :id returning *"""),
                         "id", g.id(), "name", g.name(), "description", Sql.nullable(g.description(), String.class),
-                        "status", g.status().name(), "pool", g.poolCredits(), "updated", at(g.updatedAt()))
-                .then();
+                        "status", g.status().name(), "updated", at(g.updatedAt()))
+                .map(row -> group(row)).one();
     }
 
     public Mono<Group> group(String id) {
@@ -157,16 +162,33 @@ public class HierarchyStore {
                 .then();
     }
 
-    public Mono<Void> update(Member m) {
+    /** As {@link #update(Group)}: everything but {@code personal_quota}; returns the member as stored. */
+    public Mono<Member> update(Member m) {
         return Sql.bind(db.sql("""
                         update member set workspace_id = :ws, group_id = :group, name = :name, email = :email,
-                            status = :status, personal_quota = :quota, group_admin = :admin, updated_at = :updated
-                        where id = :id"""),
+                            status = :status, group_admin = :admin, updated_at = :updated
+                        where id = :id returning *"""),
                         "id", m.id(), "ws", m.workspaceId(), "group", Sql.nullable(m.groupId(), String.class),
                         "name", m.name(), "email", Sql.nullable(m.email(), String.class),
-                        "status", m.status().name(), "quota", m.personalQuota(), "admin", m.groupAdmin(),
-                        "updated", at(m.updatedAt()))
-                .then();
+                        "status", m.status().name(), "admin", m.groupAdmin(), "updated", at(m.updatedAt()))
+                .map(row -> member(row)).one();
+    }
+
+    /**
+     * A user's quota as it will stand once every transfer still waiting for the ledger is applied, read under a lock
+     * on the user's row held until the caller's transaction ends: a quota change staging its transfer in that
+     * transaction is seen by the next one, so two concurrent "set to 100" move 100 once, not twice.
+     */
+    public Mono<Long> lockedQuotaWithPending(String memberId) {
+        return db.sql("select personal_quota from member where id = :id for update").bind("id", memberId)
+                .map(row -> Sql.longValue(row, "personal_quota")).one()
+                .flatMap(quota -> db.sql("""
+                                select coalesce(sum(case when to_account = :id then amount else -amount end), 0)::bigint
+                                    as pending
+                                from credit_transfer
+                                where status = 'PENDING' and (to_account = :id or from_account = :id)""")
+                        .bind("id", memberId).map(row -> Sql.longValue(row, "pending")).one()
+                        .map(pending -> quota + pending));
     }
 
     public Mono<Member> member(String id) {

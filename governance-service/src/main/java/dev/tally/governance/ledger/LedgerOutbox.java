@@ -9,6 +9,8 @@ import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.ledger.LedgerReply;
 import dev.tally.governance.GovernanceSettings;
 import dev.tally.governance.support.Sql;
+import dev.tally.governance.support.Tx;
+import dev.tally.governance.publication.StateOutbox;
 import dev.tally.ledger.client.LedgerClient;
 import dev.tally.ledger.client.LedgerTimeoutException;
 import org.slf4j.Logger;
@@ -38,13 +40,17 @@ public class LedgerOutbox {
     private final LedgerClient ledger;
     private final List<LedgerOutcomeHandler> handlers;
     private final GovernanceSettings settings;
+    private final Tx tx;
+    private final StateOutbox states;
 
     public LedgerOutbox(DatabaseClient db, LedgerClient ledger, List<LedgerOutcomeHandler> handlers,
-            GovernanceSettings settings) {
+            GovernanceSettings settings, Tx tx, StateOutbox states) {
+        this.states = states;
         this.db = db;
         this.ledger = ledger;
         this.handlers = handlers;
         this.settings = settings;
+        this.tx = tx;
     }
 
     /** Stages a command in the current transaction; staging the same command id twice keeps the first. */
@@ -74,8 +80,47 @@ public class LedgerOutbox {
         return load(commandId).map(Row::outcome);
     }
 
-    /** Sends again whatever is still unanswered: the ledger or Kafka was down, or this instance crashed. */
+    /**
+     * Runs on start and every {@code ledger-resend-after}: sends again whatever is still unanswered (the ledger or
+     * Kafka was down, the reply was lost, this instance crashed, or acting on the answer failed and was rolled back),
+     * then acts on answers on record that nothing acted on (see {@link #actOnUnsettledAnswers}).
+     */
     @Scheduled(fixedDelayString = "${tally.governance.ledger-resend-after:10s}")
+    void recover() {
+        resendUnanswered();
+        actOnUnsettledAnswers();
+    }
+
+    /**
+     * A transfer still PENDING or an approval still APPROVING whose command has an answer on record: the answer was
+     * recorded and acting on it did not happen (a crash in between, before answers and their effects shared one
+     * transaction). The handlers are run again with the recorded answer; each acts only on what is still waiting.
+     */
+    void actOnUnsettledAnswers() {
+        db.sql("""
+                        select o.command_id, o.status, o.reason, o.detail
+                        from credit_transfer t join ledger_outbox o on o.command_id = t.id
+                        where t.status = 'PENDING' and o.status <> 'PENDING'
+                        union
+                        select o.command_id, o.status, o.reason, o.detail
+                        from approval a join ledger_outbox o on o.command_id = a.transfer_id
+                        where a.status = 'APPROVING' and o.status <> 'PENDING'
+                        limit 200""")
+                .map(row -> new LedgerOutcome(row.get("command_id", String.class),
+                        LedgerOutcome.Status.valueOf(row.get("status", String.class)), row.get("reason", String.class),
+                        row.get("detail", String.class), null))
+                .all()
+                .concatMap(outcome -> tx.run(Flux.fromIterable(handlers).concatMap(h -> h.onAnswer(outcome)).then())
+                        .doOnSuccess(done -> states.flushSoon())
+                        .doOnSuccess(done -> log.info("acted on the recorded answer to ledger command {}",
+                                outcome.commandId())))
+                .onErrorResume(e -> {
+                    log.warn("acting on recorded ledger answers failed, will retry: {}", e.toString());
+                    return Flux.empty();
+                })
+                .blockLast();
+    }
+
     void resendUnanswered() {
         Instant before = Instant.now().minus(settings.ledgerResendAfter());
         db.sql("""
@@ -117,7 +162,9 @@ public class LedgerOutbox {
             outcome = new LedgerOutcome(reply.commandId(), LedgerOutcome.Status.ACCEPTED,
                     ((CommandAcceptedReply) reply).outcome(), null, null);
         }
-        return Sql.bind(db.sql("""
+        // The answer and what governance does about it commit together: if acting on it fails, the command stays
+        // unanswered and is sent again, and the ledger, which applies a command id once, answers the same.
+        return tx.run(Sql.bind(db.sql("""
                         update ledger_outbox set status = :status, reason = :reason, detail = :detail,
                         answered_at = :at where command_id = :id and status = 'PENDING'"""),
                         "status", outcome.status().name(), "reason", Sql.nullable(outcome.reason(), String.class),
@@ -127,7 +174,9 @@ public class LedgerOutbox {
                 // Only the first answer runs the handlers; a second copy of the reply finds the row answered.
                 .flatMap(updated -> updated == 0 ? Mono.empty()
                         : Flux.fromIterable(handlers).concatMap(h -> h.onAnswer(outcome)).then())
-                .thenReturn(outcome);
+                .thenReturn(outcome))
+                // What the handlers staged for the state topic is committed now.
+                .doOnSuccess(done -> states.flushSoon());
     }
 
     private Mono<Row> load(String commandId) {

@@ -44,7 +44,7 @@ public class OrgService {
         String name = Check.name(request.name(), "name");
         String description = Check.optionalText(request.description(), "description", Check.TEXT_MAX);
         long rate = request.creditsPerUsd() == null ? DEFAULT_CREDITS_PER_USD
-                : Check.positive(request.creditsPerUsd(), "credits_per_usd");
+                : Check.creditsPerUsd(request.creditsPerUsd(), "credits_per_usd");
         long overdraft = Check.notNegative(request.criticalOverdraftLimit(), "critical_overdraft_limit", 0);
         Instant now = Instant.now();
         Org org = new Org(Ids.newId(), name, Slugs.of(name), description, EntityStatus.ACTIVE, rate, overdraft, now,
@@ -88,7 +88,7 @@ public class OrgService {
                     : request.isActive() != null ? (request.isActive() ? EntityStatus.ACTIVE : EntityStatus.INACTIVE)
                     : org.status();
             long rate = request.creditsPerUsd() == null ? org.creditsPerUsd()
-                    : Check.positive(request.creditsPerUsd(), "credits_per_usd");
+                    : Check.creditsPerUsd(request.creditsPerUsd(), "credits_per_usd");
             requirePlatformAdminFor(caller, org, status, request.status() != null ? "status" : "is_active", rate);
             Org updated = new Org(org.id(),
                     request.name() == null ? org.name() : Check.name(request.name(), "name"), org.slug(),

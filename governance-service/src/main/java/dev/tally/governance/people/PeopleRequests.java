@@ -21,6 +21,7 @@ public final class PeopleRequests {
     public record StatusChange(String status) {
     }
 
-    public record MemberTransfer(String recipientEmail, String recipientId, Long amount, String reason) {
+    public record MemberTransfer(String recipientEmail, String recipientId, Long amount, String reason,
+            String idempotencyKey) {
     }
 }

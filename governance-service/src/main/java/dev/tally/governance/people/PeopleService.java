@@ -126,18 +126,28 @@ public class PeopleService {
         Mono<Void> save = (startsVacation ? vacationShare.define(user.orgId(), user.groupId(), caller.actor())
                 : Mono.<Void>empty())
                 .then(changes.commit(store.update(updated)
-                        .then(changes.publish(updated.state()))
+                        .flatMap(stored -> changes.publish(stored.state()))
                         .then(changes.audit(user.orgId(), caller.actor(), "user.updated", "user", user.id(),
                                 Map.of("status", status.name(), "name", name)))));
         if (request.personalQuota() == null) {
             return save.then(store.member(user.id())).map(UserView::of);
         }
         long target = Check.notNegative(request.personalQuota(), "personal_quota", 0);
-        long delta = target - user.personalQuota();
-        Mono<Optional<TransferView>> move = delta == 0 ? Mono.just(Optional.<TransferView>empty())
-                : credits.move(user.orgId(), "REALLOCATION", delta > 0 ? user.orgId() : user.id(),
-                        delta > 0 ? user.id() : user.orgId(), Math.abs(delta),
-                        "personal quota set to " + target, caller.actor()).map(TransferView::of).map(Optional::of);
+        String transferId = Ids.newId();
+        // The difference is taken from the quota as it stands under a lock, counting the transfers still on their
+        // way, in the transaction that stages this one: a quota read before the request would move it twice.
+        Mono<Optional<CreditTransfer>> staged = changes.commit(store.lockedQuotaWithPending(user.id())
+                .flatMap(current -> {
+                    long delta = target - current;
+                    return delta == 0 ? Mono.just(Optional.<CreditTransfer>empty())
+                            : credits.stage(transferId, user.orgId(), "REALLOCATION",
+                                    delta > 0 ? user.orgId() : user.id(), delta > 0 ? user.id() : user.orgId(),
+                                    Math.abs(delta), "personal quota set to " + target, caller.actor())
+                                    .map(Optional::of);
+                }));
+        Mono<Optional<TransferView>> move = staged.flatMap(transfer -> transfer.isEmpty()
+                ? Mono.just(Optional.<TransferView>empty())
+                : credits.settled(transferId).map(TransferView::of).map(Optional::of));
         return save.then(move).flatMap(transfer -> store.member(user.id())
                 .map(m -> UserView.of(m).with(null, transfer.orElse(null))));
     }
@@ -215,7 +225,7 @@ public class PeopleService {
                             user.name(), user.email(), user.status(), user.personalQuota(), admin, user.createdAt(),
                             Instant.now());
                     return changes.commit(store.update(updated)
-                                    .then(changes.publish(updated.state()))
+                                    .flatMap(stored -> changes.publish(stored.state()))
                                     .then(changes.audit(team.orgId(), caller.actor(), "team.member-added", "team",
                                             team.id(), Map.of("user_id", userId, "is_admin", admin))))
                             .thenReturn(UserView.of(updated));
@@ -231,7 +241,7 @@ public class PeopleService {
                             user.email(), user.status(), user.personalQuota(), false, user.createdAt(),
                             Instant.now());
                     return changes.commit(store.update(updated)
-                                    .then(changes.publish(updated.state()))
+                                    .flatMap(stored -> changes.publish(stored.state()))
                                     .then(changes.audit(team.orgId(), caller.actor(), "team.member-removed", "team",
                                             team.id(), Map.of("user_id", userId))))
                             .thenReturn(UserView.of(updated));
@@ -243,6 +253,8 @@ public class PeopleService {
         sender.requireNotSuspended("transfer credits");
         long amount = Check.positive(request.amount(), "amount");
         String reason = Check.text(request.reason(), "reason", Check.TEXT_MAX);
+        String key = Check.optionalText(request.idempotencyKey(), "idempotency_key",
+                dev.tally.governance.credit.CreditController.IDEMPOTENCY_KEY_MAX);
         Mono<Member> recipient;
         if (request.recipientId() != null) {
             recipient = store.member(request.recipientId());
@@ -257,7 +269,7 @@ public class PeopleService {
                 .flatMap(r -> r.id().equals(sender.id())
                         ? Mono.error(ApiException.invalid(field, "must be someone else"))
                         : credits.move(sender.orgId(), "MEMBER_TRANSFER", sender.id(), r.id(), amount, reason,
-                                caller.actor()));
+                                caller.actor(), key));
     }
 
     public Mono<Member> me(Caller caller) {

@@ -79,7 +79,7 @@ public class TeamController {
                             ? Mono.error(ApiException.conflict("duplicate_name",
                                     "the workspace already has a group named '" + name + "'", "name"))
                             : changes.commit(store.update(updated)
-                                    .then(changes.publish(updated.state()))
+                                    .flatMap(stored -> changes.publish(stored.state()))
                                     .then(changes.audit(g.orgId(), caller.actor(), "team.updated", "team", g.id(),
                                             Map.of("status", updated.status().name())))))
                     .thenReturn(TeamView.of(updated));

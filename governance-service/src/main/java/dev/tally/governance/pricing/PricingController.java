@@ -108,6 +108,12 @@ public class PricingController {
         return value == null ? null : usd(value, field);
     }
 
+    /**
+     * $1,000 per 1,000 tokens, hundreds of times the dearest model's: with {@code credits_per_usd} at most a million,
+     * a request of ten million tokens costs at most 10^13 credits, within what an amount may be.
+     */
+    static final BigDecimal MAX_USD_PER_1K = BigDecimal.valueOf(1000);
+
     private static BigDecimal usd(BigDecimal value, String field) {
         if (value == null) {
             throw ApiException.missing(field);
@@ -117,6 +123,10 @@ public class PricingController {
         }
         if (value.scale() > 10 || value.precision() - value.scale() > 10) {
             throw ApiException.invalid(field, "has more than 10 digits before or after the decimal point");
+        }
+        if (value.compareTo(MAX_USD_PER_1K) > 0) {
+            throw ApiException.invalid(field, "must be at most " + MAX_USD_PER_1K.toPlainString()
+                    + " dollars per 1,000 tokens");
         }
         return value;
     }

@@ -8,6 +8,14 @@ public final class Check {
 
     public static final int NAME_MAX = 120;
     public static final int TEXT_MAX = 1000;
+    /**
+     * The most credits one amount, quota, pool, budget limit or overdraft limit may name: 10^15. The ledger sums
+     * such amounts into longs (at most about 9.2 * 10^18), so thousands of maximal movements still fit; it refuses an
+     * overflow exactly anyway, but an amount this large is a typo, not a purchase.
+     */
+    public static final long MAX_CREDITS = 1_000_000_000_000_000L;
+    /** At most a million credits per dollar: with prices of at most $1,000 per 1,000 tokens, a request stays far below {@link #MAX_CREDITS}. */
+    public static final long MAX_CREDITS_PER_USD = 1_000_000L;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private Check() {
@@ -50,7 +58,7 @@ public final class Check {
         if (value <= 0) {
             throw ApiException.invalid(field, "must be greater than 0");
         }
-        return value;
+        return atMostMaxCredits(value, field);
     }
 
     public static long notNegative(Long value, String field, long defaultValue) {
@@ -59,6 +67,21 @@ public final class Check {
         }
         if (value < 0) {
             throw ApiException.invalid(field, "must not be negative");
+        }
+        return atMostMaxCredits(value, field);
+    }
+
+    public static long creditsPerUsd(Long value, String field) {
+        long rate = positive(value, field);
+        if (rate > MAX_CREDITS_PER_USD) {
+            throw ApiException.invalid(field, "must be at most " + MAX_CREDITS_PER_USD);
+        }
+        return rate;
+    }
+
+    private static long atMostMaxCredits(long value, String field) {
+        if (value > MAX_CREDITS) {
+            throw ApiException.invalid(field, "must be at most " + MAX_CREDITS + " (10^15 credits)");
         }
         return value;
     }

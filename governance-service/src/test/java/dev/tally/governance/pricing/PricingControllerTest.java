@@ -76,6 +76,20 @@ class PricingControllerTest {
     }
 
     @Test
+    void a_rate_above_a_thousand_dollars_per_thousand_tokens_is_refused_naming_the_field() {
+        assertRefused(() -> price(new PriceRequest(new BigDecimal("1000.0000000001"), OUT, null, null, null)),
+                "input_usd_per_1k");
+        assertRefused(() -> price(new PriceRequest(IN, new BigDecimal("9999999999"), null, null, null)),
+                "output_usd_per_1k");
+    }
+
+    @Test
+    void a_rate_of_a_thousand_dollars_per_thousand_tokens_is_accepted() {
+        assertThat(price(new PriceRequest(new BigDecimal("1000"), OUT, null, null, null)).inputUsdPer1k())
+                .isEqualByComparingTo("1000");
+    }
+
+    @Test
     void the_input_rate_is_still_required() {
         assertThatThrownBy(() -> price(new PriceRequest(null, OUT, IN, null, null)))
                 .isInstanceOfSatisfying(ApiException.class, e -> {

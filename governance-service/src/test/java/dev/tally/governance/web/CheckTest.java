@@ -13,6 +13,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CheckTest {
 
     @Test
+    void an_amount_of_ten_to_the_fifteen_credits_is_accepted() {
+        assertThat(Check.positive(1_000_000_000_000_000L, "amount")).isEqualTo(1_000_000_000_000_000L);
+        assertThat(Check.notNegative(1_000_000_000_000_000L, "personal_quota", 0)).isEqualTo(1_000_000_000_000_000L);
+    }
+
+    @Test
+    void an_amount_beyond_ten_to_the_fifteen_credits_is_refused_naming_the_field() {
+        assertRefused(() -> Check.positive(1_000_000_000_000_001L, "limit_credits"), "invalid_field", "limit_credits");
+        assertRefused(() -> Check.positive(Long.MAX_VALUE, "amount"), "invalid_field", "amount");
+        assertRefused(() -> Check.notNegative(Long.MAX_VALUE, "critical_overdraft_limit", 0), "invalid_field",
+                "critical_overdraft_limit");
+    }
+
+    @Test
+    void credits_per_usd_is_at_most_a_million() {
+        assertThat(Check.creditsPerUsd(1_000_000L, "credits_per_usd")).isEqualTo(1_000_000L);
+        assertRefused(() -> Check.creditsPerUsd(1_000_001L, "credits_per_usd"), "invalid_field", "credits_per_usd");
+        assertRefused(() -> Check.creditsPerUsd(0L, "credits_per_usd"), "invalid_field", "credits_per_usd");
+    }
+
+    @Test
     void a_name_is_returned_without_surrounding_whitespace() {
         assertThat(Check.name("  Acme Corp ", "name")).isEqualTo("Acme Corp");
     }

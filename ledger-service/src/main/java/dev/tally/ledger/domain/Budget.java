@@ -48,13 +48,13 @@ final class Budget {
 
     /** Spend as the budget sees it at {@code at}: nothing yet when {@code at} lies in a later window. */
     long spentAt(Instant at) {
-        return isCurrent(BudgetWindows.start(period, at)) ? charged + reserved : 0;
+        return isCurrent(BudgetWindows.start(period, at)) ? Math.addExact(charged, reserved) : 0;
     }
 
     /** Takes a reservation's share out of this budget; true when the budget was holding it. */
     boolean release(Reservation reservation) {
         if (holding.remove(reservation.id())) {
-            reserved -= reservation.credits();
+            reserved = Math.subtractExact(reserved, reservation.credits());
             return true;
         }
         return false;
@@ -66,8 +66,8 @@ final class Budget {
      */
     void charge(Reservation reservation, long held, long charged) {
         if (holding.contains(reservation.id())) {
-            reserved -= held;
-            this.charged += charged;
+            reserved = Math.subtractExact(reserved, held);
+            this.charged = Math.addExact(this.charged, charged);
         }
     }
 

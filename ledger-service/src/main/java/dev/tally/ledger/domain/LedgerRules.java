@@ -58,6 +58,7 @@ import java.util.Map;
 
 import static dev.tally.events.ledger.RejectionReason.ACCOUNT_ALREADY_OPEN;
 import static dev.tally.events.ledger.RejectionReason.BUDGET_EXCEEDED;
+import static dev.tally.events.ledger.RejectionReason.BUDGET_REMOVED;
 import static dev.tally.events.ledger.RejectionReason.DUPLICATE_RESERVATION;
 import static dev.tally.events.ledger.RejectionReason.INSUFFICIENT_CREDITS;
 import static dev.tally.events.ledger.RejectionReason.INVALID_AMOUNT;
@@ -86,6 +87,19 @@ public final class LedgerRules {
     }
 
     public static Decision decide(LedgerState state, LedgerCommand command, Instant now) {
+        try {
+            return decideExactly(state, command, now);
+        } catch (ArithmeticException e) {
+            // Every sum the rules form is exact (Math.addExact and friends): one that would pass a long is refused.
+            return Decision.invalid(command, INVALID_AMOUNT, overflow());
+        }
+    }
+
+    private static String overflow() {
+        return "the amounts would pass the most a ledger can count (" + Long.MAX_VALUE + " credits)";
+    }
+
+    private static Decision decideExactly(LedgerState state, LedgerCommand command, Instant now) {
         if (!state.isOpen() && !(command instanceof OpenLedgerCommand)) {
             return Decision.invalid(command, UNKNOWN_LEDGER, "no ledger " + command.ledgerId());
         }
@@ -155,6 +169,7 @@ public final class LedgerRules {
         if (invalid != null) {
             return invalid;
         }
+        Math.addExact(state.accounts.get(c.accountId()).balance, c.credits());
         return Decision.accept(c, c.credits(), new CreditsPurchasedEvent(c.ledgerId(), c.commandId(), now,
                 c.accountId(), c.credits(), c.actor(), c.reference()));
     }
@@ -180,6 +195,7 @@ public final class LedgerRules {
             return Decision.refuse(c, INSUFFICIENT_CREDITS, detail, null, new TransferRefusedEvent(c.ledgerId(),
                     c.commandId(), now, c.fromAccountId(), c.toAccountId(), c.credits(), INSUFFICIENT_CREDITS, detail));
         }
+        Math.addExact(state.accounts.get(c.toAccountId()).balance, c.credits());
         return Decision.accept(c, c.credits(), new CreditsTransferredEvent(c.ledgerId(), c.commandId(), now,
                 c.fromAccountId(), c.toAccountId(), c.credits(), c.actor(), c.reason()));
     }
@@ -193,6 +209,11 @@ public final class LedgerRules {
         if (invalid != null) {
             return invalid;
         }
+        if (state.wasRemoved(c.budgetId())) {
+            // A definition resent after its removal overtook it: governance deleted this budget, so it stays deleted.
+            return Decision.invalid(c, BUDGET_REMOVED, "budget " + c.budgetId() + " was removed from ledger "
+                    + c.ledgerId() + "; a removed budget's id cannot be defined again");
+        }
         if (c.thresholdsPercent() != null && c.thresholdsPercent().stream().anyMatch(t -> t == null || t < 1 || t > 100)) {
             return Decision.invalid(c, INVALID_COMMAND, "thresholds_percent must lie between 1 and 100");
         }
@@ -204,9 +225,11 @@ public final class LedgerRules {
     }
 
     private static Decision removeBudget(LedgerState state, RemoveBudgetCommand c, Instant now) {
-        if (c.budgetId() == null || !state.budgets.containsKey(c.budgetId())) {
+        if (blank(c.budgetId()) || state.wasRemoved(c.budgetId())) {
             return Decision.invalid(c, UNKNOWN_BUDGET, "no budget " + c.budgetId() + " in ledger " + c.ledgerId());
         }
+        // A removal of a budget not defined (yet) is recorded too, as a tombstone: its definition may still be on the
+        // way, and must not take effect when it arrives.
         return Decision.accept(c, 0, new BudgetRemovedEvent(c.ledgerId(), c.commandId(), now, c.budgetId(),
                 c.actor()));
     }
@@ -237,7 +260,7 @@ public final class LedgerRules {
         for (Map.Entry<String, Budget> entry : budgetsOn(state, chain)) {
             Budget budget = entry.getValue();
             long spent = budget.spentAt(now);
-            if (spent + floor > budget.limit) {
+            if (Math.addExact(spent, floor) > budget.limit) {
                 return budgetExceeded(c, floor, now, chain, entry.getKey(), budget, spent);
             }
             grant = Math.min(grant, budget.limit - spent);
@@ -263,12 +286,13 @@ public final class LedgerRules {
 
     /** The most the accounts can hold together: what each has available, plus the overdraft room if critical. */
     private static long coverable(LedgerState state, List<String> accountIds, Priority priority) {
+        // Saturating: what cannot be counted cannot be granted either, and the grant is capped by the request anyway.
         long total = 0;
         for (String accountId : accountIds.stream().distinct().toList()) {
-            total += Math.max(0, state.accounts.get(accountId).available());
+            total = saturatedAdd(total, Math.max(0, state.accounts.get(accountId).available()));
         }
         if (priority == Priority.CRITICAL) {
-            total += Math.max(0, state.overdraftLimit - state.totalOverdraft());
+            total = saturatedAdd(total, Math.max(0, state.overdraftLimit - state.totalOverdraft()));
         }
         return total;
     }
@@ -307,7 +331,10 @@ public final class LedgerRules {
             if (priority != Priority.CRITICAL || remaining > headroom) {
                 return null;
             }
-            take[distinct.size() - 1] += remaining;
+            take[distinct.size() - 1] = Math.addExact(take[distinct.size() - 1], remaining);
+        }
+        for (int i = 0; i < distinct.size(); i++) {
+            state.accounts.get(distinct.get(i)).withHold(take[i]);
         }
         List<Leg> legs = new ArrayList<>();
         for (int i = 0; i < distinct.size(); i++) {
@@ -331,6 +358,7 @@ public final class LedgerRules {
         Overdraft overdraft = Overdraft.of(reservation, c.actualCredits() - held);
         long charged = held + overdraft.credits;
         List<Leg> parts = reservation.take(held);
+        requireChargeable(state, reservation, parts, overdraft, charged);
         List<LedgerEvent> events = new ArrayList<>();
         events.add(new UsageRecordedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), reservation.credits(),
                 c.actualCredits(), charged, overdraft.uncollected, reservation.credits() - held, parts,
@@ -339,7 +367,8 @@ public final class LedgerRules {
         if (overdraft.credits > 0) {
             // The reservation ends: its legs on the account are no longer held.
             Account account = state.accounts.get(overdraft.accountId);
-            long balance = account.balance - paidBy(parts, overdraft.accountId) - overdraft.credits;
+            long balance = Math.subtractExact(Math.subtractExact(account.balance, paidBy(parts, overdraft.accountId)),
+                    overdraft.credits);
             long reserved = account.reserved - paidBy(reservation.legs(), overdraft.accountId);
             events.add(overdrawn(c, now, reservation, c.reservationId(), overdraft, balance, balance - reserved));
         }
@@ -402,27 +431,31 @@ public final class LedgerRules {
         for (LeaseCharge charge : c.charges()) {
             long held = Math.min(Math.min(charge.actualCredits(), charge.heldCredits()), left.credits());
             Overdraft overdraft = Overdraft.of(left, charge.actualCredits() - held);
-            long charged = held + overdraft.credits;
+            long charged = Math.addExact(held, overdraft.credits);
             List<Leg> parts = left.take(held);
             left = left.less(parts);
-            total += charged;
+            total = Math.addExact(total, charged);
             // A charge of zero is still recorded: the request's tokens belong in the audit trail.
             events.add(new LeaseChargedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(), charge.requestId(),
                     charge.actualCredits(), charged, overdraft.uncollected, left.credits(), parts, lease.scopeChain(),
                     charge.tokensIn(), charge.tokensOut(), charge.model(), charge.provider(), overdraft.credits,
                     overdraft.accountId));
             parts.forEach(part -> {
-                paid.merge(part.accountId(), part.credits(), Long::sum);
-                unheld.merge(part.accountId(), part.credits(), Long::sum);
+                paid.merge(part.accountId(), part.credits(), Math::addExact);
+                unheld.merge(part.accountId(), part.credits(), Math::addExact);
             });
             if (overdraft.credits > 0) {
-                paid.merge(overdraft.accountId, overdraft.credits, Long::sum);
+                paid.merge(overdraft.accountId, overdraft.credits, Math::addExact);
                 Account account = state.accounts.get(overdraft.accountId);
-                long balance = account.balance - paid.get(overdraft.accountId);
+                long balance = Math.subtractExact(account.balance, paid.get(overdraft.accountId));
                 long reserved = account.reserved - unheld.getOrDefault(overdraft.accountId, 0L);
                 events.add(overdrawn(c, now, lease, charge.requestId(), overdraft, balance, balance - reserved));
             }
         }
+        for (Map.Entry<String, Long> account : paid.entrySet()) {
+            Math.subtractExact(state.accounts.get(account.getKey()).balance, account.getValue());
+        }
+        budgetsCanCount(state, lease, total);
         events.addAll(alertsAfterCharge(state, c, lease, total, now));
         return Decision.accept(c, total, events.toArray(LedgerEvent[]::new));
     }
@@ -454,10 +487,10 @@ public final class LedgerRules {
                 }
             }
             if (!lease.charges().isEmpty()) {
-                CommandAcceptedReply charge = applied(chargeLease(state, new ChargeLeaseCommand(c.commandId(),
-                        c.ledgerId(), lease.reservationId(), lease.charges()), now), apply);
+                CommandAcceptedReply charge = applied(exactly(c, () -> chargeLease(state, new ChargeLeaseCommand(
+                        c.commandId(), c.ledgerId(), lease.reservationId(), lease.charges()), now)), apply);
                 if (charge != null) {
-                    charged += charge.credits();
+                    charged = saturatedAdd(charged, charge.credits());
                     outcome = outcome == null ? charge.outcome() : outcome;
                 }
             }
@@ -557,9 +590,9 @@ public final class LedgerRules {
             }
             // The window the budget is in now: a hold made before a period change carries the old window's date.
             LocalDate window = BudgetWindows.start(budget.period, now);
-            long spent = budget.charged + charged;
+            long spent = Math.addExact(budget.charged, charged);
             for (int threshold : budget.thresholds) {
-                if (!budget.crossed.contains(threshold) && spent * 100 >= (long) threshold * budget.limit) {
+                if (!budget.crossed.contains(threshold) && spent >= thresholdCredits(threshold, budget.limit)) {
                     alerts.add(new BudgetThresholdCrossedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(),
                             budget.scope, budget.period, window, threshold, spent, budget.limit));
                 }
@@ -602,12 +635,14 @@ public final class LedgerRules {
         if (c.deltaCredits() == 0) {
             return Decision.invalid(c, INVALID_AMOUNT, "delta_credits must not be zero");
         }
-        long available = state.accounts.get(c.accountId()).available();
-        if (c.deltaCredits() < 0 && available + c.deltaCredits() < 0) {
+        Account account = state.accounts.get(c.accountId());
+        long available = account.available();
+        Math.addExact(account.balance, c.deltaCredits());
+        if (c.deltaCredits() < 0 && Math.addExact(available, c.deltaCredits()) < 0) {
             return Decision.invalid(c, INSUFFICIENT_CREDITS, "account " + c.accountId() + " has " + available
                     + " credits available, cannot adjust by " + c.deltaCredits());
         }
-        return Decision.accept(c, Math.abs(c.deltaCredits()), new BalanceAdjustedEvent(c.ledgerId(), c.commandId(),
+        return Decision.accept(c, Math.absExact(c.deltaCredits()), new BalanceAdjustedEvent(c.ledgerId(), c.commandId(),
                 now, c.accountId(), c.deltaCredits(), c.actor(), c.reason()));
     }
 
@@ -619,8 +654,53 @@ public final class LedgerRules {
         if (invalid != null) {
             return invalid;
         }
+        Math.addExact(state.accounts.get(c.accountId()).balance, c.credits());
         return Decision.accept(c, c.credits(), new CreditsRefundedEvent(c.ledgerId(), c.commandId(), now,
                 c.accountId(), c.credits(), c.reservationId(), c.actor(), c.reason()));
+    }
+
+    /**
+     * The charged spend at which {@code threshold} percent of {@code limit} is reached, {@code ceil(threshold * limit
+     * / 100)}, without forming {@code threshold * limit}, which passes a long for limits above about 9 * 10^16.
+     */
+    static long thresholdCredits(int threshold, long limit) {
+        return threshold * (limit / 100) + (threshold * (limit % 100) + 99) / 100;
+    }
+
+    /** Fails (and so refuses the command) when a usage's charge would take a balance or a budget past a long. */
+    private static void requireChargeable(LedgerState state, Reservation reservation, List<Leg> parts,
+            Overdraft overdraft, long charged) {
+        for (Leg part : parts) {
+            Math.subtractExact(state.accounts.get(part.accountId()).balance, part.credits());
+        }
+        if (overdraft.credits > 0) {
+            Math.subtractExact(Math.subtractExact(state.accounts.get(overdraft.accountId).balance,
+                    paidBy(parts, overdraft.accountId)), overdraft.credits);
+        }
+        budgetsCanCount(state, reservation, charged);
+    }
+
+    private static void budgetsCanCount(LedgerState state, Reservation reservation, long charged) {
+        for (BudgetHold hold : reservation.budgets()) {
+            Budget budget = state.budgets.get(hold.budgetId());
+            if (budget != null) {
+                Math.addExact(Math.addExact(budget.charged, budget.reserved), charged);
+            }
+        }
+    }
+
+    /** A settlement's part whose sums would pass a long is refused like any command, and skipped. */
+    private static Decision exactly(LedgerCommand c, java.util.function.Supplier<Decision> part) {
+        try {
+            return part.get();
+        } catch (ArithmeticException e) {
+            return Decision.invalid(c, INVALID_AMOUNT, overflow());
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (sum < 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : sum;
     }
 
     private static List<Map.Entry<String, Budget>> budgetsOn(LedgerState state, List<Scope> chain) {

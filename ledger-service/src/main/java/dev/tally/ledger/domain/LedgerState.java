@@ -30,9 +30,11 @@ import dev.tally.ledger.domain.LedgerSnapshot.OpenReservation;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state a ledger's decisions need, and nothing more. It changes only by {@link #apply(LedgerEvent)}, so folding
@@ -47,6 +49,12 @@ public final class LedgerState {
     Map<String, Account> accounts = new LinkedHashMap<>();
     Map<String, Budget> budgets = new LinkedHashMap<>();
     Map<String, Reservation> reservations = new LinkedHashMap<>();
+    /**
+     * Every budget id ever removed, whether the ledger knew the budget or not: governance's commands for one budget
+     * may arrive out of order (a definition resent after its removal), and a definition arriving after the removal
+     * must not bring back a budget governance has deleted. Absent from states saved before tombstones: empty then.
+     */
+    Set<String> removedBudgets = new HashSet<>();
     /** Null unless someone asked to know what changed (the balances projection); never part of the JSON form. */
     @JsonIgnore
     private transient LedgerChanges changes;
@@ -71,16 +79,17 @@ public final class LedgerState {
             accounts.put(e.accountId(), new Account(e.kind()));
             touchAccount(e.accountId());
         } else if (event instanceof CreditsPurchasedEvent e) {
-            account(e.accountId()).balance += e.credits();
+            account(e.accountId()).add(e.credits());
         } else if (event instanceof CreditsTransferredEvent e) {
-            account(e.fromAccountId()).balance -= e.credits();
-            account(e.toAccountId()).balance += e.credits();
+            account(e.fromAccountId()).add(-e.credits());
+            account(e.toAccountId()).add(e.credits());
         } else if (event instanceof TransferRefusedEvent e) {
             // Recorded for audit; nothing moved.
         } else if (event instanceof BudgetDefinedEvent e) {
             defineBudget(e);
         } else if (event instanceof BudgetRemovedEvent e) {
             budgets.remove(e.budgetId());
+            removedBudgets.add(e.budgetId());
             touchBudget(e.budgetId());
         } else if (event instanceof CreditReservedEvent e) {
             reserve(e);
@@ -100,9 +109,9 @@ public final class LedgerState {
         } else if (event instanceof CreditOverdrawnEvent e) {
             // An alert: the charge event before it took the overdraft.
         } else if (event instanceof BalanceAdjustedEvent e) {
-            account(e.accountId()).balance += e.deltaCredits();
+            account(e.accountId()).add(e.deltaCredits());
         } else if (event instanceof CreditsRefundedEvent e) {
-            account(e.accountId()).balance += e.credits();
+            account(e.accountId()).add(e.credits());
         } else if (event instanceof BudgetThresholdCrossedEvent e) {
             Budget budget = budgetInWindow(e.budgetId(), e.occurredAt(), e.windowStart());
             if (budget != null) {
@@ -139,10 +148,10 @@ public final class LedgerState {
     }
 
     private void reserve(CreditReservedEvent e) {
-        e.legs().forEach(leg -> account(leg.accountId()).reserved += leg.credits());
+        e.legs().forEach(leg -> account(leg.accountId()).hold(leg.credits()));
         for (BudgetHold hold : e.budgets()) {
             Budget budget = budgetAt(hold.budgetId(), e.occurredAt());
-            budget.reserved += e.credits();
+            budget.reserved = Math.addExact(budget.reserved, e.credits());
             budget.holding.add(e.reservationId());
         }
         reservations.put(e.reservationId(), new Reservation(e.reservationId(), e.credits(), e.legs(), e.budgets(),
@@ -155,14 +164,14 @@ public final class LedgerState {
         touchReservation(e.reservationId());
         releaseLegs(reservation);
         for (Leg charge : e.charges()) {
-            account(charge.accountId()).balance -= charge.credits();
+            account(charge.accountId()).add(-charge.credits());
         }
         overdraw(e.overdraftAccountId(), e.overdraftCredits());
         for (BudgetHold hold : reservation.budgets()) {
             Budget budget = budget(hold.budgetId());
             // The charge counts where the hold counted; a hold from an ended window counts nowhere any more.
             if (budget != null && budget.release(reservation)) {
-                budget.charged += e.chargedCredits();
+                budget.charged = Math.addExact(budget.charged, e.chargedCredits());
             }
         }
     }
@@ -177,8 +186,8 @@ public final class LedgerState {
         touchReservation(e.reservationId());
         for (Leg charge : e.charges()) {
             Account account = account(charge.accountId());
-            account.reserved -= charge.credits();
-            account.balance -= charge.credits();
+            account.hold(-charge.credits());
+            account.add(-charge.credits());
         }
         overdraw(e.overdraftAccountId(), e.overdraftCredits());
         for (BudgetHold hold : lease.budgets()) {
@@ -193,7 +202,7 @@ public final class LedgerState {
     /** A charge beyond its hold leaves the account's balance directly; it was never reserved. */
     private void overdraw(String accountId, long credits) {
         if (credits > 0) {
-            account(accountId).balance -= credits;
+            account(accountId).add(-credits);
         }
     }
 
@@ -210,7 +219,7 @@ public final class LedgerState {
     }
 
     private void releaseLegs(Reservation reservation) {
-        reservation.legs().forEach(leg -> account(leg.accountId()).reserved -= leg.credits());
+        reservation.legs().forEach(leg -> account(leg.accountId()).hold(-leg.credits()));
     }
 
     private Budget budgetAt(String budgetId, Instant at) {
@@ -230,7 +239,12 @@ public final class LedgerState {
     }
 
     long totalOverdraft() {
-        return accounts.values().stream().mapToLong(Account::overdraft).sum();
+        return accounts.values().stream().mapToLong(Account::overdraft).reduce(0, Math::addExact);
+    }
+
+    /** True once a removal of this budget id was recorded, before or after any definition of it. */
+    boolean wasRemoved(String budgetId) {
+        return removedBudgets.contains(budgetId);
     }
 
     /** The account an event changes; every change to an account goes through here, so none escapes tracking. */
