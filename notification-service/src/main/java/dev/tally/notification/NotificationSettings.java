@@ -19,9 +19,9 @@ import java.time.Duration;
  * @param breakerOpenFor    how long a channel's open circuit breaker refuses calls before it tries again
  */
 @ConfigurationProperties("tally.notification")
-public record NotificationSettings(String channelKey, String channelKeyCurrent, String telegramApiUrl, Duration pollInterval, int batchSize,
-        int workerThreads, Duration lease, Duration sendTimeout, int maxAttempts, Duration initialBackoff,
-        double backoffMultiplier, double backoffJitter, Duration maxBackoff, Duration escalationDelay,
-        Duration maxAlertAge, int refusalThreshold, Duration refusalWindow, int breakerFailureRate,
-        int breakerMinimumCalls, Duration breakerOpenFor) {
+public record NotificationSettings(String channelKey, String channelKeyCurrent, String telegramApiUrl,
+        Duration pollInterval, int batchSize, int workerThreads, Duration lease, Duration sendTimeout, int maxAttempts,
+        Duration initialBackoff, double backoffMultiplier, double backoffJitter, Duration maxBackoff,
+        Duration escalationDelay, Duration maxAlertAge, int refusalThreshold, Duration refusalWindow,
+        int breakerFailureRate, int breakerMinimumCalls, Duration breakerOpenFor) {
 }

@@ -102,7 +102,8 @@ class ChannelFactoryTest {
 
     @Test
     void without_an_encryption_key_no_secret_is_stored() {
-        ChannelFactory unkeyed = new ChannelFactory(new SecretSealer("TALLY_CHANNEL_KEY", settings("").channelKey()), PUBLIC_DNS);
+        ChannelFactory unkeyed = new ChannelFactory(new SecretSealer("TALLY_CHANNEL_KEY", settings("").channelKey()),
+                PUBLIC_DNS);
 
         assertThatThrownBy(() -> unkeyed.create("org-acme", slack("https://hooks.slack.com/services/T0/B0/x")))
                 .isInstanceOf(ApiException.class).hasMessageContaining("TALLY_CHANNEL_KEY");

@@ -25,7 +25,8 @@ public final class ActuatorPaths {
     public static String pathOf(ServerWebExchange exchange) {
         StringBuilder path = new StringBuilder();
         for (PathContainer.Element element : exchange.getRequest().getPath().pathWithinApplication().elements()) {
-            path.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
+            path.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch()
+                    : element.value());
         }
         return MULTIPLE_SLASHES.matcher(path).replaceAll("/");
     }
