@@ -93,6 +93,7 @@ class TenantIsolationIT extends AnalyticsTestBase {
 
     @Test
     void health_is_public_and_reports_the_lag_per_topic() {
+        Api platform = as(adminKey(null, AdminRole.PLATFORM_ADMIN));
         JsonNode health = as(null).json("/health");
         assertThat(health.path("status").asString()).isEqualTo("UP");
         assertThat(health.path("lag").has("tally.ledger.events")).isTrue();
@@ -100,9 +101,22 @@ class TenantIsolationIT extends AnalyticsTestBase {
         // Measured on the projections' own consumer group: once they are idle, nothing is left to project.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(as(null).json("/health").path("lag").path("tally.ledger.events").asLong()).isZero();
-            assertThat(as(null).json("/actuator/metrics/tally.analytics.lag?tag=topic:tally.gateway.requests")
+            assertThat(platform.json("/actuator/metrics/tally.analytics.lag?tag=topic:tally.gateway.requests")
                     .path("measurements").get(0).path("value").asDouble()).isZero();
         });
+    }
+
+    @Test
+    void actuator_health_is_open_and_its_other_endpoints_need_a_platform_admin_key() {
+        Api orgAdmin = as(adminKey(new Fixtures("iso-actuator").org, AdminRole.ORG_ADMIN));
+        Api platform = as(adminKey(null, AdminRole.PLATFORM_ADMIN));
+
+        assertThat(as(null).get("/actuator/health").status()).isEqualTo(200);
+        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info"}) {
+            assertThat(as(null).get(endpoint).status()).as(endpoint).isEqualTo(401);
+            assertThat(orgAdmin.get(endpoint).status()).as(endpoint).isEqualTo(403);
+            assertThat(platform.get(endpoint).status()).as(endpoint).isEqualTo(200);
+        }
     }
 
     private static void assertField(Api.Response response, String field) {

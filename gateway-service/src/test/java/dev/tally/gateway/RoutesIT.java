@@ -150,4 +150,15 @@ class RoutesIT {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).path("status").asString()).isEqualTo("UP");
     }
+
+    @Test
+    void the_actuators_other_endpoints_need_a_platform_admin_key() throws Exception {
+        for (String endpoint : List.of("/actuator/metrics", "/actuator/info")) {
+            String url = stack.gatewayA.baseUrl() + endpoint;
+            assertThat(RawHttp.send("GET", url, null, null, null).statusCode()).as(endpoint).isEqualTo(401);
+            assertThat(RawHttp.send("GET", url, agent.key(), null, null).statusCode()).as(endpoint).isEqualTo(401);
+            assertThat(RawHttp.send("GET", url, GatewayStack.PLATFORM_KEY, null, null).statusCode()).as(endpoint)
+                    .isEqualTo(200);
+        }
+    }
 }

@@ -109,6 +109,16 @@ class AccessAndValidationIT extends GovernanceTestBase {
     }
 
     @Test
+    void actuator_health_is_open_and_its_other_endpoints_need_a_platform_admin_key() {
+        as(null).get("/actuator/health").expectStatus().isOk();
+        for (String endpoint : List.of("/actuator/metrics", "/actuator/info")) {
+            as(null).get(endpoint).expectStatus().isUnauthorized();
+            acme.owner().get(endpoint).expectStatus().isForbidden();
+            platform().get(endpoint).expectStatus().isOk();
+        }
+    }
+
+    @Test
     void bad_input_gets_a_4xx_that_names_the_field_and_the_reason() {
         Admin owner = acme.owner();
         String workspaces = "/orgs/" + acme.id() + "/workspaces";

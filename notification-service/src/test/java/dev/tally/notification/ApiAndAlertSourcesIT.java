@@ -47,6 +47,19 @@ class ApiAndAlertSourcesIT extends NotificationTestBase {
     }
 
     @Test
+    void actuator_health_is_open_and_its_other_endpoints_need_a_platform_admin_key() {
+        Api orgAdmin = orgAdmin(newOrgId());
+        Api platform = adminKey(null, AdminRole.PLATFORM_ADMIN);
+
+        assertThat(as(null).status("GET", "/actuator/health", null)).isEqualTo(200);
+        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info"}) {
+            assertThat(as(null).status("GET", endpoint, null)).as(endpoint).isEqualTo(401);
+            assertThat(orgAdmin.status("GET", endpoint, null)).as(endpoint).isEqualTo(403);
+            assertThat(platform.status("GET", endpoint, null)).as(endpoint).isEqualTo(200);
+        }
+    }
+
+    @Test
     void an_org_admin_sees_only_their_organisation_and_foreign_ids_look_unknown() {
         String mine = newOrgId();
         String theirs = newOrgId();

@@ -9,9 +9,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The API needs a bearer admin key; the dashboard's static files, {@code /health} and actuator need none (the
+ * The API needs a bearer admin key; the dashboard's static files, {@code /health} and actuator health need none (the
  * dashboard sends the key from sessionStorage on each of its own API calls, so no cookie and no CSRF token are
- * involved). Keys come from tally.governance.state, read by {@link StateTopicConsumer}: no call to governance.
+ * involved), the actuator's other endpoints a platform admin key (service-kit's rule). Keys come from
+ * tally.governance.state, read by {@link StateTopicConsumer}: no call to governance.
  */
 @Configuration(proxyBeanMethods = false)
 public class AnalyticsAccess {

@@ -1,47 +1,32 @@
 package dev.tally.gateway.provider;
 
 import dev.tally.events.governance.CredentialState;
-
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
+import dev.tally.servicekit.secret.SecretSealer;
 
 /**
- * Opens BYOK credentials sealed by governance (AES-256-GCM, base64 of nonce(12) || ciphertext || tag, credential id
- * as associated data; see CredentialState). Without {@code TALLY_CREDENTIAL_KEY} the gateway uses platform keys only.
+ * Opens BYOK credentials sealed by governance (service-kit's {@link SecretSealer}: AES-256-GCM, the credential id as
+ * associated data, the key id in front). It holds every key governance may have sealed with, {@code
+ * TALLY_CREDENTIAL_KEY} as governance has it, so a rotation never leaves a credential the gateway cannot open. Without
+ * a key the gateway uses platform keys only.
  */
 public final class CredentialDecryptor {
 
-    private final SecretKeySpec key;
+    private final SecretSealer sealer;
 
-    public CredentialDecryptor(String base64Key) {
-        if (base64Key == null || base64Key.isBlank()) {
-            this.key = null;
-            return;
-        }
-        byte[] bytes = Base64.getDecoder().decode(base64Key.strip());
-        if (bytes.length != 32) {
-            throw new IllegalStateException("TALLY_CREDENTIAL_KEY must be base64 of 32 bytes");
-        }
-        this.key = new SecretKeySpec(bytes, "AES");
+    public CredentialDecryptor(String keys) {
+        this(keys, null);
+    }
+
+    /** @param currentKeyId only checked here (it must name a configured key): the gateway never seals */
+    public CredentialDecryptor(String keys, String currentKeyId) {
+        this.sealer = new SecretSealer("TALLY_CREDENTIAL_KEY", keys, currentKeyId);
     }
 
     public boolean configured() {
-        return key != null;
+        return sealer.configured();
     }
 
     public String open(CredentialState credential) {
-        byte[] all = Base64.getDecoder().decode(credential.ciphertext());
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
-            cipher.updateAAD(credential.id().getBytes(StandardCharsets.UTF_8));
-            return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("credential " + credential.id() + " cannot be opened with this key", e);
-        }
+        return sealer.open(credential.id(), credential.ciphertext());
     }
 }

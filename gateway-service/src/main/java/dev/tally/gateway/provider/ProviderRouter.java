@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -43,10 +44,11 @@ public class ProviderRouter {
     private final GovernanceView view;
     private final CredentialDecryptor credentials;
 
-    public ProviderRouter(GatewaySettings gateway, GovernanceView view, JsonMapper json, Tokenizer tokenizer) {
+    public ProviderRouter(GatewaySettings gateway, GovernanceView view, JsonMapper json, Tokenizer tokenizer,
+            @Value("${tally.gateway.credential-key-current:}") String credentialKeyCurrent) {
         this.settings = gateway.providers() == null ? Map.of() : gateway.providers();
         this.view = view;
-        this.credentials = new CredentialDecryptor(gateway.credentialKey());
+        this.credentials = new CredentialDecryptor(gateway.credentialKey(), credentialKeyCurrent);
         ConnectionProvider pool = ConnectionProvider.builder("providers").maxConnections(500)
                 .pendingAcquireMaxCount(-1).maxIdleTime(Duration.ofSeconds(30)).build();
         for (var entry : settings.entrySet()) {

@@ -14,6 +14,7 @@ import dev.tally.events.governance.ProjectMemberState;
 import dev.tally.events.governance.ProjectState;
 import dev.tally.events.governance.WorkspaceState;
 import dev.tally.events.ledger.Scope;
+import dev.tally.servicekit.auth.AdminKeys;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
@@ -45,9 +46,16 @@ public class GovernanceView {
     private final Map<String, Map<String, MemberState>> membersByGroup = new ConcurrentHashMap<>();
     /** Per project, the ids of the users, agents, teams and agent groups it admits. */
     private final Map<String, Set<String>> projectMembers = new ConcurrentHashMap<>();
+    /** Platform admins' keys open the gateway's actuator; no admin key opens anything else here. */
+    private final AdminKeys adminKeys = new AdminKeys();
 
     /** Applies one record of the topic: a state, or null for a tombstone of {@code key}. */
     public void apply(String key, GovernanceState state) {
+        if (state == null) {
+            adminKeys.remove(key);
+        } else {
+            adminKeys.apply(key, state);
+        }
         GovernanceState previous = state == null ? byKey.remove(key) : byKey.put(key, state);
         if (previous != null) {
             remove(previous);
@@ -194,5 +202,9 @@ public class GovernanceView {
                 .filter(e -> e.getKey().startsWith(prefix) && e.getValue().status() == KeyStatus.ACTIVE)
                 .map(Map.Entry::getValue)
                 .max(java.util.Comparator.comparing(CredentialState::updatedAt));
+    }
+
+    public AdminKeys adminKeys() {
+        return adminKeys;
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.gateway.provider;
 
 import dev.tally.events.governance.CredentialState;
 import dev.tally.events.governance.KeyStatus;
+import dev.tally.servicekit.secret.SecretSealer;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Cipher;
@@ -29,7 +30,10 @@ class CredentialDecryptorTest {
         return bytes;
     }
 
-    /** Seals as governance does: base64(nonce(12) || ciphertext || tag), the credential id as associated data. */
+    /**
+     * Seals as governance did before key ids: base64(nonce(12) || ciphertext || tag), the credential id as associated
+     * data; the state topic still holds such values, which are key id "0".
+     */
     private static String seal(byte[] key, String credentialId, String secret) throws Exception {
         byte[] nonce = random(12);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -77,6 +81,15 @@ class CredentialDecryptorTest {
         assertThatThrownBy(() -> new CredentialDecryptor(base64Key)
                 .open(credential("cred-1", Base64.getEncoder().encodeToString(sealed))))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void a_credential_sealed_under_a_retiring_key_still_opens_while_both_keys_are_configured() {
+        String retiring = Base64.getEncoder().encodeToString(random(32));
+        String sealed = new SecretSealer("TALLY_CREDENTIAL_KEY", "old:" + retiring).seal("cred-1", "sk-live-wxyz");
+
+        assertThat(new CredentialDecryptor("old:" + retiring + ",new:" + base64Key, "new")
+                .open(credential("cred-1", sealed))).isEqualTo("sk-live-wxyz");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tally.gateway.state;
 
+import dev.tally.events.governance.AdminKeyState;
+import dev.tally.events.governance.AdminRole;
 import dev.tally.events.governance.CredentialState;
 import dev.tally.events.governance.EntityStatus;
 import dev.tally.events.governance.GovernanceState;
@@ -14,6 +16,7 @@ import dev.tally.events.governance.ApiKeyState;
 import dev.tally.events.ledger.BudgetPeriod;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
+import dev.tally.servicekit.auth.KeyHash;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -50,6 +53,19 @@ class GovernanceViewTest {
 
     private static CredentialState credential(String id, String provider, KeyStatus status, Instant updatedAt) {
         return new CredentialState(id, ORG, provider, "prod", "sealed-" + id, "abcd", status, updatedAt);
+    }
+
+    @Test
+    void platform_admin_keys_on_the_state_topic_open_the_actuator_until_their_tombstone() {
+        AdminKeyState platform = new AdminKeyState(KeyHash.of("tadm_platform-operator"), "ak-1", null,
+                AdminRole.PLATFORM_ADMIN, KeyStatus.ACTIVE, Instant.EPOCH);
+
+        apply(platform);
+
+        assertThat(view.adminKeys().authenticate("tadm_platform-operator")).hasValueSatisfying(caller ->
+                assertThat(caller.isPlatformAdmin()).isTrue());
+        view.apply(platform.stateKey(), null);
+        assertThat(view.adminKeys().authenticate("tadm_platform-operator")).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tally.governance.auth;
 
 import dev.tally.governance.web.ApiError;
 import dev.tally.governance.web.ApiException;
+import dev.tally.servicekit.auth.ActuatorPaths;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every admin route needs a bearer key. The caller is stored on the exchange for {@link CallerArgumentResolver};
- * health checks and the public price list need none.
+ * health checks and the public price list need none. The actuator's other endpoints (metrics, info) need a platform
+ * admin key, as in every Tally service ({@link ActuatorPaths}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -34,16 +36,21 @@ public class AuthenticationFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (path.startsWith("/actuator") || (path.equals("/pricing") && exchange.getRequest().getMethod() == HttpMethod.GET)) {
+        String path = ActuatorPaths.pathOf(exchange);
+        if (ActuatorPaths.isHealthProbe(path)
+                || (path.equals("/pricing") && exchange.getRequest().getMethod() == HttpMethod.GET)) {
             return chain.filter(exchange);
         }
+        boolean operatorEndpoint = ActuatorPaths.isOperatorEndpoint(path);
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
             return reject(exchange, ApiException.unauthenticated("send an admin key as 'Authorization: Bearer tadm_…'"));
         }
         return resolver.resolve(header.substring(7).strip())
                 .flatMap(caller -> {
+                    if (operatorEndpoint && !caller.isPlatformAdmin()) {
+                        return reject(exchange, ApiException.forbidden("only a platform admin key reads the actuator"));
+                    }
                     exchange.getAttributes().put(CALLER, caller);
                     return chain.filter(exchange);
                 })

@@ -4,18 +4,22 @@ import dev.tally.governance.GovernanceSettings;
 import dev.tally.governance.support.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
 /**
  * Makes sure someone can log in: installs {@code TALLY_BOOTSTRAP_ADMIN_KEY} when it is set, otherwise creates a
- * platform-admin key on the very first start and prints it once. Later starts print nothing.
+ * platform-admin key on the very first start and writes it to a file only the service's user can read
+ * ({@code TALLY_BOOTSTRAP_ADMIN_KEY_FILE}); the log names the file and the key's last characters, never the key.
+ * Later starts write nothing.
  * Runs before {@code StateRepublisher}, which publishes the admin keys at start-up.
  */
 @Component
@@ -26,10 +30,14 @@ public class BootstrapAdminKey implements ApplicationRunner {
 
     private final DatabaseClient db;
     private final GovernanceSettings settings;
+    private final Path keyFile;
 
-    public BootstrapAdminKey(DatabaseClient db, GovernanceSettings settings) {
+    /** @param keyFile where a generated key is written (TALLY_BOOTSTRAP_ADMIN_KEY_FILE) */
+    public BootstrapAdminKey(DatabaseClient db, GovernanceSettings settings,
+            @Value("${tally.governance.bootstrap-admin-key-file:bootstrap-admin-key}") Path keyFile) {
         this.db = db;
         this.settings = settings;
+        this.keyFile = keyFile;
     }
 
     @Override
@@ -49,15 +57,18 @@ public class BootstrapAdminKey implements ApplicationRunner {
             return;
         }
         String key = ApiKeys.newAdminKey();
-        insert(key, "bootstrap");
-        // Printed, not logged at a level someone may filter: this is the only time the key is ever shown.
-        System.out.println("""
-
-                ==== Tally bootstrap platform-admin key (shown once; store it now) ====
-                %s
-                =======================================================================
-                """.formatted(key));
-        log.info("created the bootstrap platform-admin key ending in {}", ApiKeys.suffix(key));
+        // Written before the key is stored, and removed again if storing fails: either way no key exists that nobody
+        // can read, and the next start tries again.
+        AdminKeyFile.write(keyFile, key);
+        try {
+            insert(key, "bootstrap");
+        } catch (RuntimeException e) {
+            AdminKeyFile.delete(keyFile);
+            throw e;
+        }
+        log.warn("created the bootstrap platform-admin key ending in {} and wrote it to {} (readable by this user "
+                + "only): store it in your secret manager and delete the file", ApiKeys.suffix(key),
+                keyFile.toAbsolutePath());
     }
 
     private void insert(String key, String name) {

@@ -33,6 +33,13 @@ public abstract class GovernanceTestBase {
     protected static final TallyInfrastructure INFRA = TallyInfrastructure.shared();
     protected static final String PLATFORM_KEY = "tadm_integration-test-platform-admin-key";
     protected static final String CREDENTIAL_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    /**
+     * Key id "0", the id of values sealed before key ids existed, still configured but no longer current, as during
+     * a rotation: values under it open, none is sealed.
+     */
+    protected static final String RETIRING_CREDENTIAL_KEY = Base64.getEncoder().encodeToString(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            31, 32});
     protected static ServiceProcess ledger;
     private static StateTopicView stateTopic;
 
@@ -46,7 +53,9 @@ public abstract class GovernanceTestBase {
         INFRA.springProperties(db).forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tally.governance.ledger-url", ledger::baseUrl);
         registry.add("tally.governance.bootstrap-admin-key", () -> PLATFORM_KEY);
-        registry.add("tally.governance.credential-key", () -> CREDENTIAL_KEY);
+        registry.add("tally.governance.credential-key",
+                () -> "0:" + RETIRING_CREDENTIAL_KEY + ",current:" + CREDENTIAL_KEY);
+        registry.add("tally.governance.credential-key-current", () -> "current");
     }
 
     @AfterAll

@@ -14,7 +14,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The stack's data folder ({@code .tally}): one launcher at a time holds its lock, so two {@code ./tally up} on the
- * same folder cannot share a PostgreSQL data directory or take each other's processes for leftovers.
+ * same folder cannot share a PostgreSQL data directory or take each other's processes for leftovers. It is the user's
+ * alone (0700): it holds keys, databases and logs.
  */
 final class DataFolder implements AutoCloseable {
 
@@ -30,7 +31,7 @@ final class DataFolder implements AutoCloseable {
 
     static DataFolder lock(Path root) {
         try {
-            Files.createDirectories(root);
+            OwnerOnly.directory(root);
             FileChannel channel = FileChannel.open(root.resolve("launcher.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             FileLock lock;

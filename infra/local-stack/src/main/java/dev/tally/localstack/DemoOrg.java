@@ -1,7 +1,6 @@
 package dev.tally.localstack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,12 +129,8 @@ public record DemoOrg(String orgId, String orgName, String workspaceId, String a
         node.put("agent_group_id", agentGroupId);
         node.put("agent_id", agentId);
         node.put("agent_key", agentKey);
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
-        }
+        // It holds the agent's gateway key.
+        OwnerOnly.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
     }
 
     /** Polls {@code GET /v1/models} with the demo key until the gateway has read the key from the state topic. */

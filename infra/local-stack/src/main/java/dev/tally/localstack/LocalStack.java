@@ -205,6 +205,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("TALLY_KAFKA_BOOTSTRAP", kafkaBootstrapServers);
         common.put("AXONIQ_UPDATE_CHECKER_DISABLED", "true");
+        // Services on this machine listen on loopback only: the stack's keys are in a file beside it, and nothing
+        // else on the network has any business with it. TALLY_BIND_ADDRESS in the environment replaces this.
+        common.put("TALLY_BIND_ADDRESS", System.getenv().getOrDefault("TALLY_BIND_ADDRESS", "127.0.0.1"));
         String ledgerUrl = "http://localhost:" + options.ledgerPort();
 
         Map<String, String> ledger = new LinkedHashMap<>(common);
@@ -249,7 +252,7 @@ public final class LocalStack implements AutoCloseable {
         notification.put("TALLY_NOTIFICATION_DB_URL", database.jdbcUrl("tally_notification"));
         notification.put("TALLY_DB_USER", database.user());
         notification.put("TALLY_DB_PASSWORD", database.password());
-        notification.put("TALLY_CREDENTIAL_KEY", secrets.credentialKey());
+        notification.put("TALLY_CHANNEL_KEY", secrets.channelKey());
         // On this machine channels may point at local receivers (a webhook catcher, a local SMTP server), which the
         // outbound address policy refuses elsewhere; an allow-list in the environment replaces this one.
         notification.put("TALLY_OUTBOUND_ALLOW", System.getenv().getOrDefault("TALLY_OUTBOUND_ALLOW",

@@ -24,7 +24,9 @@ final class ReadyBanner {
                 + "   (tally_ledger, tally_governance, tally_analytics, tally_notification; user " + stack.databaseUser() + ")");
         row(text, "data and logs", display(stack.dataDirectory()) + "   (logs/<service>.log)");
         text.append('\n');
-        row(text, "admin key", stack.adminKey() + "   (platform admin)");
+        // Not the key itself: terminal scrollback and captured output travel further than a file only the user reads.
+        row(text, "admin key", "admin_key in " + display(stack.dataDirectory().resolve("secrets.properties"))
+                + "   (platform admin; the file is readable by you only)");
         DemoOrg demo = stack.demo();
         if (demo != null) {
             row(text, "demo org", "\"" + demo.orgName() + "\" " + demo.orgId()

@@ -2,25 +2,26 @@ package dev.tally.localstack;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
 
 /**
- * The platform-admin key and the BYOK credential key, created on the first start and reused after, because the
- * database remembers both: a new admin key would be one more, and a new credential key would make stored BYOK
- * credentials unreadable.
+ * The platform-admin key and the two sealing keys, created on the first start and reused after, because the database
+ * remembers them: a new admin key would be one more, and a new sealing key would make stored secrets unreadable. The
+ * file is the user's alone ({@link OwnerOnly}).
  *
  * @param adminKey      installed by governance as {@code TALLY_BOOTSTRAP_ADMIN_KEY}
- * @param credentialKey base64 of 32 bytes, {@code TALLY_CREDENTIAL_KEY} of governance and every gateway
+ * @param credentialKey base64 of 32 bytes, {@code TALLY_CREDENTIAL_KEY} of governance and every gateway (BYOK)
+ * @param channelKey    base64 of 32 bytes, {@code TALLY_CHANNEL_KEY} of notification-service (channel secrets): a key
+ *                      of its own, as in production
  */
-public record Secrets(String adminKey, String credentialKey) {
+public record Secrets(String adminKey, String credentialKey, String channelKey) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -35,12 +36,16 @@ public record Secrets(String adminKey, String credentialKey) {
         }
         String adminKey = properties.getProperty("admin_key");
         String credentialKey = properties.getProperty("credential_key");
-        if (adminKey != null && credentialKey != null) {
-            return new Secrets(adminKey, credentialKey);
+        String channelKey = properties.getProperty("channel_key");
+        if (adminKey != null && credentialKey != null && channelKey != null) {
+            return new Secrets(adminKey, credentialKey, channelKey);
         }
+        // A data folder from before channel secrets had their own key gets one now; channel secrets stored under the
+        // shared key then no longer open (re-create those channels, or ./tally wipe).
         Secrets created = new Secrets(
                 adminKey != null ? adminKey : "tadm_" + random(Base64.getUrlEncoder().withoutPadding()),
-                credentialKey != null ? credentialKey : random(Base64.getEncoder()));
+                credentialKey != null ? credentialKey : random(Base64.getEncoder()),
+                channelKey != null ? channelKey : random(Base64.getEncoder()));
         created.save(file);
         return created;
     }
@@ -49,16 +54,14 @@ public record Secrets(String adminKey, String credentialKey) {
         Properties properties = new Properties();
         properties.setProperty("admin_key", adminKey);
         properties.setProperty("credential_key", credentialKey);
+        properties.setProperty("channel_key", channelKey);
+        StringWriter text = new StringWriter();
         try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                properties.store(writer, "Created by ./tally up on the first start; deleted by ./tally wipe");
-            }
+            properties.store(text, "Created by ./tally up on the first start; deleted by ./tally wipe");
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file, e);
         }
+        OwnerOnly.write(file, text.toString());
     }
 
     private static String random(Base64.Encoder encoder) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,20 @@ class DataFolderTest {
             assertThatThrownBy(() -> DataFolder.wipe(data)).isInstanceOf(StackException.class);
         }
         DataFolder.lock(data).close();
+    }
+
+    @Test
+    void the_folder_is_the_users_alone_even_one_created_before_this_rule() throws Exception {
+        Path fresh = directory.resolve("fresh/.tally");
+        Path older = directory.resolve(".tally-older");
+        Files.createDirectories(older);
+        Files.setPosixFilePermissions(older, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        DataFolder.lock(fresh).close();
+        DataFolder.lock(older).close();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(older))).isEqualTo("rwx------");
     }
 
     @Test

@@ -1,15 +1,25 @@
 package dev.tally.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +68,22 @@ class LocalStackIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     notification.post("/channels", localWebhook).status()).isEqualTo(201));
 
+            // The keys are the user's alone, and the banner names their file rather than printing the admin key.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            for (String file : List.of("secrets.properties", "demo.json")) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(file))))
+                        .as(file).isEqualTo("rw-------");
+            }
+            assertThat(ReadyBanner.text(stack)).doesNotContain(stack.adminKey()).contains("secrets.properties");
+            // Every service listens on loopback only: this machine's other addresses refuse the connection.
+            for (InetAddress address : nonLoopbackAddresses()) {
+                for (int port : List.of(options.governancePort(), options.ledgerPort(), options.analyticsPort(),
+                        options.notificationPort(), options.gatewayPorts().get(0))) {
+                    assertThatThrownBy(() -> new Socket(address, port).close()).as("%s:%d", address, port)
+                            .isInstanceOf(ConnectException.class);
+                }
+            }
+
             stack.serviceNames().forEach(name -> pids.add(stack.pid(name)));
             pids.add(stack.kafkaPid());
         }
@@ -67,5 +93,17 @@ class LocalStackIT {
         assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
         assertThat(LocalStack.portClaims(options)).allSatisfy(claim ->
                 assertThat(PortCheck.isFree(claim.port())).as("port %d (%s)", claim.port(), claim.owner()).isTrue());
+    }
+
+    /** Empty on a machine without a network; the loopback check then has nothing to try. */
+    private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (network.isUp() && !network.isLoopback()) {
+                Collections.list(network.getInetAddresses()).stream()
+                        .filter(address -> address instanceof Inet4Address).forEach(addresses::add);
+            }
+        }
+        return addresses;
     }
 }

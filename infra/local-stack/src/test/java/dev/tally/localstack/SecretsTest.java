@@ -16,13 +16,39 @@ class SecretsTest {
     Path directory;
 
     @Test
-    void keys_are_created_on_the_first_start_in_the_form_governance_accepts() throws Exception {
-        Path file = directory.resolve("secrets.properties");
+    void keys_are_created_on_the_first_start_in_the_form_governance_accepts_readable_by_the_user_only()
+            throws Exception {
+        Path file = directory.resolve("data/secrets.properties");
 
         Secrets secrets = Secrets.loadOrCreate(file);
 
         assertThat(secrets.adminKey()).startsWith("tadm_").hasSizeGreaterThanOrEqualTo(24);
         assertThat(Base64.getDecoder().decode(secrets.credentialKey())).hasSize(32);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void channel_secrets_get_a_key_of_their_own() {
+        Secrets secrets = Secrets.loadOrCreate(directory.resolve("secrets.properties"));
+
+        assertThat(Base64.getDecoder().decode(secrets.channelKey())).hasSize(32);
+        assertThat(secrets.channelKey()).isNotEqualTo(secrets.credentialKey());
+    }
+
+    @Test
+    void a_file_from_before_channel_keys_keeps_its_keys_and_gains_a_channel_key_still_owner_only() throws Exception {
+        Path file = directory.resolve("secrets.properties");
+        Files.writeString(file, "admin_key=tadm_existing-admin-key-0000000\ncredential_key="
+                + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Secrets secrets = Secrets.loadOrCreate(file);
+
+        assertThat(secrets.adminKey()).isEqualTo("tadm_existing-admin-key-0000000");
+        assertThat(secrets.channelKey()).isNotBlank();
+        assertThat(Secrets.loadOrCreate(file)).isEqualTo(secrets);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 

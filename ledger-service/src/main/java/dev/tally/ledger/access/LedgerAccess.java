@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Who may call ledger-service's HTTP API: everything under {@code /ledgers} needs an admin key of the ledger's
- * organisation (the ledger id is the organisation id) or a platform admin key; {@code /actuator} stays open, as
- * before. Errors leave as the admin APIs' shared JSON.
+ * organisation (the ledger id is the organisation id) or a platform admin key; the actuator follows service-kit's
+ * rule (health open, the rest for platform admins). Errors leave as the admin APIs' shared JSON.
  */
 @Configuration(proxyBeanMethods = false)
 public class LedgerAccess {

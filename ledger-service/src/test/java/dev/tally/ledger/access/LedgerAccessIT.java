@@ -136,4 +136,14 @@ class LedgerAccessIT extends LedgerServiceTestBase {
         anonymous().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
         anonymous().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
     }
+
+    @Test
+    void the_actuators_other_endpoints_need_a_platform_admin_key() {
+        String orgAdmin = keyOf(orgId, AdminRole.ORG_ADMIN);
+        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info"}) {
+            anonymous().get().uri(endpoint).exchange().expectStatus().isUnauthorized();
+            http(orgAdmin).get().uri(endpoint).exchange().expectStatus().isForbidden();
+            http().get().uri(endpoint).exchange().expectStatus().isOk();
+        }
+    }
 }

@@ -9,8 +9,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Every route but {@code /actuator} needs {@code Authorization: Bearer tadm_…}; keys come from tally.governance.state
- * through {@link GovernanceStateConsumer}.
+ * Every route but {@code /actuator} needs {@code Authorization: Bearer tadm_…}, and the actuator follows
+ * service-kit's rule (health open, the rest for platform admins); keys come from tally.governance.state through
+ * {@link GovernanceStateConsumer}.
  */
 @Configuration(proxyBeanMethods = false)
 public class NotificationAccess {

@@ -142,7 +142,8 @@ public class ChannelFactory {
         if (secret != null) {
             if (!sealer.configured()) {
                 throw ApiException.unprocessable("encryption_not_configured",
-                        "channel secrets are stored encrypted; set TALLY_CREDENTIAL_KEY on notification-service",
+                        "channel secrets are stored encrypted; set " + ChannelSecrets.KEY_VARIABLE
+                                + " on notification-service",
                         null, null);
             }
             ciphertext = sealer.seal(id, secret);

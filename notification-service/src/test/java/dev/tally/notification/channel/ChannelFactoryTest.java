@@ -23,12 +23,12 @@ class ChannelFactoryTest {
 
     static NotificationSettings settings(String key) {
         Duration s = Duration.ofSeconds(1);
-        return new NotificationSettings(key, "http://localhost", s, 10, 1, s, s, 3, s, 2.0, 0.5, s, s,
+        return new NotificationSettings(key, "", "http://localhost", s, 10, 1, s, s, 3, s, 2.0, 0.5, s, s,
                 Duration.ofDays(1), 20, Duration.ofMinutes(5), 50, 5, s);
     }
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
-    private final SecretSealer sealer = new SecretSealer(settings(KEY).credentialKey());
+    private final SecretSealer sealer = new SecretSealer("TALLY_CHANNEL_KEY", settings(KEY).channelKey());
     // Every name resolves to a public address here; OutboundAddressPolicyTest has the rest of the policy.
     private static final OutboundAddressPolicy PUBLIC_DNS = new OutboundAddressPolicy(AllowList.NONE,
             host -> List.of(InetAddress.getByName("203.0.113.10")));
@@ -102,10 +102,11 @@ class ChannelFactoryTest {
 
     @Test
     void without_an_encryption_key_no_secret_is_stored() {
-        ChannelFactory unkeyed = new ChannelFactory(new SecretSealer(settings("").credentialKey()), PUBLIC_DNS);
+        ChannelFactory unkeyed = new ChannelFactory(new SecretSealer("TALLY_CHANNEL_KEY", settings("").channelKey()),
+                PUBLIC_DNS);
 
         assertThatThrownBy(() -> unkeyed.create("org-acme", slack("https://hooks.slack.com/services/T0/B0/x")))
-                .isInstanceOf(ApiException.class).hasMessageContaining("TALLY_CREDENTIAL_KEY");
+                .isInstanceOf(ApiException.class).hasMessageContaining("TALLY_CHANNEL_KEY");
     }
 
     @Test

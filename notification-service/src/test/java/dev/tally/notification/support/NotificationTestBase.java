@@ -68,7 +68,14 @@ import static org.awaitility.Awaitility.await;
 public abstract class NotificationTestBase {
 
     protected static final TallyInfrastructure INFRA = TallyInfrastructure.shared();
-    protected static final String CREDENTIAL_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    protected static final String CHANNEL_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    /**
+     * Key id "0", the id of values sealed before key ids existed, still configured but no longer current, as during
+     * a rotation: values under it open, none is sealed.
+     */
+    protected static final String RETIRING_CHANNEL_KEY = Base64.getEncoder().encodeToString(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+            31, 32});
     protected static final LoopbackReceiver RECEIVER = new LoopbackReceiver();
     protected static final GreenMail SMTP = startSmtp();
     protected static final TestDns DNS = TestDns.INSTANCE;
@@ -83,7 +90,9 @@ public abstract class NotificationTestBase {
                 Topics.ALERTS_DEAD_LETTER.name());
         PostgresDatabase db = INFRA.newDatabase("notification");
         INFRA.springProperties(db).forEach((key, value) -> registry.add(key, () -> value));
-        registry.add("tally.notification.credential-key", () -> CREDENTIAL_KEY);
+        registry.add("tally.notification.channel-key",
+                () -> "0:" + RETIRING_CHANNEL_KEY + ",current:" + CHANNEL_KEY);
+        registry.add("tally.notification.channel-key-current", () -> "current");
         registry.add("tally.notification.telegram-api-url", () -> RECEIVER.url("/telegram"));
     }
 

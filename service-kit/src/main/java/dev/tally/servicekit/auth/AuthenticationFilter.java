@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 /**
  * The admin APIs' door: a protected path needs {@code Authorization: Bearer tadm_…}, an active admin key from
  * governance, and the {@link Caller} goes on the exchange for {@link CallerArgumentResolver}. The service says which
- * paths are protected; health, liveness and readiness never are, so an orchestrator probes without a key.
+ * paths are protected; the actuator's are the same everywhere ({@link ActuatorPaths}): health, liveness and readiness
+ * open, every other endpoint for platform admin keys only, whatever the service protects.
  *
  * <p>Until the service has read tally.governance.state up to where it stood at start-up, an admin key answers 503
  * {@code loading}, whether or not it is known yet: the topic holds a key's ACTIVE record before its REVOKED one, so a
@@ -44,11 +45,6 @@ public class AuthenticationFilter implements WebFilter, Ordered {
         this.protectedPath = protectedPath;
     }
 
-    /** The paths an orchestrator probes: open whatever the service protects. */
-    public static boolean isHealthProbe(String path) {
-        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
-    }
-
     /** The caller the filter put on an exchange of a protected path; empty on an open one. */
     public static Optional<Caller> caller(ServerWebExchange exchange) {
         return Optional.ofNullable(exchange.getAttribute(CALLER));
@@ -61,8 +57,9 @@ public class AuthenticationFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (isHealthProbe(path) || !protectedPath.test(path)) {
+        String path = ActuatorPaths.pathOf(exchange);
+        boolean operatorEndpoint = ActuatorPaths.isOperatorEndpoint(path);
+        if (ActuatorPaths.isHealthProbe(path) || !(operatorEndpoint || protectedPath.test(path))) {
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -83,6 +80,9 @@ public class AuthenticationFilter implements WebFilter, Ordered {
         if (caller.isEmpty()) {
             return reject(exchange, ApiException.unauthenticated("the admin key is unknown or revoked"));
         }
+        if (operatorEndpoint && !caller.get().isPlatformAdmin()) {
+            return reject(exchange, ApiException.forbidden("only a platform admin key reads the actuator"));
+        }
         exchange.getAttributes().put(CALLER, caller.get());
         return chain.filter(exchange);
     }
@@ -93,7 +93,7 @@ public class AuthenticationFilter implements WebFilter, Ordered {
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         if (e.status() == HttpStatus.UNAUTHORIZED) {
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        } else {
+        } else if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
             response.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
         }
         byte[] body = TallyJson.mapper().writeValueAsBytes(ApiError.of(e));

@@ -6,11 +6,13 @@ import dev.tally.events.governance.KeyStatus;
 import dev.tally.events.json.TallyJson;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -156,5 +158,40 @@ class AuthenticationFilterTest {
         assertThat(send("/actuator/metrics", null).getResponse().getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
         assertThat(send("/actuator/healthcheck-lookalike", null).getResponse().getStatusCode())
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void other_actuator_endpoints_need_a_platform_admin_key_even_where_the_service_protects_no_path() {
+        AuthenticationFilter openService = new AuthenticationFilter(keys, loaded::get, path -> false);
+        publish("tadm_platform", null, AdminRole.PLATFORM_ADMIN, KeyStatus.ACTIVE);
+        publish("tadm_owner", "org-1", AdminRole.ORG_OWNER, KeyStatus.ACTIVE);
+
+        for (String endpoint : new String[] {"/actuator", "/actuator/metrics", "/actuator/info",
+                "/actuator/metrics/jvm.memory.used"}) {
+            assertThat(status(openService, endpoint, null)).as(endpoint).isEqualTo(HttpStatus.UNAUTHORIZED);
+            assertThat(status(openService, endpoint, "Bearer tadm_owner")).as(endpoint).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(status(openService, endpoint, "Bearer tadm_platform")).as(endpoint).isNull();
+        }
+        for (String disguised : new String[] {"/%61ctuator/metrics", "/actuator;x=1/metrics", "/actuator//info"}) {
+            assertThat(status(openService, disguised, null)).as(disguised).isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+        assertThat(status(openService, "/actuator/health", null)).isNull();
+        assertThat(status(openService, "/actuatorish", null)).isNull();
+    }
+
+    /** The status the filter answered with; null when it let the request through. */
+    private static HttpStatus status(AuthenticationFilter filter, String path, String authorization) {
+        // From a URI as sent: the String variants would encode the '%' of an encoded path once more.
+        MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(HttpMethod.GET, URI.create(path));
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        MockServerWebExchange exchange = MockServerWebExchange.from(request);
+        AtomicBoolean through = new AtomicBoolean();
+        filter.filter(exchange, e -> {
+            through.set(true);
+            return reactor.core.publisher.Mono.empty();
+        }).block();
+        return through.get() ? null : HttpStatus.valueOf(exchange.getResponse().getStatusCode().value());
     }
 }

@@ -13,7 +13,9 @@ class SecretSealerTest {
 
     private static final String KEY = key(32);
 
-    private final SecretSealer sealer = new SecretSealer(KEY);
+    private static final String VARIABLE = "TALLY_CREDENTIAL_KEY";
+
+    private final SecretSealer sealer = new SecretSealer(VARIABLE, KEY);
 
     /**
      * Values sealed by the ciphers this class replaced, governance's CredentialCipher and notification's SecretCipher,
@@ -27,13 +29,13 @@ class SecretSealerTest {
 
     @Test
     void a_credential_sealed_by_governances_old_cipher_opens() {
-        assertThat(new SecretSealer(OLD_KEY).open("cred-legacy", SEALED_BY_CREDENTIAL_CIPHER))
+        assertThat(new SecretSealer(VARIABLE, OLD_KEY).open("cred-legacy", SEALED_BY_CREDENTIAL_CIPHER))
                 .isEqualTo("sk-live-äöü-legacy");
     }
 
     @Test
     void a_channel_secret_sealed_by_notifications_old_cipher_opens() {
-        assertThat(new SecretSealer(OLD_KEY).open("ch-legacy", SEALED_BY_SECRET_CIPHER))
+        assertThat(new SecretSealer(VARIABLE, OLD_KEY).open("ch-legacy", SEALED_BY_SECRET_CIPHER))
                 .isEqualTo("https://hooks.example/secret-path");
     }
 
@@ -45,8 +47,64 @@ class SecretSealerTest {
     }
 
     @Test
-    void a_sealed_value_is_base64_without_a_colon_so_a_later_key_id_prefix_can_tell_it_apart() {
-        assertThat(sealer.seal("cred-1", "sk-live-secret")).matches("[A-Za-z0-9+/=]+");
+    void a_sealed_value_names_its_key_id_before_the_base64() {
+        assertThat(sealer.seal("cred-1", "sk-live-secret")).matches("0:[A-Za-z0-9+/=]+");
+        assertThat(new SecretSealer(VARIABLE, "k2:" + KEY).seal("cred-1", "sk-live-secret")).startsWith("k2:");
+    }
+
+    @Test
+    void a_bare_value_written_before_key_ids_is_read_as_key_id_0() {
+        assertThat(SecretSealer.keyIdOf(SEALED_BY_CREDENTIAL_CIPHER)).isEqualTo("0");
+        assertThat(new SecretSealer(VARIABLE, "0:" + OLD_KEY + ",1:" + KEY, "1")
+                .open("cred-legacy", SEALED_BY_CREDENTIAL_CIPHER)).isEqualTo("sk-live-äöü-legacy");
+    }
+
+    @Test
+    void after_rotation_values_of_both_keys_open_and_resealing_moves_all_to_the_new_key_so_the_old_can_go() {
+        String keyA = key(32);
+        String keyB = key(32);
+        String underA = new SecretSealer(VARIABLE, "a:" + keyA).seal("cred-1", "sk-first");
+
+        SecretSealer rotated = new SecretSealer(VARIABLE, "a:" + keyA + ",b:" + keyB, "b");
+        String underB = rotated.seal("cred-2", "sk-second");
+        assertThat(underB).startsWith("b:");
+        assertThat(rotated.open("cred-1", underA)).isEqualTo("sk-first");
+        assertThat(rotated.open("cred-2", underB)).isEqualTo("sk-second");
+
+        String resealedA = rotated.reseal("cred-1", underA);
+        assertThat(resealedA).startsWith("b:");
+        assertThat(rotated.reseal("cred-2", underB)).isSameAs(underB);
+        assertThat(rotated.isCurrent(resealedA)).isTrue();
+
+        SecretSealer withoutA = new SecretSealer(VARIABLE, "b:" + keyB);
+        assertThat(withoutA.open("cred-1", resealedA)).isEqualTo("sk-first");
+        assertThat(withoutA.open("cred-2", underB)).isEqualTo("sk-second");
+        assertThatThrownBy(() -> withoutA.open("cred-1", underA))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("key id 'a'")
+                .hasMessageContaining("TALLY_CREDENTIAL_KEY");
+    }
+
+    @Test
+    void several_keys_without_a_current_one_are_refused_naming_the_setting() {
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, "a:" + key(32) + ",b:" + key(32)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TALLY_CREDENTIAL_KEY_CURRENT");
+    }
+
+    @Test
+    void a_current_key_id_that_is_not_configured_is_refused() {
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, "a:" + key(32), "b"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'b'");
+    }
+
+    @Test
+    void a_key_id_given_twice_or_malformed_is_refused() {
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, "a:" + key(32) + ",a:" + key(32), "a"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, "a b:" + key(32)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("key id");
     }
 
     @Test
@@ -54,7 +112,7 @@ class SecretSealerTest {
         String sealed = sealer.seal("cred-1", "sk-live-secret");
 
         assertThat(sealed).doesNotContain("sk-live-secret");
-        assertThat(new String(Base64.getDecoder().decode(sealed), StandardCharsets.ISO_8859_1))
+        assertThat(new String(Base64.getDecoder().decode(sealed.substring(2)), StandardCharsets.ISO_8859_1))
                 .doesNotContain("sk-live-secret");
     }
 
@@ -67,7 +125,7 @@ class SecretSealerTest {
     void a_value_opens_under_a_second_sealer_with_the_same_key() {
         String sealed = sealer.seal("cred-1", "sk-live-secret");
 
-        assertThat(new SecretSealer(KEY).open("cred-1", sealed)).isEqualTo("sk-live-secret");
+        assertThat(new SecretSealer(VARIABLE, KEY).open("cred-1", sealed)).isEqualTo("sk-live-secret");
     }
 
     @Test
@@ -81,9 +139,9 @@ class SecretSealerTest {
 
     @Test
     void a_tampered_value_does_not_open() {
-        byte[] bytes = Base64.getDecoder().decode(sealer.seal("cred-1", "sk-live-secret"));
+        byte[] bytes = Base64.getDecoder().decode(sealer.seal("cred-1", "sk-live-secret").substring(2));
         bytes[14] ^= 0x01;
-        String tampered = Base64.getEncoder().encodeToString(bytes);
+        String tampered = "0:" + Base64.getEncoder().encodeToString(bytes);
 
         assertThatThrownBy(() -> sealer.open("cred-1", tampered)).isInstanceOf(IllegalStateException.class);
     }
@@ -98,13 +156,13 @@ class SecretSealerTest {
     void a_value_does_not_open_under_another_key() {
         String sealed = sealer.seal("cred-1", "sk-live-secret");
 
-        assertThatThrownBy(() -> new SecretSealer(key(32)).open("cred-1", sealed))
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, key(32)).open("cred-1", sealed))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void a_key_that_is_not_base64_is_refused_naming_the_variable() {
-        assertThatThrownBy(() -> new SecretSealer("not base64 at all!"))
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, "not base64 at all!"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TALLY_CREDENTIAL_KEY")
                 .hasMessageContaining("base64");
@@ -112,7 +170,7 @@ class SecretSealerTest {
 
     @Test
     void a_key_that_is_not_32_bytes_is_refused_naming_the_variable_and_the_length() {
-        assertThatThrownBy(() -> new SecretSealer(key(16)))
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, key(16)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TALLY_CREDENTIAL_KEY")
                 .hasMessageContaining("32 bytes")
@@ -121,19 +179,19 @@ class SecretSealerTest {
 
     @Test
     void a_key_with_surrounding_whitespace_is_accepted() {
-        assertThat(new SecretSealer("  " + KEY + "\n").configured()).isTrue();
+        assertThat(new SecretSealer(VARIABLE, "  " + KEY + "\n").configured()).isTrue();
     }
 
     @Test
     void no_key_or_a_blank_one_leaves_the_sealer_unconfigured() {
         assertThat(sealer.configured()).isTrue();
-        assertThat(new SecretSealer(null).configured()).isFalse();
-        assertThat(new SecretSealer("   ").configured()).isFalse();
+        assertThat(new SecretSealer(VARIABLE, null).configured()).isFalse();
+        assertThat(new SecretSealer(VARIABLE, "   ").configured()).isFalse();
     }
 
     @Test
     void sealing_without_a_key_is_refused_naming_the_variable() {
-        assertThatThrownBy(() -> new SecretSealer(null).seal("cred-1", "sk-live-secret"))
+        assertThatThrownBy(() -> new SecretSealer(VARIABLE, null).seal("cred-1", "sk-live-secret"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TALLY_CREDENTIAL_KEY");
     }
