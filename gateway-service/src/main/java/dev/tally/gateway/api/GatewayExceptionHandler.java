@@ -1,5 +1,6 @@
 package dev.tally.gateway.api;
 
+import dev.tally.gateway.error.AnthropicError;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.error.OpenAiError;
 import org.slf4j.Logger;
@@ -14,54 +15,77 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
-/** Every failure in OpenAI's error format, so SDKs raise their usual exception types. */
+/**
+ * Every failure in the format of the API the request called, so SDKs raise their usual exception types: Anthropic's
+ * for the Messages routes ({@code /v1/messages…}), OpenAI's for every other path.
+ */
 @RestControllerAdvice
 public class GatewayExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayExceptionHandler.class);
 
     @ExceptionHandler(GatewayException.class)
-    ResponseEntity<OpenAiError> gateway(GatewayException e) {
+    ResponseEntity<?> gateway(GatewayException e, ServerWebExchange exchange) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
         if (e.retryAfterSeconds() != null) {
             response.header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
-        return response.body(OpenAiError.of(e));
+        return response.body(messagesRoute(exchange) ? AnthropicError.of(e) : OpenAiError.of(e));
     }
 
     @ExceptionHandler(ServerWebInputException.class)
-    ResponseEntity<OpenAiError> input(ServerWebInputException e) {
+    ResponseEntity<?> input(ServerWebInputException e, ServerWebExchange exchange) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof DataBufferLimitException) {
-                return tooLarge();
+                return tooLarge(exchange);
             }
         }
-        return gateway(GatewayException.badRequest("invalid_body", "The request body cannot be read.", null));
+        return gateway(GatewayException.badRequest("invalid_body", "The request body cannot be read.", null),
+                exchange);
     }
 
     @ExceptionHandler(DataBufferLimitException.class)
-    ResponseEntity<OpenAiError> limit(DataBufferLimitException e) {
-        return tooLarge();
+    ResponseEntity<?> limit(DataBufferLimitException e, ServerWebExchange exchange) {
+        return tooLarge(exchange);
     }
 
     /** Raised by the framework, the route not found or not taking the request among them (UnservedRequests). */
     @ExceptionHandler(ResponseStatusException.class)
-    ResponseEntity<OpenAiError> status(ResponseStatusException e, ServerWebExchange exchange) {
+    ResponseEntity<?> status(ResponseStatusException e, ServerWebExchange exchange) {
         if (e.getStatusCode().value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
-            return tooLarge();
+            return tooLarge(exchange);
         }
-        return UnservedRequests.answer(e, exchange.getRequest());
+        return inFormat(UnservedRequests.answer(e, exchange.getRequest()), exchange);
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<OpenAiError> unexpected(Exception e) {
+    ResponseEntity<?> unexpected(Exception e, ServerWebExchange exchange) {
         log.error("unexpected failure", e);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(new OpenAiError(new OpenAiError.Body(
-                "Internal error; the gateway log has the details.", "api_error", null, "internal_error")));
+        return inFormat(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(new OpenAiError(
+                new OpenAiError.Body("Internal error; the gateway log has the details.", "api_error", null,
+                        "internal_error"))), exchange);
     }
 
-    private ResponseEntity<OpenAiError> tooLarge() {
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new OpenAiError(new OpenAiError.Body(
-                "The request body is too large.", "invalid_request_error", null, "request_too_large")));
+    private ResponseEntity<?> tooLarge(ServerWebExchange exchange) {
+        return inFormat(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new OpenAiError(new OpenAiError.Body(
+                "The request body is too large.", "invalid_request_error", null, "request_too_large"))), exchange);
+    }
+
+    /** The same answer, in Anthropic's format when the request called a Messages route. */
+    private static ResponseEntity<?> inFormat(ResponseEntity<OpenAiError> openAi, ServerWebExchange exchange) {
+        if (!messagesRoute(exchange) || openAi.getBody() == null) {
+            return openAi;
+        }
+        return ResponseEntity.status(openAi.getStatusCode()).headers(openAi.getHeaders())
+                .body(AnthropicError.of(openAi.getStatusCode().value(), openAi.getBody()));
+    }
+
+    /** {@code /v1/messages}, {@code /v1/messages/count_tokens}, and the same under {@code /gateway}. */
+    static boolean messagesRoute(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (path.startsWith("/gateway/")) {
+            path = path.substring("/gateway".length());
+        }
+        return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
     }
 }

@@ -15,7 +15,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -51,9 +50,7 @@ public class RouteServer {
 
     public Mono<ResponseEntity<?>> serve(Route route, HttpHeaders httpHeaders, byte[] body) {
         long started = System.nanoTime();
-        if (!state.ready()) {
-            throw GatewayException.ledgerUnavailable("The gateway is still loading governance state; retry shortly.");
-        }
+        requireReady();
         RequestHeaders headers = RequestHeaders.of(httpHeaders);
         Principal principal = preparer.authenticate(headers);
         PreparedRequest request;
@@ -68,12 +65,31 @@ public class RouteServer {
                     .contentType(MediaType.TEXT_EVENT_STREAM)
                     .header("X-Request-ID", request.requestId())
                     .headers(TallyHeaders.held(streamed.request()))
-                    .body(streamed.data().map(line -> ServerSentEvent.builder(line).build())));
+                    .body(streamed.events()));
         }
         return money.complete(route, request).map(answer -> ResponseEntity.ok()
                 .header("X-Request-ID", request.requestId())
                 .headers(TallyHeaders.of(answer.path("x_platform")))
                 .body(answer));
+    }
+
+    /**
+     * The caller of a route that moves no money (count_tokens), checked as every route checks it; and its body, read
+     * as every route reads it.
+     */
+    public Principal authenticate(HttpHeaders httpHeaders) {
+        requireReady();
+        return preparer.authenticate(RequestHeaders.of(httpHeaders));
+    }
+
+    public ObjectNode body(byte[] body) {
+        return parse(body);
+    }
+
+    private void requireReady() {
+        if (!state.ready()) {
+            throw GatewayException.ledgerUnavailable("The gateway is still loading governance state; retry shortly.");
+        }
     }
 
     /**

@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Anthropic's Messages API behind OpenAI's chat format: system messages become {@code system}, the answer's text
- * blocks become the message content, {@code stop_reason} becomes {@code finish_reason}, and the stream's
- * message_start / content_block_delta / message_delta events become OpenAI chunks with a final usage chunk.
+ * Anthropic's Messages API: natively for the gateway's own Messages route ({@link UpstreamApi#MESSAGES}: the body and
+ * the answer pass as they are), and behind OpenAI's chat format for chat completions: system messages become
+ * {@code system}, the answer's text blocks become the message content, {@code stop_reason} becomes
+ * {@code finish_reason}, and the stream's message_start / content_block_delta / message_delta events become OpenAI
+ * chunks with a final usage chunk.
  */
 public class AnthropicProvider implements ChatProvider {
 
@@ -41,6 +43,9 @@ public class AnthropicProvider implements ChatProvider {
 
     @Override
     public Mono<ProviderResponse> complete(ProviderRequest request) {
+        if (request.api() == UpstreamApi.MESSAGES) {
+            return nativeComplete(request);
+        }
         return post(request, false)
                 .retrieve()
                 .onStatus(status -> status.isError(), errors.fromStatus())
@@ -52,6 +57,9 @@ public class AnthropicProvider implements ChatProvider {
 
     @Override
     public Flux<StreamChunk> stream(ProviderRequest request) {
+        if (request.api() == UpstreamApi.MESSAGES) {
+            return nativeStream(request);
+        }
         AtomicReference<String> id = new AtomicReference<>("chatcmpl-anthropic");
         AtomicReference<JsonNode> startUsage = new AtomicReference<>(json.createObjectNode());
         long created = System.currentTimeMillis() / 1000;
@@ -112,11 +120,101 @@ public class AnthropicProvider implements ChatProvider {
                 });
     }
 
+    /** A Messages API body as the client sent it; the answer as Anthropic sent it, with what it billed. */
+    private Mono<ProviderResponse> nativeComplete(ProviderRequest request) {
+        ObjectNode body = request.body().deepCopy();
+        if (body.has("stream")) {
+            body.put("stream", false);
+        }
+        return send(request, body, request.headers())
+                .retrieve()
+                .onStatus(status -> status.isError(), errors.fromStatus())
+                .bodyToMono(ObjectNode.class)
+                .timeout(timeout)
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
+                .map(answer -> new ProviderResponse(answer, nativeUsage(request, answer)));
+    }
+
+    /**
+     * Anthropic's events relayed as they come (the event name is each event's {@code type}); the usage, read from
+     * message_start (input side) and the last message_delta (output), rides on message_stop, the stream's last
+     * event, so that the charge is made before it goes. An error event ends the stream as a provider failure.
+     */
+    private Flux<StreamChunk> nativeStream(ProviderRequest request) {
+        ObjectNode body = request.body().deepCopy();
+        body.put("stream", true);
+        AtomicReference<JsonNode> startUsage = new AtomicReference<>(json.createObjectNode());
+        AtomicReference<JsonNode> deltaUsage = new AtomicReference<>(json.createObjectNode());
+        return send(request, body, request.headers())
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .onStatus(status -> status.isError(), errors.fromStatus())
+                .bodyToFlux(String.class)
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
+                .filter(data -> !data.isBlank())
+                .concatMap(data -> {
+                    ObjectNode event = (ObjectNode) json.readTree(data);
+                    switch (event.path("type").asString("")) {
+                        case "message_start" -> startUsage.set(event.path("message").path("usage"));
+                        case "message_delta" -> deltaUsage.set(event.path("usage"));
+                        case "message_stop" -> {
+                            return Flux.just(new StreamChunk(event, "",
+                                    anthropicUsage(startUsage.get(), deltaUsage.get())));
+                        }
+                        case "error" -> {
+                            return Flux.error(new ProviderFailure(502, name + " stream failed: "
+                                    + event.path("error").path("message").asString("unknown error")));
+                        }
+                        default -> {
+                        }
+                    }
+                    return Flux.just(new StreamChunk(event, generated(event), null));
+                });
+    }
+
+    /** What an event adds to the answer: text, thinking, tool input; counted if the stream ends without usage. */
+    private static String generated(JsonNode event) {
+        JsonNode delta = event.path("delta");
+        JsonNode block = event.path("content_block");
+        return delta.path("text").asString("") + delta.path("thinking").asString("")
+                + delta.path("partial_json").asString("") + block.path("name").asString("");
+    }
+
+    /** The usage Anthropic reports; without one, the prompt's estimate and the tokens of every block generated. */
+    private BilledUsage nativeUsage(ProviderRequest request, JsonNode answer) {
+        JsonNode reported = answer.path("usage");
+        if (reported.path("output_tokens").isNumber()) {
+            return anthropicUsage(json.createObjectNode(), reported);
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : answer.path("content")) {
+            text.append(block.path("text").asString("")).append(block.path("thinking").asString(""));
+            if (block.has("input")) {
+                text.append(block.path("name").asString("")).append(block.path("input"));
+            }
+        }
+        return BilledUsage.counted(request.promptTokensEstimate(), tokenizer.count(request.model(), text.toString()));
+    }
+
     private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, boolean stream) {
         ObjectNode body = toAnthropic(request);
         body.put("stream", stream);
+        // The translation is written for VERSION, whatever a chat client sent.
+        return send(request, body, java.util.Map.of());
+    }
+
+    /**
+     * A native request's {@code anthropic-version} (else VERSION) and {@code anthropic-beta} are the client's: a beta
+     * feature in the body needs its header.
+     */
+    private WebClient.RequestHeadersSpec<?> send(ProviderRequest request, ObjectNode body,
+            java.util.Map<String, String> clientHeaders) {
         WebClient.RequestBodySpec spec = http.post().uri("/v1/messages").contentType(MediaType.APPLICATION_JSON)
-                .header("anthropic-version", VERSION);
+                .header("anthropic-version", clientHeaders.getOrDefault("anthropic-version", VERSION));
+        String beta = clientHeaders.get("anthropic-beta");
+        if (beta != null) {
+            spec = spec.header("anthropic-beta", beta);
+        }
         if (request.apiKey() != null && !request.apiKey().isBlank()) {
             spec = spec.header("x-api-key", request.apiKey());
         }

@@ -75,10 +75,19 @@ public class ProviderRouter {
         return providers.containsKey(provider);
     }
 
-    /** Whether the provider speaks this API: Anthropic's Messages API and the mock answer chat completions only. */
+    /**
+     * Whether the provider speaks this API: every provider answers chat completions, only OpenAI-compatible ones
+     * OpenAI's other APIs, and only Anthropic's the Messages API.
+     */
     public boolean serves(String provider, UpstreamApi api) {
-        return providers.containsKey(provider)
-                && (api == UpstreamApi.CHAT_COMPLETIONS || "openai".equals(types.get(provider)));
+        if (!providers.containsKey(provider)) {
+            return false;
+        }
+        return switch (api) {
+            case CHAT_COMPLETIONS -> true;
+            case MESSAGES -> "anthropic".equals(types.get(provider));
+            case COMPLETIONS, EMBEDDINGS -> "openai".equals(types.get(provider));
+        };
     }
 
     /** @param request the request for a given provider (the API key differs per provider) */

@@ -1,14 +1,17 @@
 package dev.tally.gateway.provider;
 
 /**
- * Which of OpenAI's APIs a request is for: the path an OpenAI-compatible server serves it at, whether its answers
- * come in pieces when asked to ({@code "stream": true}), and so how its answers are read for what was billed.
+ * Which provider API a request is for (OpenAI's three, or Anthropic's Messages): the path a provider serves it at,
+ * whether its answers come in pieces when asked to ({@code "stream": true}), and so how its answers are read for what
+ * was billed.
  */
 public enum UpstreamApi {
 
     CHAT_COMPLETIONS("/chat/completions", true),
     COMPLETIONS("/completions", true),
-    EMBEDDINGS("/embeddings", false);
+    EMBEDDINGS("/embeddings", false),
+    /** Anthropic's own Messages API, forwarded as the client sent it (at {@code <base-url>/v1/messages}). */
+    MESSAGES("/v1/messages", true);
 
     private final String path;
     private final boolean streams;

@@ -3,6 +3,7 @@ package dev.tally.gateway.route;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.gateway.GatewaySettings;
+import dev.tally.gateway.error.AnthropicError;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.lease.ChargeReceipt;
 import dev.tally.gateway.lease.CreditLeases;
@@ -18,6 +19,7 @@ import dev.tally.gateway.provider.StreamChunk;
 import dev.tally.gateway.report.RequestRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -116,27 +118,32 @@ public class MoneyPath {
                 .doOnError(e -> recordFailure(route, prepared, e));
     }
 
-    /** A stream whose credits are held: the request as held, and its SSE data lines. */
-    public record Streamed(PreparedRequest request, Flux<String> data) {
+    /** A stream whose credits are held: the request as held, and its Server-Sent Events. */
+    public record Streamed(PreparedRequest request, Flux<ServerSentEvent<String>> events) {
     }
 
     /**
-     * The provider's chunks, then [DONE] once the charge is journaled. A stream without a usage chunk (the provider
+     * The provider's chunks, then, once the charge is journaled, OpenAI's [DONE]; an Anthropic stream's last event,
+     * message_stop, carries the usage and goes once its charge is journaled. A stream without usage (the provider
      * left it out, broke off, or ran past the maximum duration) is charged the prompt plus what was generated; so is
-     * one whose client left, which also ends the upstream call.
+     * one whose client left, which also ends the upstream call. An error event goes after its charge is journaled too.
      */
-    private Flux<String> streamReserved(Reserved reserved) {
+    private Flux<ServerSentEvent<String>> streamReserved(Reserved reserved) {
         PreparedRequest request = reserved.request();
+        WireFormat format = reserved.route().format();
+        boolean anthropic = format == WireFormat.ANTHROPIC;
         AtomicReference<String> provider = new AtomicReference<>(request.price().provider());
         StringBuilder generated = new StringBuilder();
         long providerStart = System.nanoTime();
         AtomicBoolean settled = new AtomicBoolean();
         AtomicBoolean timedOut = new AtomicBoolean();
         AtomicReference<ChargeReceipt> receipt = new AtomicReference<>();
-        boolean clientWantsUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
+        // Anthropic's clients always get usage (message_start, message_delta); x_platform rides on message_stop.
+        boolean clientWantsUsage = anthropic
+                || request.body().path("stream_options").path("include_usage").asBoolean(false);
 
-        Flux<String> chunks = providers.stream(request.orgId(), request.price().provider(), reserved.route().api(),
-                        name -> providerRequest(reserved))
+        Flux<ServerSentEvent<String>> chunks = providers.stream(request.orgId(), request.price().provider(),
+                        reserved.route().api(), name -> providerRequest(reserved))
                 .takeUntilOther(Mono.delay(maxRequestDuration).doOnNext(tick -> timedOut.set(true)))
                 .concatMap(routed -> {
                     provider.set(routed.provider());
@@ -154,9 +161,10 @@ public class MoneyPath {
                         }
                         ObjectNode withPlatform = chunk.chunk().deepCopy();
                         withPlatform.set("x_platform", xPlatform(request, routed.provider(), charged.credits()));
-                        return Flux.just(withPlatform.toString());
+                        Flux<ServerSentEvent<String>> usageEvent = Flux.just(event(format, withPlatform));
+                        return anthropic ? written(charged).thenMany(usageEvent) : usageEvent;
                     }
-                    return Flux.just(chunk.chunk().toString());
+                    return Flux.just(event(format, chunk.chunk()));
                 })
                 .concatWith(Flux.defer(() -> {
                     if (!settled.compareAndSet(false, true)) {
@@ -166,7 +174,16 @@ public class MoneyPath {
                     if (timedOut.get()) {
                         receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
                                 RequestOutcome.PROVIDER_ERROR, 504, "request_timeout", providerStart));
-                        return Flux.just(errorEvent(GatewayException.requestTooLong(maxRequestDuration)));
+                        return written(receipt.get()).thenMany(Flux.just(errorEvent(format,
+                                GatewayException.requestTooLong(maxRequestDuration))));
+                    }
+                    if (anthropic) {
+                        // Anthropic's streams end with message_stop, which carries the usage: this one broke off.
+                        receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
+                                RequestOutcome.PROVIDER_ERROR, 502, "provider_error", providerStart));
+                        return written(receipt.get()).thenMany(Flux.just(errorEvent(format,
+                                GatewayException.providerError("The provider's stream ended before message_stop; "
+                                        + "what was generated until then was charged."))));
                     }
                     receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
                             RequestOutcome.SUCCESS, 200, null, providerStart));
@@ -184,7 +201,7 @@ public class MoneyPath {
                                     RequestOutcome.PROVIDER_ERROR, 502, "provider_error", providerStart));
                         }
                     }
-                    return Flux.just(errorEvent(e));
+                    return Flux.defer(() -> written(receipt.get()).thenMany(Flux.just(errorEvent(format, e))));
                 })
                 .doOnCancel(() -> {
                     // The client left: the upstream call is cancelled with this stream; what was generated is billed.
@@ -194,7 +211,18 @@ public class MoneyPath {
                                 RequestOutcome.CLIENT_DISCONNECTED, CLIENT_CLOSED, "client_closed", providerStart);
                     }
                 });
-        return chunks.concatWith(Flux.defer(() -> written(receipt.get()).thenMany(Flux.just("[DONE]"))));
+        Flux<ServerSentEvent<String>> end = anthropic ? Flux.empty()
+                : Flux.just(ServerSentEvent.builder("[DONE]").build());
+        return chunks.concatWith(Flux.defer(() -> written(receipt.get()).thenMany(end)));
+    }
+
+    /** OpenAI's events are data only; Anthropic's are named by their type (message_start, ping, error…). */
+    private static ServerSentEvent<String> event(WireFormat format, ObjectNode data) {
+        ServerSentEvent.Builder<String> event = ServerSentEvent.builder(data.toString());
+        if (format == WireFormat.ANTHROPIC) {
+            event.event(data.path("type").asString("message"));
+        }
+        return event.build();
     }
 
     /** Completes when the charge is in the charge journal (on disk), or after {@code chargeWriteWait} at most. */
@@ -245,7 +273,7 @@ public class MoneyPath {
     private static ProviderRequest providerRequest(Reserved reserved) {
         PreparedRequest request = reserved.request();
         return new ProviderRequest(request.body(), request.model(), request.maxTokens(), null, request.promptTokens(),
-                reserved.route().api());
+                reserved.route().api(), request.headers().forProvider());
     }
 
     private Mono<ObjectNode> settle(Reserved reserved, Routed<ProviderResponse> routed, AtomicBoolean clientLeft) {
@@ -256,7 +284,10 @@ public class MoneyPath {
                 left ? RequestOutcome.CLIENT_DISCONNECTED : RequestOutcome.SUCCESS, left ? CLIENT_CLOSED : 200,
                 left ? "client_closed" : null, request.startedNanos());
         ObjectNode body = response.body();
-        body.put("model", request.model());
+        if (reserved.route().format() == WireFormat.OPENAI) {
+            // Anthropic's message goes as Anthropic sent it, its model (a dated snapshot) included.
+            body.put("model", request.model());
+        }
         body.set("x_platform", xPlatform(request, routed.provider(), charged.credits()));
         return written(charged).thenReturn(body);
     }
@@ -334,12 +365,18 @@ public class MoneyPath {
                 Instant.now());
     }
 
-    private String errorEvent(Throwable e) {
+    private static ServerSentEvent<String> errorEvent(WireFormat format, Throwable e) {
         GatewayException g = e instanceof GatewayException ge ? ge : GatewayException.providerError(
                 e.getMessage() == null ? "provider failed" : e.getMessage());
         ObjectNode error = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (format == WireFormat.ANTHROPIC) {
+            error.put("type", "error");
+            error.putObject("error").put("type", AnthropicError.type(g.status().value()))
+                    .put("message", g.getMessage()).putObject("details").put("error_code", g.code());
+            return ServerSentEvent.builder(error.toString()).event("error").build();
+        }
         error.putObject("error").put("message", g.getMessage()).put("type", g.type()).put("code", g.code());
-        return error.toString();
+        return ServerSentEvent.builder(error.toString()).build();
     }
 
     private static long elapsedMillis(long since) {

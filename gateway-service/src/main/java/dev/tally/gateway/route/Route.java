@@ -13,7 +13,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public interface Route {
 
-    /** The API as the request record names it: {@code chat.completions}, {@code completions}, {@code embeddings}. */
+    /**
+     * The API as the request record names it: {@code chat.completions}, {@code completions}, {@code embeddings},
+     * {@code messages}.
+     */
     String endpoint();
 
     /** The provider API the request is forwarded to. */
@@ -46,5 +49,10 @@ public interface Route {
      */
     default boolean fallsBack() {
         return false;
+    }
+
+    /** The format of the route's answers, errors and stream events: the API it serves. */
+    default WireFormat format() {
+        return WireFormat.OPENAI;
     }
 }

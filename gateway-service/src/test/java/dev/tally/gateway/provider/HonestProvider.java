@@ -124,6 +124,74 @@ final class HonestProvider {
     }
 
     /**
+     * Anthropic's tool-use system prompt as its pricing page lists it for current models (tool_choice auto or none),
+     * in Claude's own tokens.
+     */
+    static final long TOOL_SYSTEM_PROMPT = 346;
+
+    /**
+     * A Messages API body as the gateway forwards it, billed as Anthropic renders it: the system prompt, each message's
+     * role and blocks joined by newlines (text; a tool call as its name and input; a tool result as its id and
+     * content; a text document's data; any other block's JSON), the tools' names, descriptions and input schemas after
+     * Anthropic's tool-use prompt; text in Claude's tokens (cl100k times the measured ratio), images by Anthropic's
+     * formula from their real size. Everything is generated to {@code max_tokens}.
+     */
+    static Usage billMessages(String model, JsonNode body) {
+        StringBuilder text = new StringBuilder();
+        long media = 0;
+        JsonNode system = body.path("system");
+        if (system.isString()) {
+            text.append("system\n").append(system.asString()).append("\n\n");
+        } else if (system.isArray()) {
+            text.append("system\n");
+            for (JsonNode block : system) {
+                text.append(block.path("text").asString("")).append('\n');
+            }
+        }
+        JsonNode tools = body.path("tools");
+        if (tools.isArray() && !tools.isEmpty()) {
+            media += TOOL_SYSTEM_PROMPT;
+            for (JsonNode tool : tools) {
+                text.append(tool.path("name").asString("")).append(": ").append(tool.path("description").asString(""))
+                        .append('\n').append(tool.path("input_schema")).append('\n');
+            }
+        }
+        for (JsonNode message : body.path("messages")) {
+            text.append("\n\n").append(message.path("role").asString()).append(": ");
+            JsonNode content = message.path("content");
+            if (content.isString()) {
+                text.append(content.asString());
+                continue;
+            }
+            for (JsonNode block : content) {
+                switch (block.path("type").asString("")) {
+                    case "text" -> text.append(block.path("text").asString());
+                    case "image" -> {
+                        JsonNode source = block.path("source");
+                        String url = "base64".equals(source.path("type").asString(""))
+                                ? "data:" + source.path("media_type").asString() + ";base64,"
+                                        + source.path("data").asString()
+                                : source.path("url").asString();
+                        media += imageTokens(model, JSON.createObjectNode().put("url", url));
+                    }
+                    case "tool_use" -> text.append(block.path("name").asString()).append(block.path("input"));
+                    case "tool_result" -> {
+                        text.append(block.path("tool_use_id").asString()).append(": ");
+                        JsonNode result = block.path("content");
+                        text.append(result.isString() ? result.asString() : result.toString());
+                    }
+                    case "document" -> text.append(block.path("source").path("data").asString(""));
+                    default -> text.append(block);
+                }
+                text.append('\n');
+            }
+        }
+        double ratio = model.startsWith("claude-opus-4-7") ? CLAUDE_4_7_RATIO : CLAUDE_RATIO;
+        long prompt = (long) Math.ceil(count(CL100K, text.toString()) * ratio) + media;
+        return new Usage(prompt, body.path("max_tokens").asLong());
+    }
+
+    /**
      * An embeddings body as the gateway forwards it: every input's tokens with the model's own tokenizer (OpenAI's
      * embedding models count with cl100k_base), token ids as they are. Nothing is generated.
      */

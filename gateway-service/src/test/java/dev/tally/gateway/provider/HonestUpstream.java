@@ -14,7 +14,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * {@link HonestProvider} behind HTTP, in OpenAI's wire format, for WireMock stubs that name it
+ * {@link HonestProvider} behind HTTP, in OpenAI's wire format (and Anthropic's for /v1/messages), for WireMock stubs
+ * that name it
  * ({@code aResponse().withTransformers(HonestUpstream.NAME)}): an embeddings or legacy completions request is answered
  * with what OpenAI would send, its {@code usage} being what the honest provider bills for the very body the gateway
  * forwarded. Streamed completions end with a usage chunk when the request asks for one, then {@code [DONE]}.
@@ -41,6 +42,9 @@ public final class HonestUpstream implements ResponseDefinitionTransformerV2 {
         JsonNode body = HonestProvider.json().readTree(event.getRequest().getBodyAsString());
         String model = body.path("model").asString();
         ResponseDefinitionBuilder answer = ResponseDefinitionBuilder.like(event.getResponseDefinition()).but();
+        if (url.endsWith("/v1/messages")) {
+            return messages(answer, model, body);
+        }
         if (url.endsWith("/embeddings")) {
             return answer.withHeader("Content-Type", "application/json")
                     .withBody(embeddings(model, body).toString()).build();
@@ -51,6 +55,54 @@ public final class HonestUpstream implements ResponseDefinitionTransformerV2 {
         }
         return answer.withHeader("Content-Type", "application/json").withBody(completion(model, body).toString())
                 .build();
+    }
+
+    /**
+     * Anthropic's Messages API: a message of {@link #TEXT}, or its stream of named events with a ping among them,
+     * billed what {@link HonestProvider#billMessages} bills. A body that marks anything {@code cache_control} is
+     * billed a quarter of its input as cache writes and a quarter as cache reads, so that each rate is charged.
+     */
+    private static ResponseDefinition messages(ResponseDefinitionBuilder answer, String model, JsonNode body) {
+        HonestProvider.Usage billed = HonestProvider.billMessages(model, body);
+        boolean cached = body.toString().contains("\"cache_control\"");
+        long written = cached ? billed.promptTokens() / 4 : 0;
+        long read = cached ? billed.promptTokens() / 4 : 0;
+        ObjectNode usage = HonestProvider.json().createObjectNode()
+                .put("input_tokens", billed.promptTokens() - written - read)
+                .put("cache_creation_input_tokens", written).put("cache_read_input_tokens", read)
+                .put("output_tokens", billed.completionTokens());
+        ObjectNode message = HonestProvider.json().createObjectNode().put("id", "msg_honest").put("type", "message")
+                .put("role", "assistant").put("model", model);
+        if (!body.path("stream").asBoolean(false)) {
+            message.putArray("content").addObject().put("type", "text").put("text", TEXT);
+            message.put("stop_reason", "max_tokens").putNull("stop_sequence");
+            message.set("usage", usage);
+            return answer.withHeader("Content-Type", "application/json").withBody(message.toString()).build();
+        }
+        message.putArray("content");
+        message.putNull("stop_reason").putNull("stop_sequence");
+        message.set("usage", usage.deepCopy().put("output_tokens", 1));
+        var json = HonestProvider.json();
+        StringBuilder events = new StringBuilder();
+        event(events, json.createObjectNode().put("type", "message_start").set("message", message));
+        ObjectNode start = json.createObjectNode().put("type", "content_block_start").put("index", 0);
+        start.putObject("content_block").put("type", "text").put("text", "");
+        event(events, start);
+        event(events, json.createObjectNode().put("type", "ping"));
+        ObjectNode delta = json.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        delta.putObject("delta").put("type", "text_delta").put("text", TEXT);
+        event(events, delta);
+        event(events, json.createObjectNode().put("type", "content_block_stop").put("index", 0));
+        ObjectNode end = json.createObjectNode().put("type", "message_delta");
+        end.putObject("delta").put("stop_reason", "max_tokens").putNull("stop_sequence");
+        end.putObject("usage").put("output_tokens", billed.completionTokens());
+        event(events, end);
+        event(events, json.createObjectNode().put("type", "message_stop"));
+        return answer.withHeader("Content-Type", "text/event-stream").withBody(events.toString()).build();
+    }
+
+    private static void event(StringBuilder events, ObjectNode data) {
+        events.append("event: ").append(data.path("type").asString()).append("\ndata: ").append(data).append("\n\n");
     }
 
     private static ObjectNode embeddings(String model, JsonNode body) {
