@@ -183,7 +183,7 @@ class MessagesIT {
         HttpResponse<String> raw = RawHttp.postJson(stack.gatewayA.baseUrl() + "/v1/messages", agent.key(), body);
 
         assertThat(raw.body()).contains("event:content_block_delta", "event:error", "\"type\":\"api_error\"")
-                .doesNotContain("message_stop");
+                .doesNotContain("event:message_stop");
         long output = new dev.tally.gateway.pricing.Tokenizer().count(broken, generated);
         JsonNode charge = ledger.charge(agent.orgId(), raw.headers().firstValue("x-tally-request-id").orElseThrow());
         assertThat(charge.path("tokens_in").asLong()).as("the prompt's bound").isEqualTo(prompt);
@@ -196,7 +196,8 @@ class MessagesIT {
         String marker = "marker-" + UUID.randomUUID();
         String image = Base64.getEncoder().encodeToString(TestImages.encode("png", 64, 48));
         AnthropicClient client = AnthropicOkHttpClient.builder().apiKey(agent.key()).baseUrl(stack.gatewayA.baseUrl())
-                .putHeader("anthropic-beta", "fine-grained-tool-streaming-2025-05-14").maxRetries(0).build();
+                .putHeader("anthropic-beta", "fine-grained-tool-streaming-2025-05-14")
+                .putHeader("anthropic-version", "2023-06-01").maxRetries(0).build();
 
         client.messages().create(MessageCreateParams.builder().model(MODEL).maxTokens(32)
                 .addTool(Tool.builder().name("get_weather").description("The weather in a city.")
