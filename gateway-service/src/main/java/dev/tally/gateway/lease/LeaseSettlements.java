@@ -63,8 +63,7 @@ final class LeaseSettlements {
     /**
      * Sends what a previous run of this replica left unsettled: its unanswered commands again under their own ids
      * (the ledger applies a command once), its charges that never went in a command in new ones. A charge whose lease
-     * expired meanwhile finds it closed and is skipped by the ledger (logged there): the restart took longer than the
-     * lease's TTL.
+     * expired meanwhile (the restart took longer than the lease's TTL) is charged all the same, outside any hold.
      */
     void recover(ChargeJournal.Outstanding outstanding) {
         if (outstanding.isEmpty()) {

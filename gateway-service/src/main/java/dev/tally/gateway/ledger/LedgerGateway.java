@@ -45,7 +45,8 @@ import java.util.function.Function;
  * reservation timeout). So a reservation is sent off the request's thread (never on a Netty event loop), and charges
  * and releases go through one thread of their own, in order, so that a request's answer never waits for them. A
  * charge the ledger has not confirmed is sent again, with the same command id (the ledger applies it once), until it
- * is confirmed or the reservation's TTL has passed: a charge lost to a Kafka outage would be a request served free.
+ * is confirmed, however long that takes: a charge lost to a Kafka outage would be a request served free, and the
+ * ledger charges a lease's charges even after the lease expired.
  */
 @Component
 public class LedgerGateway {
@@ -129,11 +130,12 @@ public class LedgerGateway {
     }
 
     /**
-     * Returns at once; the settlement (leases' charges and releases) is sent, and sent again with the same command id
-     * (the ledger applies it once) until the ledger confirms it or the leases' TTL has passed. The returned future
-     * completes then, either way; {@code written} completes as soon as one sending of it is on the command topic
-     * (durable: the ledger will apply it whatever happens to this process), and fails if none got there by the
-     * deadline.
+     * Returns at once; the settlement (leases' charges and releases) is sent, and sent again every
+     * {@link #RESEND_CHARGE_AFTER} with the same command id (the ledger applies it once) until the ledger confirms it,
+     * even past the leases' TTL (the ledger charges an expired lease's charges all the same). The returned future
+     * completes then, or when this gateway closes; {@code written} completes as soon as one sending of it is on the
+     * command topic (durable: the ledger will apply it whatever happens to this process), and fails if this gateway
+     * closes before any got there (the charge journal sends it at the next start).
      */
     public CompletableFuture<Void> settleLeases(String orgId, List<LeaseSettlement> leases,
             CompletableFuture<Void> written) {
@@ -144,11 +146,10 @@ public class LedgerGateway {
     public CompletableFuture<Void> settleLeases(String commandId, String orgId, List<LeaseSettlement> leases,
             CompletableFuture<Void> written) {
         SettleLeasesCommand command = new SettleLeasesCommand(commandId, orgId, List.copyOf(leases));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
         CompletableFuture<Void> done = new CompletableFuture<>();
         done.whenComplete((ok, error) -> written.completeExceptionally(
                 new IllegalStateException("settlement " + command.commandId() + " was never written")));
-        settlements.execute(() -> send(command, deadline, done, written));
+        settlements.execute(() -> send(command, true, done, written));
         return done;
     }
 
@@ -161,11 +162,11 @@ public class LedgerGateway {
     public void release(String orgId, String reservationId, String reason) {
         ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,
                 reservationId, reason);
-        settlements.execute(() -> send(command, 0, new CompletableFuture<>(), new CompletableFuture<>()));
+        settlements.execute(() -> send(command, false, new CompletableFuture<>(), new CompletableFuture<>()));
     }
 
-    /** Sends on the settlements thread; a charge is resent until {@code resendUntil} (System.nanoTime). */
-    private void send(LedgerCommand command, long resendUntil, CompletableFuture<Void> done,
+    /** Sends on the settlements thread; a charge ({@code untilConfirmed}) is resent until the ledger confirms it. */
+    private void send(LedgerCommand command, boolean untilConfirmed, CompletableFuture<Void> done,
             CompletableFuture<Void> written) {
         CompletableFuture<LedgerReply> reply;
         try {
@@ -182,14 +183,15 @@ public class LedgerGateway {
                             rejected.detail());
                 }
                 done.complete(null);
-            } else if (System.nanoTime() < resendUntil && !settlements.isShutdown()) {
+            } else if (untilConfirmed && !settlements.isShutdown()) {
                 log.info("{} {} not confirmed ({}); sending it again", command.getClass().getSimpleName(),
                         command.commandId(), error.toString());
-                settlements.schedule(() -> send(command, resendUntil, done, written), RESEND_CHARGE_AFTER.toMillis(),
+                settlements.schedule(() -> send(command, true, done, written), RESEND_CHARGE_AFTER.toMillis(),
                         TimeUnit.MILLISECONDS);
             } else {
-                log.warn("{} not confirmed ({}); the ledger's expiry will release the reservation",
-                        command.getClass().getSimpleName(), error.toString());
+                log.warn("{} not confirmed ({}); {}", command.getClass().getSimpleName(), error.toString(),
+                        untilConfirmed ? "the charge journal sends it again at the next start"
+                                : "the ledger's expiry will release the reservation");
                 done.complete(null);
             }
         });

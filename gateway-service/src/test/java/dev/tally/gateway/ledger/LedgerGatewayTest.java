@@ -124,6 +124,30 @@ class LedgerGatewayTest {
     }
 
     @Test
+    void a_charge_is_sent_again_past_the_leases_ttl_until_the_ledger_confirms_it() {
+        // A Kafka outage longer than the leases' time to live: the ledger charges an expired lease's charges, so
+        // giving up at the TTL would leave them in the journal until this replica restarts, if it ever does.
+        GatewaySettings shortTtl = new GatewaySettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 1024, 4_194_304,
+                null, null, Map.of(), null, null);
+        AtomicInteger attempts = new AtomicInteger();
+        gateway = new LedgerGateway(command -> {
+            sent.add(command);
+            return attempts.incrementAndGet() <= 3
+                    ? CompletableFuture.failedFuture(new IllegalStateException("the broker is away"))
+                    : CompletableFuture.completedFuture(accepted(command));
+        }, new GovernanceView(), shortTtl);
+
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> confirmed = gateway.settleLeases("org", List.of(new LeaseSettlement("lease-1",
+                List.of(new LeaseCharge("r1", 5, 3, 10, 20, "mock-model", "mock")), false, null)), written);
+
+        assertThat(confirmed).succeedsWithin(Duration.ofSeconds(15));
+        assertThat(attempts).as("sent until confirmed, past the 1 s TTL").hasValue(4);
+        assertThat(written).isCompleted();
+        assertThat(sent).extracting(LedgerCommand::commandId).containsOnly(sent.get(0).commandId());
+    }
+
+    @Test
     void a_release_is_not_resent_the_ledger_expiry_covers_it() {
         Function<LedgerCommand, CompletableFuture<LedgerReply>> failing = command -> {
             sent.add(command);

@@ -2,6 +2,7 @@ package dev.tally.e2e;
 
 import dev.tally.e2e.support.E2EStack;
 import dev.tally.e2e.support.Gateway;
+import dev.tally.e2e.support.Ledger;
 import dev.tally.e2e.support.Load;
 import dev.tally.e2e.support.Org;
 import dev.tally.e2e.support.Settlement;
@@ -9,10 +10,13 @@ import dev.tally.localstack.LocalStack;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -94,5 +98,68 @@ class GatewayCrashIT {
         System.out.printf("e2e: gateway crash: %d requests, %d answered 200 and charged, %d cut by the kill "
                         + "(%d of them charged), %d refused by the dead or restarting replica%n", answers.size(),
                 answered, cut.size(), cutCharged, answers.size() - answered - cut.size());
+    }
+
+    /**
+     * A replica killed and kept down until the ledger has expired every lease it held: the charges it had journaled
+     * but not settled reach the ledger after their leases ended, and are charged all the same (outside any hold).
+     */
+    @Test
+    void a_replica_down_longer_than_its_leases_live_still_has_every_answered_request_charged() {
+        LocalStack stack = E2EStack.get();
+        Org org = Org.create("Gateway down past the lease TTL");
+        org.purchase(100_000, "gateway-down-long");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < AGENTS; i++) {
+            keys.add(org.agent("down-long-" + i).key());
+        }
+        Gateway gateway = E2EStack.gateway();
+        keys.forEach(gateway::awaitKnown);
+
+        List<Load.Sent> sent;
+        Gateway.Answer lastBeforeKill;
+        try (Load load = Load.start(gateway, keys, THREADS)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.count(200) >= 300);
+            // In full traffic, charges answered in the last charge-delay (100 ms) are in the journal only.
+            lastBeforeKill = gateway.post(0, keys.get(0), Gateway.ONE_CREDIT, Duration.ofSeconds(30));
+            stack.killService(LocalStack.GATEWAY);
+            sent = load.stop();
+        }
+        long down = System.nanoTime();
+        Ledger ledger = E2EStack.ledger();
+        // The dead replica renews nothing: its leases expire within their time to live; the other one returns its
+        // own once idle.
+        await("every lease of the organisation ended").atMost(E2EStack.RESERVATION_TTL.plusSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(ledger.openReservations(org.id())).as("open leases").isEmpty());
+        stack.startService(LocalStack.GATEWAY);
+        System.out.printf("e2e: gateway replica down for %.1f s, past its leases' expiry%n",
+                (System.nanoTime() - down) / 1e9);
+
+        List<Gateway.Answer> answers = new ArrayList<>(sent.stream().map(Load.Sent::answer).toList());
+        answers.add(lastBeforeKill);
+        int cut = (int) sent.stream().filter(s -> s.answer().status() == -1).count();
+        Settlement.assertNoCreditLost(org.id(), 100_000, answers, cut, HELD_PER_REQUEST, Duration.ofSeconds(60));
+        assertThat(lateCharges(ledger.events(org.id()))).as("charges that reached the ledger after their lease "
+                + "expired: the replica's journal held some when it was killed").isPositive();
+    }
+
+    /** Lease charges recorded after their lease's expiry: no leg (nothing held paid), the whole cost overdrawn. */
+    private static long lateCharges(List<JsonNode> events) {
+        Set<String> expired = new HashSet<>();
+        long late = 0;
+        for (JsonNode event : events) {
+            String type = event.path("type").asString();
+            JsonNode data = event.path("data");
+            if (type.endsWith(".ReservationExpired.v1")) {
+                expired.add(data.path("reservation_id").asString());
+            } else if (type.endsWith(".LeaseCharged.v1") && expired.contains(data.path("reservation_id").asString())) {
+                assertThat(data.path("charges").isEmpty()).as("a late charge takes no leg: %s", data).isTrue();
+                assertThat(data.path("overdraft_credits").asLong()).as("late charge %s", data)
+                        .isEqualTo(data.path("charged_credits").asLong());
+                late++;
+            }
+        }
+        return late;
     }
 }

@@ -372,7 +372,7 @@ public final class LedgerRules {
             long reserved = account.reserved - paidBy(reservation.legs(), overdraft.accountId);
             events.add(overdrawn(c, now, reservation, c.reservationId(), overdraft, balance, balance - reserved));
         }
-        events.addAll(alertsAfterCharge(state, c, reservation, charged, now));
+        events.addAll(alertsAfterCharge(state, c, reservation.budgets(), reservation.id(), charged, now));
         return Decision.accept(c, charged, events.toArray(LedgerEvent[]::new));
     }
 
@@ -414,13 +414,17 @@ public final class LedgerRules {
      */
     private static Decision chargeLease(LedgerState state, ChargeLeaseCommand c, Instant now) {
         Reservation lease = state.reservations.get(c.reservationId());
-        if (lease == null) {
-            return Decision.invalid(c, UNKNOWN_RESERVATION,
-                    "lease " + c.reservationId() + " is not open: never made, already settled, released or expired");
+        ExpiredLease expired = state.expiredLeases.get(c.reservationId());
+        if (lease == null && expired == null) {
+            return Decision.invalid(c, UNKNOWN_RESERVATION, "lease " + c.reservationId()
+                    + " is not open: never made, already settled or released, or expired too long ago");
         }
         Decision invalid = validCharges(c);
         if (invalid != null) {
             return invalid;
+        }
+        if (lease == null) {
+            return LateCharges.charge(state, c, expired, now);
         }
         List<LedgerEvent> events = new ArrayList<>();
         Reservation left = lease;
@@ -455,8 +459,8 @@ public final class LedgerRules {
         for (Map.Entry<String, Long> account : paid.entrySet()) {
             Math.subtractExact(state.accounts.get(account.getKey()).balance, account.getValue());
         }
-        budgetsCanCount(state, lease, total);
-        events.addAll(alertsAfterCharge(state, c, lease, total, now));
+        budgetsCanCount(state, lease.budgets(), total);
+        events.addAll(alertsAfterCharge(state, c, lease.budgets(), lease.id(), total, now));
         return Decision.accept(c, total, events.toArray(LedgerEvent[]::new));
     }
 
@@ -464,8 +468,9 @@ public final class LedgerRules {
      * Decides a settlement lease by lease: each lease's charges as a {@link ChargeLeaseCommand}, then its release as a
      * {@link ReleaseReservationCommand}, each part seeing the state the parts before it left ({@code apply} must fold
      * a part's events into {@code state} before this returns to the next one, as Axon's {@code apply} does). Events
-     * carry the settlement's command id. A lease that is not open any more (expired) is skipped, the others settled;
-     * an ill-formed settlement is refused whole, before anything is applied.
+     * carry the settlement's command id. The charges of a lease that expired meanwhile are still charged, outside any
+     * hold ({@link LateCharges}); its renewal and release are skipped, as is a lease the ledger never knew or forgot.
+     * An ill-formed settlement is refused whole, before anything is applied.
      */
     public static LedgerReply settle(LedgerState state, SettleLeasesCommand c, Instant now,
             Consumer<LedgerEvent> apply) {
@@ -500,7 +505,7 @@ public final class LedgerRules {
                 outcome = outcome == null && released != null ? released.outcome() : outcome;
             }
         }
-        // "Nothing": every lease named had ended (expired) before its settlement arrived.
+        // "Nothing": every lease named had ended before its settlement arrived, and none of them had charges to take.
         return new CommandAcceptedReply(c.commandId(), c.ledgerId(), outcome == null ? "Nothing" : outcome,
                 charged);
     }
@@ -578,26 +583,32 @@ public final class LedgerRules {
     /**
      * Threshold crossings and exhaustion, once per threshold per window, measured on charged spend. {@code charged} is
      * all that the command charged, so a lease command with many requests alerts once, like one usage of that total.
+     * {@code holdingId} is the hold the charge came from, or null for a late charge that no hold covers any more.
      */
-    private static List<LedgerEvent> alertsAfterCharge(LedgerState state, LedgerCommand c, Reservation reservation,
-            long charged, Instant now) {
+    static List<LedgerEvent> alertsAfterCharge(LedgerState state, LedgerCommand c, List<BudgetHold> holds,
+            String holdingId, long charged, Instant now) {
         List<LedgerEvent> alerts = new ArrayList<>();
-        for (BudgetHold hold : reservation.budgets()) {
+        for (BudgetHold hold : holds) {
             Budget budget = state.budgets.get(hold.budgetId());
-            if (budget == null || !budget.holding.contains(reservation.id())
-                    || !budget.isCurrent(BudgetWindows.start(budget.period, now))) {
+            if (budget == null) {
                 continue;
             }
             // The window the budget is in now: a hold made before a period change carries the old window's date.
             LocalDate window = BudgetWindows.start(budget.period, now);
-            long spent = Math.addExact(budget.charged, charged);
+            boolean current = budget.isCurrent(window);
+            // A held charge counts only where its hold counts; a late one (no hold left) in the window it lands in.
+            if (holdingId != null && (!current || !budget.holding.contains(holdingId))) {
+                continue;
+            }
+            long spent = Math.addExact(current ? budget.charged : 0, charged);
             for (int threshold : budget.thresholds) {
-                if (!budget.crossed.contains(threshold) && spent >= thresholdCredits(threshold, budget.limit)) {
+                boolean crossedBefore = current && budget.crossed.contains(threshold);
+                if (!crossedBefore && spent >= thresholdCredits(threshold, budget.limit)) {
                     alerts.add(new BudgetThresholdCrossedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(),
                             budget.scope, budget.period, window, threshold, spent, budget.limit));
                 }
             }
-            if (!budget.exhausted && spent >= budget.limit) {
+            if (!(current && budget.exhausted) && spent >= budget.limit) {
                 alerts.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, hold.budgetId(), budget.scope,
                         budget.period, window, spent, budget.limit, budget.autoDisable));
             }
@@ -677,11 +688,11 @@ public final class LedgerRules {
             Math.subtractExact(Math.subtractExact(state.accounts.get(overdraft.accountId).balance,
                     paidBy(parts, overdraft.accountId)), overdraft.credits);
         }
-        budgetsCanCount(state, reservation, charged);
+        budgetsCanCount(state, reservation.budgets(), charged);
     }
 
-    private static void budgetsCanCount(LedgerState state, Reservation reservation, long charged) {
-        for (BudgetHold hold : reservation.budgets()) {
+    static void budgetsCanCount(LedgerState state, List<BudgetHold> holds, long charged) {
+        for (BudgetHold hold : holds) {
             Budget budget = state.budgets.get(hold.budgetId());
             if (budget != null) {
                 Math.addExact(Math.addExact(budget.charged, budget.reserved), charged);

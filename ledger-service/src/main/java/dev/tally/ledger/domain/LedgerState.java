@@ -55,6 +55,11 @@ public final class LedgerState {
      * must not bring back a budget governance has deleted. Absent from states saved before tombstones: empty then.
      */
     Set<String> removedBudgets = new HashSet<>();
+    /**
+     * Holds that expired, in the order they did, so that charges journaled for them still find their accounts and
+     * budgets ({@link ExpiredLease}). Absent from states saved before late charges: empty then.
+     */
+    Map<String, ExpiredLease> expiredLeases = new LinkedHashMap<>();
     /** Null unless someone asked to know what changed (the balances projection); never part of the JSON form. */
     @JsonIgnore
     private transient LedgerChanges changes;
@@ -102,7 +107,8 @@ public final class LedgerState {
         } else if (event instanceof ReservationReleasedEvent e) {
             release(e.reservationId());
         } else if (event instanceof ReservationExpiredEvent e) {
-            release(e.reservationId());
+            Reservation expired = release(e.reservationId());
+            rememberExpired(e.reservationId(), ExpiredLease.of(expired, e.occurredAt()));
         } else if (event instanceof ReservationRenewedEvent e) {
             reservations.put(e.reservationId(), reservations.get(e.reservationId()).renewedUntil(e.expiresAt()));
             touchReservation(e.reservationId());
@@ -182,6 +188,10 @@ public final class LedgerState {
      */
     private void chargeLease(LeaseChargedEvent e) {
         Reservation lease = reservations.get(e.reservationId());
+        if (lease == null) {
+            chargeExpiredLease(e);
+            return;
+        }
         reservations.put(e.reservationId(), lease.less(e.charges()));
         touchReservation(e.reservationId());
         for (Leg charge : e.charges()) {
@@ -199,6 +209,37 @@ public final class LedgerState {
         }
     }
 
+    /**
+     * A charge that arrived after its lease expired: nothing is held any more, so all of it leaves the balance as an
+     * overdraft, and it counts in the current window of each budget the lease counted in.
+     */
+    private void chargeExpiredLease(LeaseChargedEvent e) {
+        ExpiredLease expired = expiredLeases.get(e.reservationId());
+        overdraw(e.overdraftAccountId(), e.overdraftCredits());
+        for (BudgetHold hold : expired.budgets()) {
+            Budget budget = budget(hold.budgetId());
+            if (budget != null) {
+                budget.rollTo(e.occurredAt());
+                budget.charged = Math.addExact(budget.charged, e.chargedCredits());
+            }
+        }
+    }
+
+    /** Keeps {@code expired} for late charges and forgets those past {@link ExpiredLease#KEPT_FOR} or the bound. */
+    private void rememberExpired(String reservationId, ExpiredLease expired) {
+        Instant forgetBefore = expired.expiredAt().minus(ExpiredLease.KEPT_FOR);
+        var oldest = expiredLeases.values().iterator();
+        while (oldest.hasNext()) {
+            ExpiredLease next = oldest.next();
+            if (next.expiredAt().isBefore(forgetBefore) || expiredLeases.size() >= ExpiredLease.MAX_KEPT) {
+                oldest.remove();
+            } else {
+                break;
+            }
+        }
+        expiredLeases.put(reservationId, expired);
+    }
+
     /** A charge beyond its hold leaves the account's balance directly; it was never reserved. */
     private void overdraw(String accountId, long credits) {
         if (credits > 0) {
@@ -206,7 +247,7 @@ public final class LedgerState {
         }
     }
 
-    private void release(String reservationId) {
+    private Reservation release(String reservationId) {
         Reservation reservation = reservations.remove(reservationId);
         touchReservation(reservationId);
         releaseLegs(reservation);
@@ -216,6 +257,7 @@ public final class LedgerState {
                 budget.release(reservation);
             }
         }
+        return reservation;
     }
 
     private void releaseLegs(Reservation reservation) {

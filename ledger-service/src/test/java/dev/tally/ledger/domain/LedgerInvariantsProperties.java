@@ -207,11 +207,14 @@ class LedgerInvariantsProperties {
                 Tuple.of(30, uniform(0, 80)), Tuple.of(3, uniform(0, 300)), Tuple.of(1, Arbitraries.just(-1L)));
         Arbitrary<List<Long>> requestCosts = Arbitraries.frequencyOf(
                 Tuple.of(15, requestCost.list().ofMinSize(1).ofMaxSize(4)), Tuple.of(1, Arbitraries.just(List.of())));
-        Arbitrary<Action> chargeLease = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new);
+        Arbitrary<Pick> chargePick = Combinators.combine(Arbitraries.integers().between(0, 20), rarely,
+                Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(false)), Tuple.of(1, Arbitraries.just(true))))
+                .as(Pick::new);
+        Arbitrary<Action> chargeLease = Combinators.combine(chargePick, requestCosts, rarely).as(ChargeLease::new);
         // Mostly no renewal; now and then one, short or long; rarely one out of bounds, which refuses the settlement.
         Arbitrary<Long> renewal = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(0L)),
                 Tuple.of(8, uniform(1, 900)), Tuple.of(1, Arbitraries.of(-1L, LedgerRules.MAX_TTL_SECONDS + 1)));
-        Arbitrary<Action> settle = Combinators.combine(pick, requestCosts, rarely).as(ChargeLease::new).list()
+        Arbitrary<Action> settle = Combinators.combine(chargePick, requestCosts, rarely).as(ChargeLease::new).list()
                 .ofMinSize(1).ofMaxSize(3).flatMap(leases -> Combinators.combine(
                         Arbitraries.of(true, false).list().ofSize(leases.size()),
                         renewal.list().ofSize(leases.size()))
@@ -263,9 +266,21 @@ class LedgerInvariantsProperties {
         }
     }
 
-    /** Picks an open reservation (by index into the sorted open ids), or names one that does not exist. */
-    record Pick(int index, boolean unknown) {
+    /**
+     * Picks an open reservation (by index into the sorted open ids), or names one that does not exist, or (for
+     * charges) one that expired: a gateway replica's late charges.
+     */
+    record Pick(int index, boolean unknown, boolean expired) {
+
+        Pick(int index, boolean unknown) {
+            this(index, unknown, false);
+        }
+
         String reservationId(LedgerState state) {
+            List<String> ended = state.expiredLeases.keySet().stream().sorted().toList();
+            if (expired && !ended.isEmpty()) {
+                return ended.get(index % ended.size());
+            }
             List<String> open = state.reservations.keySet().stream().sorted().toList();
             return unknown || open.isEmpty() ? "r-unknown" : open.get(index % open.size());
         }
@@ -435,6 +450,7 @@ class LedgerInvariantsProperties {
         int usagesOnBudgets;
         int leaseCharges;
         int leasesChargedDry;
+        int lateCharges;
         /**
          * Budget id to its incarnation: a removed budget that is defined again, or one redefined with another period,
          * is a new budget as far as windows and alerts go.
@@ -611,6 +627,10 @@ class LedgerInvariantsProperties {
                 leaseCharges++;
                 // Tracked before the event is applied: the lease as the charge found it.
                 Reservation lease = state.reservations.get(e.reservationId());
+                if (lease == null) {
+                    lateCharge(e);
+                    return;
+                }
                 usagesOnBudgets += !lease.budgets().isEmpty() ? 1 : 0;
                 leasesChargedDry += e.remainingCredits() == 0 && lease.credits() > 0 ? 1 : 0;
                 long legs = e.charges().stream().mapToLong(Leg::credits).sum();
@@ -686,6 +706,27 @@ class LedgerInvariantsProperties {
                 holdGenerations.remove(e.reservationId());
             } else if (event instanceof ReservationExpiredEvent e) {
                 holdGenerations.remove(e.reservationId());
+            }
+        }
+
+        /**
+         * 1i: a charge for a lease that expired is charged whole, outside any hold, to the account the lease drew from
+         * first, and counts in the lease's budgets like an overdraft.
+         */
+        private void lateCharge(LeaseChargedEvent e) {
+            lateCharges++;
+            ExpiredLease expired = state.expiredLeases.get(e.reservationId());
+            String first = firstAccounts.get(e.reservationId());
+            check(expired != null && e.charges().isEmpty() && e.chargedCredits() == e.actualCredits()
+                            && e.uncollectedCredits() == 0 && e.overdraftCredits() == e.actualCredits()
+                            && e.remainingCredits() == 0
+                            && (e.overdraftCredits() == 0 ? e.overdraftAccountId() == null
+                                    : e.overdraftAccountId().equals(first)),
+                    () -> "late charge amounts do not add up against " + expired + ": " + e);
+            if (e.overdraftCredits() > 0) {
+                overdrafts++;
+                billedOverdrafts.merge(first, e.overdraftCredits(), Long::sum);
+                expired.budgets().forEach(h -> stepOverdrafts.merge(h.budgetId(), e.overdraftCredits(), Long::sum));
             }
         }
 
@@ -928,6 +969,7 @@ class LedgerInvariantsProperties {
             Statistics.label("usage on budgeted reservations").collect(bucket(usagesOnBudgets));
             Statistics.label("lease charges").collect(bucket(leaseCharges));
             Statistics.label("leases charged dry").collect(bucket(leasesChargedDry));
+            Statistics.label("late charges of expired leases").collect(bucket(lateCharges));
             Statistics.label("threshold alerts").collect(bucket(thresholdAlerts));
         }
 
