@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the hot path for all but the request that finds no lease.
  *
  * <p>What a lease costs is credit held by one replica that another one's request could have used: leases are sized to
- * about a second of the member's own rate, at most {@code 1/budgetShare} of the smallest budget on the chain; the
+ * about a second of the member's own rate (for a member asking less often, to what it asks in a lease's life, up to
+ * 16 requests), at most {@code 1/budgetShare} of the smallest budget on the chain; the
  * ledger grants less when less fits (refusing only when not even the asking request fits), after which the chain's
  * leases are the request's own size for a second (the budget is nearly spent); and they are returned after
  * {@code idleRelease} without use.
@@ -59,6 +60,8 @@ public class CreditLeases {
     /** How often a request waits for another request's lease before reserving its own. */
     private static final int WAITS = 3;
     private static final int MIN_REQUESTS_PER_LEASE = 4;
+    /** The most requests a lease is sized for by its member's gap between requests (rather than its rate). */
+    private static final int SLOW_MEMBER_REQUESTS = 16;
     private static final long EXACT_WHEN_SHORT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A refused request whose credit may sit in other replicas' leases asks again after this long. */
     private static final Duration ASK_AGAIN_AFTER = Duration.ofMillis(200);
@@ -349,8 +352,12 @@ public class CreditLeases {
         if (now < line.exactUntilNanos) {
             return credits;
         }
-        long requests = Math.max(MIN_REQUESTS_PER_LEASE, Math.min(settings.maxRequests(),
-                line.requestsPerSecond() * settings.targetWindow().toMillis() / 1000));
+        long byRate = line.requestsPerSecond() * settings.targetWindow().toMillis() / 1000;
+        // A member asking every few seconds makes less than one request a second: a second of its rate is the
+        // minimum, four requests, and each lease of four meant a reservation and a release per four requests (with
+        // 1,000 such members, most of the ledger's commands). Its lease covers what it asks in a lease's life.
+        long overLife = Math.min(SLOW_MEMBER_REQUESTS, line.requestsWithin(settings.maxAge().toNanos()));
+        long requests = Math.max(MIN_REQUESTS_PER_LEASE, Math.min(settings.maxRequests(), Math.max(byRate, overLife)));
         long size = credits * requests;
         long budgetCap = smallestBudget(line.key.scopes()) / settings.budgetShare();
         return Math.max(credits, Math.min(size, budgetCap));

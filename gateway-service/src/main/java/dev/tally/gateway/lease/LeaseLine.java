@@ -53,6 +53,11 @@ final class LeaseLine {
         return Math.max(lastRate, inWindow);
     }
 
+    /** How many requests its usual gap between requests says this line will make in {@code windowNanos}. */
+    long requestsWithin(long windowNanos) {
+        return gapNanos == 0 ? 0 : windowNanos / gapNanos;
+    }
+
     /**
      * How long this line's lease may go unused before it is returned: three of its usual gaps between requests, so a
      * member asking every few seconds keeps its lease instead of reserving, and releasing, one per request, but never

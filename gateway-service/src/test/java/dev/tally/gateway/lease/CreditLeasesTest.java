@@ -465,6 +465,28 @@ class CreditLeasesTest {
     }
 
     /**
+     * A member asking less than once a second had leases of four requests (a second of its rate, at least four): a
+     * reservation and a release per four requests. Its lease now covers what it asks in a lease's life (up to 16).
+     */
+    @Test
+    void a_member_asking_a_few_times_a_second_gets_a_lease_for_its_next_sixteen_requests() {
+        BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
+        CreditLeases leases = replica(ledger, new GovernanceView());
+
+        for (int i = 0; i < 20; i++) {
+            hold(leases, "r" + i, 1).block(Duration.ofSeconds(5)).charge(1, 1, 1, "m", "mock");
+            sleepQuietly(Duration.ofMillis(300));
+        }
+
+        // The first lease goes back after idle-release (no gap known yet); the next ones, sized by a 300 ms gap over
+        // a 30 s life, serve 16 requests each: 1 + 16 + 3. Leases of four, as before, took six reservations.
+        assertThat(ledger.sent(ReserveCreditCommand.class)).extracting(ReserveCreditCommand::credits)
+                .containsExactly(4L, 16L, 16L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
+        assertThat(ledger.charged()).isEqualTo(20);
+    }
+
+    /**
      * Spread traffic: each member has its own lease, and a charge command per lease made every request a ledger
      * command of its own on the organisation's one ledger. The charges of all of them share settlements.
      */
@@ -646,6 +668,14 @@ class CreditLeasesTest {
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -63,4 +63,14 @@ class LeaseLineTest {
 
         assertThat(idle).isEqualTo(DEFAULTS.idleRelease().toNanos());
     }
+
+    @Test
+    void a_member_asking_every_three_seconds_makes_ten_requests_in_thirty() {
+        for (long at = 1; at <= 4; at++) {
+            line.count(at * 3 * SECOND);
+        }
+
+        assertThat(line.requestsWithin(30 * SECOND)).isEqualTo(10);
+        assertThat(new LeaseLine(line.key).requestsWithin(30 * SECOND)).as("no gap known yet").isZero();
+    }
 }
