@@ -16,6 +16,7 @@ import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.state.GovernanceView;
 import dev.tally.ledger.client.LedgerClient;
 import dev.tally.ledger.client.LedgerTimeoutException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -68,8 +69,8 @@ public class LedgerGateway {
     private final ScheduledThreadPoolExecutor settlements;
 
     @Autowired
-    public LedgerGateway(LedgerClient ledger, GovernanceView view, GatewaySettings settings) {
-        this((LedgerTransport) ledger::send, view, settings);
+    public LedgerGateway(LedgerClient ledger, GovernanceView view, GatewaySettings settings, MeterRegistry metrics) {
+        this(new TimedTransport(ledger::send, metrics), view, settings);
     }
 
     /**

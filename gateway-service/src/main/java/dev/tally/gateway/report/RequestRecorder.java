@@ -34,15 +34,17 @@ public class RequestRecorder {
     private static final Logger log = LoggerFactory.getLogger(RequestRecorder.class);
 
     private final KafkaTemplate<String, byte[]> kafka;
+    private final RequestMetrics metrics;
     private final ThreadPoolExecutor sender;
 
     @Autowired
-    public RequestRecorder(KafkaTemplate<String, byte[]> kafka) {
-        this(kafka, QUEUE_CAPACITY);
+    public RequestRecorder(KafkaTemplate<String, byte[]> kafka, RequestMetrics metrics) {
+        this(kafka, metrics, QUEUE_CAPACITY);
     }
 
-    RequestRecorder(KafkaTemplate<String, byte[]> kafka, int queueCapacity) {
+    RequestRecorder(KafkaTemplate<String, byte[]> kafka, RequestMetrics metrics, int queueCapacity) {
         this.kafka = kafka;
+        this.metrics = metrics;
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
                 runnable -> {
                     Thread thread = new Thread(runnable, "request-recorder");
@@ -51,8 +53,10 @@ public class RequestRecorder {
                 });
     }
 
-    /** Returns at once; the record is sent in the background. */
+    /** Counts the request in the metrics and returns; the record is sent in the background. */
     public void record(GatewayRequestRecord record) {
+        // Counted here, not on the sender's thread: metrics must not be lost with records Kafka cannot take.
+        metrics.observe(record);
         try {
             // Serialised on the sender's thread too: the caller may be a Netty event loop serving other requests.
             sender.execute(() -> send(message(record), record.requestId()));

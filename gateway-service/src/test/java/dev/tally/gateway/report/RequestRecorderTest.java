@@ -1,5 +1,6 @@
 package dev.tally.gateway.report;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.governance.MemberKind;
@@ -45,7 +46,7 @@ class RequestRecorderTest {
                 return CompletableFuture.completedFuture(null);
             }
         };
-        RequestRecorder recorder = new RequestRecorder(blocking, 3);
+        RequestRecorder recorder = new RequestRecorder(blocking, new RequestMetrics(new SimpleMeterRegistry()), 3);
 
         long begin = System.nanoTime();
         for (int i = 0; i < 10; i++) {
@@ -69,7 +70,7 @@ class RequestRecorderTest {
                 throw new org.apache.kafka.common.errors.TimeoutException("metadata not available after 60000 ms");
             }
         };
-        RequestRecorder recorder = new RequestRecorder(failing, 3);
+        RequestRecorder recorder = new RequestRecorder(failing, new RequestMetrics(new SimpleMeterRegistry()), 3);
         recorder.record(record("org"));
         recorder.close();
         assertThat(recorder).isNotNull();
