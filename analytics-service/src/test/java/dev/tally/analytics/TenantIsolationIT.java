@@ -112,11 +112,13 @@ class TenantIsolationIT extends AnalyticsTestBase {
         Api platform = as(adminKey(null, AdminRole.PLATFORM_ADMIN));
 
         assertThat(as(null).get("/actuator/health").status()).isEqualTo(200);
-        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info"}) {
+        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info", "/actuator/prometheus"}) {
             assertThat(as(null).get(endpoint).status()).as(endpoint).isEqualTo(401);
             assertThat(orgAdmin.get(endpoint).status()).as(endpoint).isEqualTo(403);
             assertThat(platform.get(endpoint).status()).as(endpoint).isEqualTo(200);
         }
+        // The projections' lag per topic is what an operator alerts on.
+        assertThat(platform.get("/actuator/prometheus").body()).contains("tally_analytics_lag{");
     }
 
     private static void assertField(Api.Response response, String field) {

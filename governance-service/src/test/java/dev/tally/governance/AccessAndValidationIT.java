@@ -111,11 +111,14 @@ class AccessAndValidationIT extends GovernanceTestBase {
     @Test
     void actuator_health_is_open_and_its_other_endpoints_need_a_platform_admin_key() {
         as(null).get("/actuator/health").expectStatus().isOk();
-        for (String endpoint : List.of("/actuator/metrics", "/actuator/info")) {
+        for (String endpoint : List.of("/actuator/metrics", "/actuator/info", "/actuator/prometheus")) {
             as(null).get(endpoint).expectStatus().isUnauthorized();
             acme.owner().get(endpoint).expectStatus().isForbidden();
             platform().get(endpoint).expectStatus().isOk();
         }
+        // Its consumers' lag is what an operator alerts on.
+        platform().get("/actuator/prometheus").expectBody(String.class)
+                .value(body -> assertThat(body).contains("kafka_consumer_fetch_manager_records_lag_max"));
     }
 
     @Test

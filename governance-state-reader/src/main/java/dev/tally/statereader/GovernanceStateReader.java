@@ -5,6 +5,9 @@ import dev.tally.events.governance.GovernanceMessageTypes;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.events.json.TallyJson;
 import dev.tally.events.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,11 +41,23 @@ public class GovernanceStateReader implements AutoCloseable {
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    private MeterRegistry metrics;
+    private KafkaClientMetrics consumerMetrics;
 
     public GovernanceStateReader(String bootstrapServers, String threadName, StateSink sink) {
         this.bootstrapServers = bootstrapServers;
         this.threadName = threadName;
         this.sink = sink;
+    }
+
+    /**
+     * Publishes the reader's Kafka consumer metrics to {@code registry} once started, tagged {@code reader} with the
+     * reader's thread name: its lag ({@code kafka.consumer.fetch.manager.records.lag.max}) among them. Before
+     * {@link #start()}.
+     */
+    public GovernanceStateReader withMetrics(MeterRegistry registry) {
+        this.metrics = registry;
+        return this;
     }
 
     public void start() {
@@ -52,6 +67,10 @@ public class GovernanceStateReader implements AutoCloseable {
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
                 new StringDeserializer(), new ByteArrayDeserializer());
+        if (metrics != null) {
+            consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("reader", threadName));
+            consumerMetrics.bindTo(metrics);
+        }
         running = true;
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
@@ -122,6 +141,9 @@ public class GovernanceStateReader implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
         if (consumer != null) {
             consumer.wakeup();
         }

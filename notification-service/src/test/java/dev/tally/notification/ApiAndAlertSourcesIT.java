@@ -52,11 +52,14 @@ class ApiAndAlertSourcesIT extends NotificationTestBase {
         Api platform = adminKey(null, AdminRole.PLATFORM_ADMIN);
 
         assertThat(as(null).status("GET", "/actuator/health", null)).isEqualTo(200);
-        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info"}) {
+        for (String endpoint : new String[] {"/actuator/metrics", "/actuator/info", "/actuator/prometheus"}) {
             assertThat(as(null).status("GET", endpoint, null)).as(endpoint).isEqualTo(401);
             assertThat(orgAdmin.status("GET", endpoint, null)).as(endpoint).isEqualTo(403);
             assertThat(platform.status("GET", endpoint, null)).as(endpoint).isEqualTo(200);
         }
+        // Its consumers' lag is what an operator alerts on.
+        assertThat(new String(platform.call("GET", "/actuator/prometheus", null).getResponseBody(),
+                java.nio.charset.StandardCharsets.UTF_8)).contains("kafka_consumer_fetch_manager_records_lag_max");
     }
 
     @Test

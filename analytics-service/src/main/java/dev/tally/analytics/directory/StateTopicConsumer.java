@@ -4,6 +4,7 @@ import dev.tally.events.governance.GovernanceState;
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,7 +22,7 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
     private final GovernanceStateReader reader;
 
     public StateTopicConsumer(GovernanceDirectory view, AdminKeys adminKeys,
-            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry metrics) {
         this.reader = new GovernanceStateReader(bootstrapServers, "governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
@@ -34,7 +35,7 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
                 adminKeys.remove(key);
                 view.apply(key, null);
             }
-        });
+        }).withMetrics(metrics);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tally.gateway.state;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -19,7 +20,8 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public StateTopicConsumer(GovernanceView view, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+    public StateTopicConsumer(GovernanceView view, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            MeterRegistry metrics) {
         this.reader = new GovernanceStateReader(bootstrapServers, "governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
@@ -30,7 +32,7 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
             public void remove(String key) {
                 view.apply(key, null);
             }
-        });
+        }).withMetrics(metrics);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.tally.gateway.report;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
 import dev.tally.events.governance.MemberKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;

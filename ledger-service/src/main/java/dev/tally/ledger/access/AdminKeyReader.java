@@ -2,6 +2,7 @@ package dev.tally.ledger.access;
 
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -19,8 +20,10 @@ public class AdminKeyReader implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public AdminKeyReader(AdminKeys adminKeys, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "ledger-governance-state", adminKeys);
+    public AdminKeyReader(AdminKeys adminKeys, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            MeterRegistry metrics) {
+        this.reader = new GovernanceStateReader(bootstrapServers, "ledger-governance-state", adminKeys)
+                .withMetrics(metrics);
     }
 
     @Override

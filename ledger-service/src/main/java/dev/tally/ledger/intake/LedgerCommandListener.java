@@ -33,10 +33,12 @@ public class LedgerCommandListener {
 
     private final LedgerCommandDispatcher dispatcher;
     private final ReplyPublisher replies;
+    private final CommandMetrics metrics;
 
-    public LedgerCommandListener(LedgerCommandDispatcher dispatcher, ReplyPublisher replies) {
+    public LedgerCommandListener(LedgerCommandDispatcher dispatcher, ReplyPublisher replies, CommandMetrics metrics) {
         this.dispatcher = dispatcher;
         this.replies = replies;
+        this.metrics = metrics;
     }
 
     /*
@@ -86,6 +88,7 @@ public class LedgerCommandListener {
         }
         for (int i = 0; i < answers.length; i++) {
             replies.reply(records.get(i), answers[i]);
+            metrics.answered(records.get(i), commands.get(i), answers[i]);
         }
     }
 
@@ -93,7 +96,9 @@ public class LedgerCommandListener {
         for (int i = 0; i < commands.size(); i++) {
             LedgerCommand command = commands.get(i);
             try {
-                replies.reply(records.get(i), dispatcher.dispatch(command));
+                LedgerReply answer = dispatcher.dispatch(command);
+                replies.reply(records.get(i), answer);
+                metrics.answered(records.get(i), command, answer);
             } catch (RuntimeException e) {
                 log.warn("command {} of ledger {} failed; the error handler retries it, then dead-letters it",
                         command.commandId(), command.ledgerId(), e);

@@ -7,6 +7,7 @@ import dev.tally.notification.alert.VacationWatch;
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -24,7 +25,7 @@ public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator 
     private final GovernanceStateReader reader;
 
     public GovernanceStateConsumer(AdminKeys adminKeys, VacationWatch vacations,
-            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry metrics) {
         this.reader = new GovernanceStateReader(bootstrapServers, "notification-governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
@@ -41,7 +42,7 @@ public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator 
             public void remove(String key) {
                 adminKeys.remove(key);
             }
-        });
+        }).withMetrics(metrics);
     }
 
     @Override
