@@ -13,4 +13,9 @@ import java.util.List;
  */
 public record ChargeLeaseCommand(String commandId, String ledgerId, String reservationId, List<LeaseCharge> charges)
         implements LedgerCommand {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.chargeLease(this);
+    }
 }

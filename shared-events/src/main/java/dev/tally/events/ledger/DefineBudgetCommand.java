@@ -9,4 +9,9 @@ import java.util.List;
  */
 public record DefineBudgetCommand(String commandId, String ledgerId, String budgetId, Scope scope, BudgetPeriod period,
         long limitCredits, List<Integer> thresholdsPercent, boolean autoDisable, String actor) implements LedgerCommand {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.defineBudget(this);
+    }
 }

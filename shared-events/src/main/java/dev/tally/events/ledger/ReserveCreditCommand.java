@@ -26,4 +26,9 @@ public record ReserveCreditCommand(String commandId, String ledgerId, String res
     public long floorCredits() {
         return minimumCredits > 0 && minimumCredits < credits ? minimumCredits : credits;
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.reserveCredit(this);
+    }
 }

@@ -16,4 +16,9 @@ import java.util.List;
  */
 public record SettleLeasesCommand(String commandId, String ledgerId, List<LeaseSettlement> leases)
         implements LedgerCommand {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.settleLeases(this);
+    }
 }
