@@ -1,5 +1,7 @@
 package dev.tally.analytics.forecast;
 
+import dev.tally.events.ledger.BudgetPeriod;
+
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.math.BigDecimal;
@@ -58,12 +60,7 @@ public final class BudgetForecast {
 
     /** The first instant of the budget's current window, as the ledger counts it (UTC calendar windows). */
     public static Instant windowStart(String period, Instant now) {
-        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
-        return switch (period) {
-            case "DAILY" -> today.atStartOfDay(ZoneOffset.UTC).toInstant();
-            case "MONTHLY" -> today.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-            default -> Instant.EPOCH;
-        };
+        return BudgetPeriod.valueOf(period).windowStart(now).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** Fill of a budget in percent, one decimal, for display; 0 for a zero limit with no spend. */

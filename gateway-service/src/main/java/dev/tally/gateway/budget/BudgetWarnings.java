@@ -77,21 +77,13 @@ public class BudgetWarnings implements SmartLifecycle {
     public boolean warned(String budgetId, LocalDate today) {
         Crossing crossing = highest.get(budgetId);
         return crossing != null && crossing.percent() >= warningPercent
-                && crossing.windowStart().equals(windowStart(crossing.period(), today, crossing.windowStart()));
+                && crossing.windowStart().equals(crossing.period().windowStart(today));
     }
 
     void apply(BudgetThresholdCrossedEvent event) {
         highest.merge(event.budgetId(), new Crossing(event.period(), event.windowStart(), event.thresholdPercent()),
                 (old, now) -> now.windowStart().isAfter(old.windowStart())
                         || (now.windowStart().equals(old.windowStart()) && now.percent() > old.percent()) ? now : old);
-    }
-
-    static LocalDate windowStart(BudgetPeriod period, LocalDate today, LocalDate total) {
-        return switch (period) {
-            case DAILY -> today;
-            case MONTHLY -> today.withDayOfMonth(1);
-            case TOTAL -> total;
-        };
     }
 
     @Override

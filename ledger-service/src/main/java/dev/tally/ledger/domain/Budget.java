@@ -43,12 +43,12 @@ final class Budget {
         this.limit = limit;
         this.thresholds = thresholds;
         this.autoDisable = autoDisable;
-        this.windowStart = BudgetWindows.start(period, definedAt);
+        this.windowStart = period.windowStart(definedAt);
     }
 
     /** Spend as the budget sees it at {@code at}: nothing yet when {@code at} lies in a later window. */
     long spentAt(Instant at) {
-        return isCurrent(BudgetWindows.start(period, at)) ? Math.addExact(charged, reserved) : 0;
+        return isCurrent(period.windowStart(at)) ? Math.addExact(charged, reserved) : 0;
     }
 
     /** Takes a reservation's share out of this budget; true when the budget was holding it. */
@@ -76,7 +76,7 @@ final class Budget {
     }
 
     void rollTo(Instant at) {
-        LocalDate window = BudgetWindows.start(period, at);
+        LocalDate window = period.windowStart(at);
         if (window.isAfter(windowStart)) {
             windowStart = window;
             charged = 0;

@@ -153,7 +153,7 @@ public final class LedgerRules {
                 continue;
             }
             // The window the budget is in now: a hold made before a period change carries the old window's date.
-            LocalDate window = BudgetWindows.start(budget.period, now);
+            LocalDate window = budget.period.windowStart(now);
             boolean current = budget.isCurrent(window);
             // A held charge counts only where its hold counts; a late one (no hold left) in the window it lands in.
             if (holdingId != null && (!current || !budget.holding.contains(holdingId))) {

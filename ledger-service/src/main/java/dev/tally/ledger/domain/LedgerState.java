@@ -149,7 +149,7 @@ public final class LedgerState {
         existing.autoDisable = e.autoDisable();
         if (existing.period != e.period()) {
             existing.period = e.period();
-            existing.windowStart = BudgetWindows.start(e.period(), e.occurredAt());
+            existing.windowStart = e.period().windowStart(e.occurredAt());
         }
     }
 

@@ -78,7 +78,7 @@ final class ReservationRules {
                 return budgetExceeded(c, floor, now, chain, entry.getKey(), budget, spent);
             }
             grant = Math.min(grant, budget.limit - spent);
-            holds.add(new BudgetHold(entry.getKey(), BudgetWindows.start(budget.period, now)));
+            holds.add(new BudgetHold(entry.getKey(), budget.period.windowStart(now)));
         }
         if (grant > floor) {
             grant = Math.max(floor, Math.min(grant, coverable(state, c.accountIds(), priority)));
@@ -119,12 +119,12 @@ final class ReservationRules {
         List<LedgerEvent> events = new ArrayList<>();
         events.add(new CreditReservationRejectedEvent(c.ledgerId(), c.commandId(), now, c.reservationId(),
                 requested, chain, BUDGET_EXCEEDED, budgetId, detail));
-        boolean newWindow = !budget.isCurrent(BudgetWindows.start(budget.period, now));
+        boolean newWindow = !budget.isCurrent(budget.period.windowStart(now));
         if (newWindow || !budget.exhausted) {
             events.add(new BudgetExhaustedEvent(c.ledgerId(), c.commandId(), now, budgetId, budget.scope,
-                    budget.period, BudgetWindows.start(budget.period, now), spent, budget.limit, budget.autoDisable));
+                    budget.period, budget.period.windowStart(now), spent, budget.limit, budget.autoDisable));
         }
-        long reserved = budget.isCurrent(BudgetWindows.start(budget.period, now)) ? budget.reserved : 0;
+        long reserved = budget.isCurrent(budget.period.windowStart(now)) ? budget.reserved : 0;
         return Decision.refuse(c, BUDGET_EXCEEDED, detail, budgetId, reserved, events.toArray(LedgerEvent[]::new));
     }
 

@@ -574,7 +574,7 @@ class BudgetTest {
                             budgetDefined("budget-alice", ALICE_SCOPE, TOTAL, 50))
                     .when(reserve)
                     .expectEvents(reservedEvent(reserve, NOW, hold("budget-org", THIS_MONTH),
-                            hold(TEAM_BUDGET, TODAY), hold("budget-alice", BudgetWindows.ALL_TIME)));
+                            hold(TEAM_BUDGET, TODAY), hold("budget-alice", BudgetPeriod.ALL_TIME)));
         }
 
         @Test
@@ -592,7 +592,7 @@ class BudgetTest {
                                     e -> e.reason() == BUDGET_EXCEEDED && e.budgetId().equals("budget-alice")),
                             payload(BudgetExhaustedEvent.class, "budget-alice exhausted",
                                     e -> e.budgetId().equals("budget-alice") && e.scope().equals(ALICE_SCOPE)
-                                            && e.windowStart().equals(BudgetWindows.ALL_TIME))))
+                                            && e.windowStart().equals(BudgetPeriod.ALL_TIME))))
                     .expectResultMessagePayloadMatching(rejectedFor(reserve, BUDGET_EXCEEDED, "budget-alice"));
         }
 

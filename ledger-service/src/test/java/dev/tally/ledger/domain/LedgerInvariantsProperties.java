@@ -751,9 +751,9 @@ class LedgerInvariantsProperties {
                 LedgerEvent alert) {
             Budget budget = state.budgets.get(budgetId);
             check(budget != null && budget.period == period
-                            && windowStart.equals(BudgetWindows.start(period, at)),
+                            && windowStart.equals(period.windowStart(at)),
                     () -> "alert for a window other than the " + period + " window of " + at + " ("
-                            + BudgetWindows.start(period, at) + "): " + alert);
+                            + period.windowStart(at) + "): " + alert);
         }
 
         /** 1d: deciding reads the state and nothing else; a JSON-restored state decides the same. */
