@@ -1,12 +1,14 @@
 package dev.tally.governance.credit;
 
+import dev.tally.events.ledger.view.LedgerView;
 import dev.tally.governance.web.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ public class LedgerBalances {
             List<AccountBalance> accounts) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(LedgerBalances.class);
+
     private final WebClient ledger;
 
     public LedgerBalances(WebClient ledgerWebClient) {
@@ -30,8 +34,10 @@ public class LedgerBalances {
     }
 
     public Mono<OrgBalance> of(String orgId) {
-        return ledger.get().uri("/ledgers/{id}", orgId).retrieve().bodyToMono(JsonNode.class)
+        return ledger.get().uri("/ledgers/{id}", orgId).retrieve().bodyToMono(LedgerView.class)
                 .timeout(Duration.ofSeconds(5))
+                .doOnError(e -> !(e instanceof WebClientResponseException.NotFound),
+                        e -> log.warn("balances of org {} not read from the ledger: {}", orgId, e.toString()))
                 .map(view -> balance(orgId, view))
                 .onErrorResume(WebClientResponseException.NotFound.class,
                         e -> Mono.just(new OrgBalance(orgId, 0, 0, 0, 0, List.of())))
@@ -42,12 +48,12 @@ public class LedgerBalances {
                         "ledger_unavailable", "the ledger did not answer; try again shortly", null, null));
     }
 
-    private static OrgBalance balance(String orgId, JsonNode view) {
+    private static OrgBalance balance(String orgId, LedgerView view) {
         List<AccountBalance> accounts = new ArrayList<>();
         long poolBalance = 0, poolReserved = 0, poolAvailable = 0, allocated = 0;
-        for (JsonNode a : view.path("accounts")) {
-            AccountBalance account = new AccountBalance(a.path("account_id").asString(), a.path("kind").asString(),
-                    a.path("balance").asLong(), a.path("reserved").asLong(), a.path("available").asLong());
+        for (LedgerView.Account a : view.accounts()) {
+            AccountBalance account = new AccountBalance(a.accountId(), a.kind() == null ? null : a.kind().name(),
+                    a.balance(), a.reserved(), a.available());
             accounts.add(account);
             if (account.accountId().equals(orgId)) {
                 poolBalance = account.balance();

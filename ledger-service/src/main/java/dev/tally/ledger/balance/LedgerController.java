@@ -1,5 +1,6 @@
 package dev.tally.ledger.balance;
 
+import dev.tally.events.ledger.view.LedgerView;
 import dev.tally.servicekit.auth.Caller;
 import dev.tally.servicekit.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,7 +23,7 @@ public class LedgerController {
     public Mono<LedgerView> ledger(Caller caller, @PathVariable String ledgerId) {
         caller.requireOrg(ledgerId, "ledger", ledgerId);
         return Mono.fromCallable(() -> store.read(ledgerId)
-                        .map(snapshot -> LedgerView.of(snapshot, store.eventsApplied(ledgerId)))
+                        .map(snapshot -> LedgerViews.of(snapshot, store.eventsApplied(ledgerId)))
                         .orElseThrow(() -> ApiException.notFound("ledger", ledgerId)))
                 .subscribeOn(Schedulers.boundedElastic());
     }
