@@ -4,7 +4,7 @@ import dev.tally.events.governance.GovernanceState;
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
-import org.springframework.beans.factory.annotation.Value;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -20,9 +20,9 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public StateTopicConsumer(GovernanceDirectory view, AdminKeys adminKeys,
-            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "governance-state", new StateSink() {
+    public StateTopicConsumer(GovernanceDirectory view, AdminKeys adminKeys, KafkaConnection kafka) {
+        this.reader = new GovernanceStateReader(kafka.bootstrapServers(), kafka.securityProperties(),
+                "governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
                 adminKeys.apply(key, state);

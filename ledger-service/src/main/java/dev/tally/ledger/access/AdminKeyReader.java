@@ -2,7 +2,7 @@ package dev.tally.ledger.access;
 
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
-import org.springframework.beans.factory.annotation.Value;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -19,8 +19,9 @@ public class AdminKeyReader implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public AdminKeyReader(AdminKeys adminKeys, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "ledger-governance-state", adminKeys);
+    public AdminKeyReader(AdminKeys adminKeys, KafkaConnection kafka) {
+        this.reader = new GovernanceStateReader(kafka.bootstrapServers(), kafka.securityProperties(),
+                "ledger-governance-state", adminKeys);
     }
 
     @Override
