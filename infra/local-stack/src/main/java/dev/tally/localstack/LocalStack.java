@@ -178,7 +178,7 @@ public final class LocalStack implements AutoCloseable {
                 kafkaSecurity = kafka.clientSecurity();
                 kafka.start();
                 kafkaBootstrapServers = kafka.bootstrapServers();
-                progress.ok(options.kafkaSasl() ? "Kafka (KRaft, SASL/SCRAM)" : "Kafka (KRaft)", kafkaBootstrapServers,
+                progress.ok(options.kafkaSasl() ? "Kafka (KRaft, SASL)" : "Kafka (KRaft)", kafkaBootstrapServers,
                         since(begin));
             } else {
                 // The services read the same TALLY_KAFKA_* variables from the environment they inherit.
