@@ -97,8 +97,9 @@ final class KafkaBroker {
         return process;
     }
 
-    private Path writeConfiguration() {
-        String configuration = """
+    /** The broker's server.properties. */
+    String serverProperties() {
+        return """
                 # Written by the local stack on every start; edit StackOptions or KafkaBroker, not this file.
                 process.roles=broker,controller
                 node.id=1
@@ -118,6 +119,10 @@ final class KafkaBroker {
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
                 """.formatted(port, controllerPort, directory.resolve("data"), listeners());
+    }
+
+    private Path writeConfiguration() {
+        String configuration = serverProperties();
         String logback = """
                 <configuration>
                   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -217,7 +222,8 @@ final class KafkaBroker {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         Map<String, Object> config = clientSecurity().addTo(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 if (!broker.isAlive()) {

@@ -174,7 +174,8 @@ public final class LocalStack implements AutoCloseable {
             if (options.externalKafka() == null) {
                 kafka = new KafkaBroker(options.dataDirectory().resolve("kafka"), options.kafkaLibDirectory(),
                         options.kafkaPort(), options.kafkaControllerPort(), logs.resolve("kafka.log"),
-                        Leftovers.marker(options.dataDirectory()), options.kafkaSasl() ? secrets.kafkaPassword() : null);
+                        Leftovers.marker(options.dataDirectory()),
+                        options.kafkaSasl() ? secrets.kafkaPassword() : null);
                 kafkaSecurity = kafka.clientSecurity();
                 kafka.start();
                 kafkaBootstrapServers = kafka.bootstrapServers();
@@ -182,7 +183,8 @@ public final class LocalStack implements AutoCloseable {
                         since(begin));
             } else {
                 // The services read the same TALLY_KAFKA_* variables from the environment they inherit.
-                kafkaSecurity = KafkaSecurity.from(setting -> System.getenv(KafkaSecurity.environmentVariable(setting)));
+                kafkaSecurity = KafkaSecurity.from(
+                        setting -> System.getenv(KafkaSecurity.environmentVariable(setting)));
                 kafkaBootstrapServers = options.externalKafka();
                 progress.ok("Kafka (external)", kafkaBootstrapServers, since(begin));
             }

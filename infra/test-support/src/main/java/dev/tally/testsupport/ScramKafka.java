@@ -112,7 +112,7 @@ public final class ScramKafka implements AutoCloseable {
         return username;
     }
 
-    /** What a client needs to get in as the user: bootstrap servers, SASL_PLAINTEXT, SCRAM-SHA-512 and the JAAS line. */
+    /** What a client needs to log in as the user: bootstrap servers, SASL_PLAINTEXT, SCRAM-SHA-512, the JAAS line. */
     public Map<String, Object> clientProperties() {
         return clientProperties(password);
     }

@@ -73,8 +73,8 @@ public record KafkaSecurity(Protocol protocol, Mechanism mechanism, String usern
                     return mechanism;
                 }
             }
-            throw new KafkaSecurityException(KafkaSecurity.name(MECHANISM) + " is '" + value + "'; it must be SCRAM-SHA-512, "
-                    + "SCRAM-SHA-256 or PLAIN.");
+            throw new KafkaSecurityException(KafkaSecurity.name(MECHANISM) + " is '" + value
+                    + "'; it must be SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN.");
         }
     }
 
@@ -160,7 +160,8 @@ public record KafkaSecurity(Protocol protocol, Mechanism mechanism, String usern
 
     @Override
     public String toString() {
-        return "KafkaSecurity[protocol=" + protocol + ", mechanism=" + (mechanism == null ? "none" : mechanism.kafkaName)
+        return "KafkaSecurity[protocol=" + protocol
+                + ", mechanism=" + (mechanism == null ? "none" : mechanism.kafkaName)
                 + ", username=" + username + ", password=" + (password == null ? "none" : "(hidden)")
                 + ", truststore=" + truststore + ", keystore=" + keystore + "]";
     }

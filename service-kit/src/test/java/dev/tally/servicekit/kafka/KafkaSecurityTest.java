@@ -142,7 +142,8 @@ class KafkaSecurityTest {
         assertThatThrownBy(() -> read(Map.of(KafkaSecurity.PROTOCOL, "SSL",
                 KafkaSecurity.TRUSTSTORE_LOCATION, folder.resolve("missing.jks").toString())))
                 .isInstanceOf(KafkaSecurityException.class)
-                .hasMessageContaining("tally.kafka.ssl.truststore.location").hasMessageEndingWith("not a readable file.");
+                .hasMessageContaining("tally.kafka.ssl.truststore.location")
+                .hasMessageEndingWith("not a readable file.");
     }
 
     @Test
