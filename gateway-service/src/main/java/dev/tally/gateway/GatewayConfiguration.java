@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import dev.tally.events.topic.Topics;
 import dev.tally.ledger.client.LedgerClient;
 import dev.tally.ledger.client.LedgerClientSettings;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -13,10 +14,9 @@ import org.springframework.kafka.config.TopicBuilder;
 public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
-    LedgerClient ledgerClient(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-            GatewaySettings settings) {
-        return new LedgerClient(new LedgerClientSettings(bootstrapServers, "tally/gateway",
-                settings.reservationTimeout()));
+    LedgerClient ledgerClient(KafkaConnection kafka, GatewaySettings settings) {
+        return new LedgerClient(new LedgerClientSettings(kafka.bootstrapServers(), "tally/gateway",
+                settings.reservationTimeout(), kafka.securityProperties()));
     }
 
     @Bean

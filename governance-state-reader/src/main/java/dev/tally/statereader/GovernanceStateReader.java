@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +36,7 @@ public class GovernanceStateReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GovernanceStateReader.class);
 
     private final String bootstrapServers;
+    private final Map<String, Object> securityProperties;
     private final String threadName;
     private final StateSink sink;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -45,7 +47,17 @@ public class GovernanceStateReader implements AutoCloseable {
     private KafkaClientMetrics consumerMetrics;
 
     public GovernanceStateReader(String bootstrapServers, String threadName, StateSink sink) {
+        this(bootstrapServers, Map.of(), threadName, sink);
+    }
+
+    /**
+     * @param securityProperties Kafka client properties that authenticate to the brokers (service-kit's
+     *                           KafkaConnection), added to the consumer's own
+     */
+    public GovernanceStateReader(String bootstrapServers, Map<String, ?> securityProperties, String threadName,
+            StateSink sink) {
         this.bootstrapServers = bootstrapServers;
+        this.securityProperties = Map.copyOf(securityProperties);
         this.threadName = threadName;
         this.sink = sink;
     }
@@ -61,12 +73,13 @@ public class GovernanceStateReader implements AutoCloseable {
     }
 
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
+        Map<String, Object> properties = new HashMap<>(securityProperties);
+        properties.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+        consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
         if (metrics != null) {
             consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("reader", threadName));
             consumerMetrics.bindTo(metrics);

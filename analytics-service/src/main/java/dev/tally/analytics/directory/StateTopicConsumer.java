@@ -4,8 +4,8 @@ import dev.tally.events.governance.GovernanceState;
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -21,9 +21,10 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public StateTopicConsumer(GovernanceDirectory view, AdminKeys adminKeys,
-            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry metrics) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "governance-state", new StateSink() {
+    public StateTopicConsumer(GovernanceDirectory view, AdminKeys adminKeys, KafkaConnection kafka,
+            MeterRegistry metrics) {
+        this.reader = new GovernanceStateReader(kafka.bootstrapServers(), kafka.securityProperties(),
+                "governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
                 adminKeys.apply(key, state);

@@ -1,6 +1,7 @@
 package dev.tally.analytics.projection;
 
 import dev.tally.analytics.AnalyticsSettings;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -43,11 +43,11 @@ public class LagMonitor implements DisposableBean {
     /** -1 until measured, e.g. while a topic does not exist yet. */
     private final Map<String, Long> lag = new ConcurrentHashMap<>();
 
-    public LagMonitor(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, AnalyticsSettings settings,
-            MeterRegistry meters) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    public LagMonitor(KafkaConnection kafka, AnalyticsSettings settings, MeterRegistry meters) {
+        Map<String, Object> properties = kafka.clientProperties();
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        this.admin = Admin.create(properties);
         this.group = settings.consumerGroup();
         for (String topic : TOPICS) {
             lag.put(topic, -1L);

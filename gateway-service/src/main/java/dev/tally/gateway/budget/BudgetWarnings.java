@@ -8,6 +8,7 @@ import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.gateway.lease.CreditLeases;
 import dev.tally.events.ledger.LedgerMessageTypes;
 import dev.tally.events.topic.Topics;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +56,7 @@ public class BudgetWarnings implements SmartLifecycle {
 
     private final Map<String, Crossing> highest = new ConcurrentHashMap<>();
     private final String bootstrapServers;
+    private final Map<String, Object> securityProperties;
     private final int warningPercent;
     /** Null in tests of the warnings alone. */
     private final CreditLeases leases;
@@ -62,15 +65,21 @@ public class BudgetWarnings implements SmartLifecycle {
     private Thread thread;
 
     @org.springframework.beans.factory.annotation.Autowired
-    public BudgetWarnings(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+    public BudgetWarnings(KafkaConnection kafka,
             @Value("${tally.gateway.budget-warning-percent:80}") int warningPercent, CreditLeases leases) {
-        this.bootstrapServers = bootstrapServers;
-        this.warningPercent = warningPercent;
-        this.leases = leases;
+        this(kafka.bootstrapServers(), kafka.securityProperties(), warningPercent, leases);
     }
 
     BudgetWarnings(String bootstrapServers, int warningPercent) {
-        this(bootstrapServers, warningPercent, null);
+        this(bootstrapServers, Map.of(), warningPercent, null);
+    }
+
+    private BudgetWarnings(String bootstrapServers, Map<String, Object> securityProperties, int warningPercent,
+            CreditLeases leases) {
+        this.bootstrapServers = bootstrapServers;
+        this.securityProperties = securityProperties;
+        this.warningPercent = warningPercent;
+        this.leases = leases;
     }
 
     /** Whether the budget has crossed the warning threshold (80 % by default) in the window that is current now. */
@@ -88,7 +97,8 @@ public class BudgetWarnings implements SmartLifecycle {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
+        Map<String, Object> properties = new HashMap<>(securityProperties);
+        properties.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
@@ -96,8 +106,8 @@ public class BudgetWarnings implements SmartLifecycle {
                 // Every request adds a ledger event and a warning may come a quarter second late: fetch in batches,
                 // not one broker round trip per event.
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 250),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 250));
+        consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread = new Thread(this::run, "budget-warnings");
         thread.setDaemon(true);

@@ -3,8 +3,8 @@ package dev.tally.gateway.state;
 import dev.tally.events.governance.GovernanceState;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -20,9 +20,10 @@ public class StateTopicConsumer implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public StateTopicConsumer(GovernanceView view, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+    public StateTopicConsumer(GovernanceView view, KafkaConnection kafka,
             MeterRegistry metrics) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "governance-state", new StateSink() {
+        this.reader = new GovernanceStateReader(kafka.bootstrapServers(), kafka.securityProperties(),
+                "governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
                 view.apply(key, state);

@@ -3,7 +3,7 @@ package dev.tally.governance.ledger;
 import dev.tally.governance.GovernanceSettings;
 import dev.tally.ledger.client.LedgerClient;
 import dev.tally.ledger.client.LedgerClientSettings;
-import org.springframework.beans.factory.annotation.Value;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -13,10 +13,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 public class LedgerConfiguration {
 
     @Bean(destroyMethod = "close")
-    LedgerClient ledgerClient(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-            GovernanceSettings settings) {
-        return new LedgerClient(new LedgerClientSettings(bootstrapServers, "tally/governance",
-                settings.ledgerReplyTimeout()));
+    LedgerClient ledgerClient(KafkaConnection kafka, GovernanceSettings settings) {
+        return new LedgerClient(new LedgerClientSettings(kafka.bootstrapServers(), "tally/governance",
+                settings.ledgerReplyTimeout(), kafka.securityProperties()));
     }
 
     /** ledger-service's HTTP API, which answers admin keys only: governance reads it as a platform admin. */

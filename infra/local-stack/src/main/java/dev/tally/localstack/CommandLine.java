@@ -21,7 +21,7 @@ final class CommandLine {
     }
 
     private static final Map<String, BiConsumer<StackOptions.Builder, String>> VALUED = new LinkedHashMap<>();
-    private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build");
+    private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build", "kafka-sasl");
 
     static {
         VALUED.put("data-dir", (builder, value) -> builder.dataDirectory(Path.of(value)));
@@ -49,6 +49,8 @@ final class CommandLine {
               --wipe                         start from an empty data folder
               --build                        rebuild the jars first (./tally script)
               --no-demo                      do not create the demo organisation
+              --kafka-sasl                   the broker takes SASL/SCRAM-SHA-512 only; every service gets the user
+                                             (password in <data>/secrets.properties; needs a data folder made so)
               --data-dir DIR                 data folder (default: <repo>/.tally)
               --gateway-port P[,P2,...]      gateway port; several = several replicas (default 8080)
               --ledger-port P                ledger-service (default 8081)
@@ -104,6 +106,8 @@ final class CommandLine {
                     builder.wipe(true);
                 } else if (name.equals("no-demo")) {
                     builder.createDemo(false);
+                } else if (name.equals("kafka-sasl")) {
+                    builder.kafkaSasl(true);
                 }
             } else if (VALUED.containsKey(name)) {
                 if (value == null) {

@@ -11,19 +11,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.tally.servicekit.kafka.KafkaSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 
 /**
  * A real Apache Kafka broker in KRaft mode (one node, broker and controller), run from the kafka_2.13 jars as its own
  * process. Its storage is formatted once; the cluster id, the topics and the offsets live in {@code <data>/kafka}
- * across restarts.
+ * across restarts. With a SCRAM password it listens with SASL/SCRAM-SHA-512 only (clients and the broker itself) and
+ * its storage is formatted with the user {@value Secrets#KAFKA_USER}; the password reaches the format step through
+ * the environment ({@link ScramFormat}), since command lines go into the log.
  */
 final class KafkaBroker {
 
     static final String MAIN_CLASS = "kafka.Kafka";
     private static final String STORAGE_TOOL = "kafka.tools.StorageTool";
+    /** Written once the storage holds the SCRAM user: storage formatted without one cannot take --kafka-sasl. */
+    private static final String SCRAM_MARKER = "scram-user";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true");
@@ -34,16 +40,30 @@ final class KafkaBroker {
     private final int controllerPort;
     private final Path logFile;
     private final String marker;
+    /** Null: a plaintext listener, no authentication. */
+    private final String scramPassword;
     private ManagedProcess process;
     private boolean retired;
 
-    KafkaBroker(Path directory, Path libDirectory, int port, int controllerPort, Path logFile, String marker) {
+    KafkaBroker(Path directory, Path libDirectory, int port, int controllerPort, Path logFile, String marker,
+            String scramPassword) {
         this.directory = directory;
         this.libDirectory = libDirectory;
         this.port = port;
         this.controllerPort = controllerPort;
         this.logFile = logFile;
         this.marker = marker;
+        this.scramPassword = scramPassword;
+    }
+
+    /** How clients authenticate to this broker. */
+    KafkaSecurity clientSecurity() {
+        if (scramPassword == null) {
+            return KafkaSecurity.PLAINTEXT;
+        }
+        return KafkaSecurity.from(Map.of(KafkaSecurity.PROTOCOL, "SASL_PLAINTEXT",
+                KafkaSecurity.MECHANISM, "SCRAM-SHA-512", KafkaSecurity.USERNAME, Secrets.KAFKA_USER,
+                KafkaSecurity.PASSWORD, scramPassword)::get);
     }
 
     String bootstrapServers() {
@@ -77,17 +97,15 @@ final class KafkaBroker {
         return process;
     }
 
-    private Path writeConfiguration() {
-        String configuration = """
+    /** The broker's server.properties. */
+    String serverProperties() {
+        return """
                 # Written by the local stack on every start; edit StackOptions or KafkaBroker, not this file.
                 process.roles=broker,controller
                 node.id=1
                 controller.quorum.voters=1@localhost:%2$d
-                listeners=PLAINTEXT://localhost:%1$d,CONTROLLER://localhost:%2$d
-                advertised.listeners=PLAINTEXT://localhost:%1$d
-                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
                 controller.listener.names=CONTROLLER
-                inter.broker.listener.name=PLAINTEXT
+                %4$s
                 log.dirs=%3$s
                 num.partitions=4
                 auto.create.topics.enable=true
@@ -100,7 +118,11 @@ final class KafkaBroker {
                 share.coordinator.state.topic.replication.factor=1
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
-                """.formatted(port, controllerPort, directory.resolve("data"));
+                """.formatted(port, controllerPort, directory.resolve("data"), listeners());
+    }
+
+    private Path writeConfiguration() {
+        String configuration = serverProperties();
         String logback = """
                 <configuration>
                   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -114,7 +136,8 @@ final class KafkaBroker {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("server.properties");
-            Files.writeString(file, configuration, StandardCharsets.UTF_8);
+            // The user's alone: with SASL it holds the broker's own SCRAM password.
+            OwnerOnly.write(file, configuration);
             Files.writeString(directory.resolve("logback.xml"), logback, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
@@ -122,18 +145,58 @@ final class KafkaBroker {
         }
     }
 
+    /**
+     * The client listener: plaintext, or SASL/SCRAM-SHA-512 for clients and for the broker's own connections (the
+     * controller's listener stays plaintext on loopback: only this broker talks to it).
+     */
+    private String listeners() {
+        if (scramPassword == null) {
+            return """
+                    listeners=PLAINTEXT://localhost:%1$d,CONTROLLER://localhost:%2$d
+                    advertised.listeners=PLAINTEXT://localhost:%1$d
+                    listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+                    inter.broker.listener.name=PLAINTEXT""".formatted(port, controllerPort);
+        }
+        return """
+                listeners=SASL_PLAINTEXT://localhost:%1$d,CONTROLLER://localhost:%2$d
+                advertised.listeners=SASL_PLAINTEXT://localhost:%1$d
+                listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+                inter.broker.listener.name=SASL_PLAINTEXT
+                sasl.enabled.mechanisms=SCRAM-SHA-512
+                sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+                listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=%3$s""".formatted(port, controllerPort,
+                clientSecurity().clientProperties().get("sasl.jaas.config"));
+    }
+
     /** KRaft storage is formatted with a cluster id once; formatting again would refuse or lose the topics. */
     private void formatOnce(Path properties) {
+        Path scramMarker = directory.resolve(SCRAM_MARKER);
         if (Files.exists(directory.resolve("data").resolve("meta.properties"))) {
+            if (scramPassword != null && !Files.exists(scramMarker)) {
+                throw new StackException("the Kafka data in " + directory + " was made without --kafka-sasl and has "
+                        + "no SCRAM user; start with --kafka-sasl --wipe (which deletes all data) or without "
+                        + "--kafka-sasl");
+            }
             return;
         }
         List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable(), "-Xmx256m",
-                "-Dlogback.configurationFile=" + directory.resolve("logback.xml"), marker, "-cp", classpath(),
-                STORAGE_TOOL, "format", "-t", clusterId(), "-c", properties.toString()));
-        ManagedProcess format = ManagedProcess.start("kafka-storage-format", command, Map.of(), logFile);
+                "-Dlogback.configurationFile=" + directory.resolve("logback.xml"), marker, "-cp"));
+        Map<String, String> environment = Map.of();
+        if (scramPassword == null) {
+            command.addAll(List.of(classpath(), STORAGE_TOOL));
+        } else {
+            command.addAll(List.of(classpath() + java.io.File.pathSeparator + ScramFormat.codeLocation(),
+                    ScramFormat.class.getName()));
+            environment = Map.of(ScramFormat.PASSWORD_VARIABLE, scramPassword);
+        }
+        command.addAll(List.of("format", "-t", clusterId(), "-c", properties.toString()));
+        ManagedProcess format = ManagedProcess.start("kafka-storage-format", command, environment, logFile);
         if (!format.awaitExit(Duration.ofSeconds(60)) || format.exitValue() != 0) {
             format.kill();
             throw new StackException("formatting Kafka's storage failed:\n" + format.logTail());
+        }
+        if (scramPassword != null) {
+            OwnerOnly.write(scramMarker, Secrets.KAFKA_USER + "\n");
         }
     }
 
@@ -157,8 +220,10 @@ final class KafkaBroker {
 
     private void awaitReady(ManagedProcess broker) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        Map<String, Object> config = clientSecurity().addTo(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 if (!broker.isAlive()) {
@@ -173,6 +238,13 @@ final class KafkaBroker {
                     Thread.currentThread().interrupt();
                     throw new StackException("interrupted while waiting for Kafka");
                 } catch (Exception e) {
+                    if (e.getCause() instanceof SaslAuthenticationException) {
+                        // Waiting longer cannot help: the broker's SCRAM user has another password.
+                        broker.kill();
+                        throw new StackException("Kafka refused the stack's SCRAM user " + Secrets.KAFKA_USER + ": "
+                                + e.getCause().getMessage() + " (kafka_password in secrets.properties no longer "
+                                + "matches the broker's data; ./tally up --kafka-sasl --wipe starts afresh)");
+                    }
                     // Not listening yet.
                 }
                 if (System.nanoTime() > deadline) {

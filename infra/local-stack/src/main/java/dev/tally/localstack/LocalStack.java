@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.tally.servicekit.kafka.KafkaSecurity;
+
 /**
  * Tally on this machine: a real Kafka broker and a real PostgreSQL (or external ones), the topics, every service as
  * its own process on fixed ports, and the demo organisation. {@link #start} returns once every health check passes
@@ -52,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile CompletableFuture<Postgres> postgres;
     private volatile KafkaBroker kafka;
     private volatile String kafkaBootstrapServers;
+    private volatile KafkaSecurity kafkaSecurity = KafkaSecurity.PLAINTEXT;
     private volatile Secrets secrets;
     private volatile DemoOrg demo;
     private volatile Long demoCredits;
@@ -171,11 +174,17 @@ public final class LocalStack implements AutoCloseable {
             if (options.externalKafka() == null) {
                 kafka = new KafkaBroker(options.dataDirectory().resolve("kafka"), options.kafkaLibDirectory(),
                         options.kafkaPort(), options.kafkaControllerPort(), logs.resolve("kafka.log"),
-                        Leftovers.marker(options.dataDirectory()));
+                        Leftovers.marker(options.dataDirectory()),
+                        options.kafkaSasl() ? secrets.kafkaPassword() : null);
+                kafkaSecurity = kafka.clientSecurity();
                 kafka.start();
                 kafkaBootstrapServers = kafka.bootstrapServers();
-                progress.ok("Kafka (KRaft)", kafkaBootstrapServers, since(begin));
+                progress.ok(options.kafkaSasl() ? "Kafka (KRaft, SASL)" : "Kafka (KRaft)", kafkaBootstrapServers,
+                        since(begin));
             } else {
+                // The services read the same TALLY_KAFKA_* variables from the environment they inherit.
+                kafkaSecurity = KafkaSecurity.from(
+                        setting -> System.getenv(KafkaSecurity.environmentVariable(setting)));
                 kafkaBootstrapServers = options.externalKafka();
                 progress.ok("Kafka (external)", kafkaBootstrapServers, since(begin));
             }
@@ -194,7 +203,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void createTopics() {
         long begin = System.nanoTime();
-        int created = TopicSetup.createMissing(kafkaBootstrapServers);
+        int created = TopicSetup.createMissing(kafkaBootstrapServers, kafkaSecurity);
         int total = TopicSetup.topics().size();
         progress.ok("topics", created == 0 ? total + " topics, all there" : created + " of " + total + " created",
                 since(begin));
@@ -204,6 +213,14 @@ public final class LocalStack implements AutoCloseable {
         Path logs = options.logDirectory();
         Map<String, String> common = new LinkedHashMap<>();
         common.put("TALLY_KAFKA_BOOTSTRAP", kafkaBootstrapServers);
+        if (kafka != null) {
+            // The stack's own broker: its settings replace any TALLY_KAFKA_* the launcher inherited (blank = unset).
+            boolean sasl = options.kafkaSasl();
+            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.PROTOCOL), kafkaSecurity.protocol().name());
+            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.MECHANISM), sasl ? "SCRAM-SHA-512" : "");
+            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.USERNAME), sasl ? Secrets.KAFKA_USER : "");
+            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.PASSWORD), sasl ? secrets.kafkaPassword() : "");
+        }
         common.put("AXONIQ_UPDATE_CHECKER_DISABLED", "true");
         // Services on this machine listen on loopback only: the stack's keys are in a file beside it, and nothing
         // else on the network has any business with it. TALLY_BIND_ADDRESS in the environment replaces this.
@@ -373,6 +390,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String kafkaBootstrapServers() {
         return kafkaBootstrapServers;
+    }
+
+    /** How the stack's clients authenticate to Kafka (PLAINTEXT unless --kafka-sasl or an external Kafka's). */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
     }
 
     /** {@code tally_ledger} or {@code tally_governance}; user and password are {@link #databaseUser()}'s. */

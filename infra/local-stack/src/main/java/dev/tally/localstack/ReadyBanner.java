@@ -19,7 +19,9 @@ final class ReadyBanner {
         row(text, "notifications", stack.notificationUrl() + "   (alerts and channels, docs/notifications.md)");
         row(text, "ledger", stack.ledgerUrl());
         row(text, "dashboard", stack.analyticsUrl() + "/   (sign in with an org admin key; API: docs/analytics.md)");
-        row(text, "Kafka", stack.kafkaBootstrapServers());
+        row(text, "Kafka", stack.kafkaBootstrapServers() + (stack.options().kafkaSasl()
+                ? "   (SASL_PLAINTEXT, SCRAM-SHA-512, user " + Secrets.KAFKA_USER + ", kafka_password in "
+                        + display(stack.dataDirectory().resolve("secrets.properties")) + ")" : ""));
         row(text, "PostgreSQL", stack.jdbcUrl("tally_ledger").replace("/tally_ledger", "/")
                 + "   (tally_ledger, tally_governance, tally_analytics, tally_notification; user " + stack.databaseUser() + ")");
         row(text, "data and logs", display(stack.dataDirectory()) + "   (logs/<service>.log)");

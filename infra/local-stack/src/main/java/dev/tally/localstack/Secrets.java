@@ -12,16 +12,22 @@ import java.util.Base64;
 import java.util.Properties;
 
 /**
- * The platform-admin key and the two sealing keys, created on the first start and reused after, because the database
- * remembers them: a new admin key would be one more, and a new sealing key would make stored secrets unreadable. The
- * file is the user's alone ({@link OwnerOnly}).
+ * The platform-admin key, the two sealing keys and the Kafka password, created on the first start and reused after,
+ * because the database remembers them: a new admin key would be one more, and a new sealing key would make stored
+ * secrets unreadable (the broker, too, keeps its SCRAM user from its first start). The file is the user's alone
+ * ({@link OwnerOnly}).
  *
  * @param adminKey      installed by governance as {@code TALLY_BOOTSTRAP_ADMIN_KEY}
  * @param credentialKey base64 of 32 bytes, {@code TALLY_CREDENTIAL_KEY} of governance and every gateway (BYOK)
  * @param channelKey    base64 of 32 bytes, {@code TALLY_CHANNEL_KEY} of notification-service (channel secrets): a key
  *                      of its own, as in production
+ * @param kafkaPassword the password of the broker's SCRAM user {@value #KAFKA_USER} with {@code --kafka-sasl}:
+ *                      every service's {@code TALLY_KAFKA_SASL_PASSWORD}
  */
-public record Secrets(String adminKey, String credentialKey, String channelKey) {
+public record Secrets(String adminKey, String credentialKey, String channelKey, String kafkaPassword) {
+
+    /** The one SCRAM user of the local broker: the broker itself and every service. */
+    public static final String KAFKA_USER = "tally";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -37,15 +43,18 @@ public record Secrets(String adminKey, String credentialKey, String channelKey) 
         String adminKey = properties.getProperty("admin_key");
         String credentialKey = properties.getProperty("credential_key");
         String channelKey = properties.getProperty("channel_key");
-        if (adminKey != null && credentialKey != null && channelKey != null) {
-            return new Secrets(adminKey, credentialKey, channelKey);
+        String kafkaPassword = properties.getProperty("kafka_password");
+        if (adminKey != null && credentialKey != null && channelKey != null && kafkaPassword != null) {
+            return new Secrets(adminKey, credentialKey, channelKey, kafkaPassword);
         }
         // A data folder from before channel secrets had their own key gets one now; channel secrets stored under the
         // shared key then no longer open (re-create those channels, or ./tally wipe).
         Secrets created = new Secrets(
                 adminKey != null ? adminKey : "tadm_" + random(Base64.getUrlEncoder().withoutPadding()),
                 credentialKey != null ? credentialKey : random(Base64.getEncoder()),
-                channelKey != null ? channelKey : random(Base64.getEncoder()));
+                channelKey != null ? channelKey : random(Base64.getEncoder()),
+                // URL-safe: it goes into a JAAS line and Kafka's --add-scram syntax, where '+', '/' and '=' need care.
+                kafkaPassword != null ? kafkaPassword : random(Base64.getUrlEncoder().withoutPadding()));
         created.save(file);
         return created;
     }
@@ -55,6 +64,7 @@ public record Secrets(String adminKey, String credentialKey, String channelKey) 
         properties.setProperty("admin_key", adminKey);
         properties.setProperty("credential_key", credentialKey);
         properties.setProperty("channel_key", channelKey);
+        properties.setProperty("kafka_password", kafkaPassword);
         StringWriter text = new StringWriter();
         try {
             properties.store(text, "Created by ./tally up on the first start; deleted by ./tally wipe");

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param createDemo          create (or reuse) the demo organisation once the services are healthy
  * @param serviceJvmOptions   JVM options of every service process
  * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
+ * @param kafkaSasl           start the broker with a SASL/SCRAM listener only, and give every service its user
  * @param postgresSettings    server settings of the embedded PostgreSQL on top of the embedded defaults (which turn
  *                            {@code synchronous_commit} off), e.g. {@code synchronous_commit=on} for durable commits
  */
@@ -30,7 +31,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         int governancePort, int analyticsPort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
         List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments,
-        Map<String, String> postgresSettings) {
+        Map<String, String> postgresSettings, boolean kafkaSasl) {
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
     public static final int GATEWAY_PORT = 8080;
@@ -87,6 +88,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.serviceJvmOptions = new ArrayList<>(serviceJvmOptions);
         builder.serviceArguments = new LinkedHashMap<>(serviceArguments);
         builder.postgresSettings = new LinkedHashMap<>(postgresSettings);
+        builder.kafkaSasl = kafkaSasl;
         return builder;
     }
 
@@ -121,6 +123,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private String dbPassword;
         private boolean wipe;
         private boolean createDemo = true;
+        private boolean kafkaSasl;
         private List<String> serviceJvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         private Map<String, List<String>> serviceArguments = new LinkedHashMap<>();
         private Map<String, String> postgresSettings = new LinkedHashMap<>();
@@ -227,6 +230,12 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        /** The broker the stack starts takes SASL/SCRAM only (docs/security.md, "Kafka authentication"). */
+        public Builder kafkaSasl(boolean kafkaSasl) {
+            this.kafkaSasl = kafkaSasl;
+            return this;
+        }
+
         public Builder createDemo(boolean createDemo) {
             this.createDemo = createDemo;
             return this;
@@ -251,12 +260,17 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         }
 
         public StackOptions build() {
+            if (kafkaSasl && externalKafka != null) {
+                throw new IllegalArgumentException("--kafka-sasl is for the broker the stack starts; for an external "
+                        + "Kafka set TALLY_KAFKA_SECURITY_PROTOCOL and the other TALLY_KAFKA_* variables "
+                        + "(docs/security.md)");
+            }
             // The embedded server knows only its superuser; an external one gets the services' documented default.
             String user = externalPostgres == null ? "postgres" : dbUser != null ? dbUser : "tally";
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
                     analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
-                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings);
+                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl);
         }
 
         private static String blankToNull(String value) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.tally.events.topic.Cleanup;
 import dev.tally.events.topic.Topic;
 import dev.tally.events.topic.Topics;
+import dev.tally.servicekit.kafka.KafkaSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,9 +55,10 @@ final class TopicSetup {
     }
 
     /** Returns how many topics were created (0 when all existed). */
-    static int createMissing(String bootstrapServers) {
+    static int createMissing(String bootstrapServers, KafkaSecurity security) {
         int created = 0;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(security.addTo(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)))) {
             var results = admin.createTopics(topics()).values();
             for (var entry : results.entrySet()) {
                 try {

@@ -31,6 +31,7 @@ class CommandLineTest {
         assertThat(options.externalKafka()).isNull();
         assertThat(options.externalPostgres()).isNull();
         assertThat(options.wipe()).isFalse();
+        assertThat(options.kafkaSasl()).isFalse();
         assertThat(options.createDemo()).isTrue();
         assertThat(options.dbUser()).isEqualTo("postgres");
         assertThat(options.jar("gateway-service"))
@@ -50,6 +51,15 @@ class CommandLineTest {
         assertThat(parse(Map.of(), "up", "--notification-port", "9085").options().notificationPort()).isEqualTo(9085);
         assertThat(parse(Map.of(), "up", "--analytics-port", "9084").options().analyticsPort()).isEqualTo(9084);
         assertThat(options.dataDirectory()).isEqualTo(Path.of("/tmp/t"));
+    }
+
+    @Test
+    void kafka_sasl_is_a_switch_for_the_stacks_own_broker_only() {
+        assertThat(parse(Map.of(), "up", "--kafka-sasl").options().kafkaSasl()).isTrue();
+        assertThatThrownBy(() -> parse(Map.of(), "up", "--kafka-sasl=yes")).hasMessage("--kafka-sasl takes no value");
+        assertThatThrownBy(() -> parse(Map.of(), "up", "--kafka-sasl", "--external-kafka", "k:9092"))
+                .hasMessageStartingWith("--kafka-sasl is for the broker the stack starts");
+        assertThat(CommandLine.USAGE).contains("--kafka-sasl");
     }
 
     @Test

@@ -53,6 +53,27 @@ class SecretsTest {
     }
 
     @Test
+    void the_kafka_password_is_random_and_safe_in_a_jaas_line_and_in_kafkas_scram_syntax() {
+        Secrets first = Secrets.loadOrCreate(directory.resolve("a/secrets.properties"));
+        Secrets second = Secrets.loadOrCreate(directory.resolve("b/secrets.properties"));
+
+        assertThat(first.kafkaPassword()).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(second.kafkaPassword());
+    }
+
+    @Test
+    void a_file_from_before_kafka_sasl_keeps_its_keys_and_gains_a_kafka_password() throws Exception {
+        Path file = directory.resolve("secrets.properties");
+        Files.writeString(file, "admin_key=tadm_existing-admin-key-0000000\ncredential_key=c\nchannel_key=k\n");
+
+        Secrets secrets = Secrets.loadOrCreate(file);
+
+        assertThat(secrets.adminKey()).isEqualTo("tadm_existing-admin-key-0000000");
+        assertThat(secrets.channelKey()).isEqualTo("k");
+        assertThat(secrets.kafkaPassword()).isNotBlank();
+        assertThat(Secrets.loadOrCreate(file)).isEqualTo(secrets);
+    }
+
+    @Test
     void later_starts_reuse_them() {
         Path file = directory.resolve("secrets.properties");
 

@@ -18,7 +18,7 @@ final class EmbeddedBackend implements InfrastructureBackend {
     // share groups: the internal topics default to replication factor 3 and would never come up.
     // Internal topics get few partitions because the first transactional producer or consumer
     // group otherwise waits for 50 partitions to be created.
-    private static final Map<String, String> BROKER_PROPERTIES = Map.ofEntries(
+    static final Map<String, String> BROKER_PROPERTIES = Map.ofEntries(
             Map.entry("transaction.state.log.replication.factor", "1"),
             Map.entry("transaction.state.log.min.isr", "1"),
             Map.entry("transaction.state.log.num.partitions", "4"),

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,25 +109,27 @@ public final class LedgerClient implements AutoCloseable {
     }
 
     private static Producer<String, byte[]> producer(LedgerClientSettings settings) {
-        return new KafkaProducer<>(Map.of(
+        Map<String, Object> properties = new HashMap<>(settings.securityProperties());
+        properties.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 // send() blocks while it has no metadata; never longer than the caller is prepared to wait anyway.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.replyTimeout().toMillis()),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.replyTimeout().toMillis()));
+        return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
 
     private static Consumer<String, byte[]> consumer(LedgerClientSettings settings) {
-        return new KafkaConsumer<>(Map.of(
+        Map<String, Object> properties = new HashMap<>(settings.securityProperties());
+        properties.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 // Looking a topic up must not create it.
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
+        return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private List<TopicPartition> awaitPartitions(String topic) {

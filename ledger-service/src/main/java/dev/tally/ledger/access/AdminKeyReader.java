@@ -2,8 +2,8 @@ package dev.tally.ledger.access;
 
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -20,10 +20,10 @@ public class AdminKeyReader implements SmartLifecycle, HealthIndicator {
 
     private final GovernanceStateReader reader;
 
-    public AdminKeyReader(AdminKeys adminKeys, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+    public AdminKeyReader(AdminKeys adminKeys, KafkaConnection kafka,
             MeterRegistry metrics) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "ledger-governance-state", adminKeys)
-                .withMetrics(metrics);
+        this.reader = new GovernanceStateReader(kafka.bootstrapServers(), kafka.securityProperties(),
+                "ledger-governance-state", adminKeys).withMetrics(metrics);
     }
 
     @Override

@@ -7,8 +7,8 @@ import dev.tally.notification.alert.VacationWatch;
 import dev.tally.servicekit.auth.AdminKeys;
 import dev.tally.statereader.GovernanceStateReader;
 import dev.tally.statereader.StateSink;
+import dev.tally.servicekit.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -24,9 +24,10 @@ public class GovernanceStateConsumer implements SmartLifecycle, HealthIndicator 
 
     private final GovernanceStateReader reader;
 
-    public GovernanceStateConsumer(AdminKeys adminKeys, VacationWatch vacations,
-            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry metrics) {
-        this.reader = new GovernanceStateReader(bootstrapServers, "notification-governance-state", new StateSink() {
+    public GovernanceStateConsumer(AdminKeys adminKeys, VacationWatch vacations, KafkaConnection kafka,
+            MeterRegistry metrics) {
+        this.reader = new GovernanceStateReader(kafka.bootstrapServers(), kafka.securityProperties(),
+                "notification-governance-state", new StateSink() {
             @Override
             public void apply(String key, GovernanceState state) {
                 if (state instanceof AdminKeyState) {
