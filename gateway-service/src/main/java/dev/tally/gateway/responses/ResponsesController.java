@@ -38,19 +38,21 @@ public class ResponsesController {
     public Mono<ResponseEntity<?>> responses(@RequestHeader HttpHeaders headers,
             @RequestBody(required = false) byte[] body) {
         RouteServer.requireJson(headers);
-        return server.serve(route, headers, body).map(this::remembering);
+        // The organisation the answer's stored response will belong to; serve checks the key as every route does.
+        String orgId = server.authenticate(headers).org().id();
+        return server.serve(route, headers, body).map(answer -> remembering(orgId, answer));
     }
 
     @SuppressWarnings("unchecked")
-    private ResponseEntity<?> remembering(ResponseEntity<?> answer) {
+    private ResponseEntity<?> remembering(String orgId, ResponseEntity<?> answer) {
         if (answer.getBody() instanceof JsonNode response) {
-            stored.remember(response);
+            stored.remember(orgId, response);
             return answer;
         }
         if (answer.getBody() instanceof Flux<?> events) {
             Flux<ServerSentEvent<String>> remembered = ((Flux<ServerSentEvent<String>>) events).doOnNext(event -> {
                 if ("response.completed".equals(event.event()) || "response.incomplete".equals(event.event())) {
-                    remember(event.data());
+                    remember(orgId, event.data());
                 }
             });
             return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders()).body(remembered);
@@ -58,9 +60,9 @@ public class ResponsesController {
         return answer;
     }
 
-    private void remember(String data) {
+    private void remember(String orgId, String data) {
         try {
-            stored.remember(json.readTree(data).path("response"));
+            stored.remember(orgId, json.readTree(data).path("response"));
         } catch (JacksonException e) {
             // the provider's event was relayed as it came; a malformed one has nothing to remember
         }

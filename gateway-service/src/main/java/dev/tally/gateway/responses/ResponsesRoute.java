@@ -1,6 +1,7 @@
 package dev.tally.gateway.responses;
 
 import dev.tally.events.governance.PriceState;
+import dev.tally.gateway.auth.Principal;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.ModelFamily;
@@ -141,6 +142,20 @@ public class ResponsesRoute implements Route {
                             + "object with a 'type' (input_text, input_image, input_file…).", part);
                 }
             }
+        }
+    }
+
+    /**
+     * A response another organisation stored is not this one's to continue: refused as the provider refuses an id it
+     * does not know (404), before anything is held. Known for responses this replica answered (docs/gateway.md).
+     */
+    @Override
+    public void checkAccess(Principal principal, ObjectNode body) {
+        JsonNode previous = body.path("previous_response_id");
+        if (previous.isString() && stored.owner(previous.asString())
+                .filter(owner -> !owner.equals(principal.org().id())).isPresent()) {
+            throw GatewayException.notFound("previous_response_not_found", "Previous response with id '"
+                    + previous.asString() + "' not found.", "previous_response_id");
         }
     }
 

@@ -6,6 +6,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a provider keeps of earlier responses and bills again as input when a request continues one
@@ -22,9 +23,13 @@ public class StoredContext {
     static final int REMEMBERED = 100_000;
 
     private final long unknownBound;
-    private final Map<String, Long> billed = new LinkedHashMap<>(1024, 0.75f, true) {
+    /** A stored response: the organisation whose request it answered, and its billed input and output tokens. */
+    private record Stored(String orgId, long tokens) {
+    }
+
+    private final Map<String, Stored> billed = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Stored> eldest) {
             return size() > REMEMBERED;
         }
     };
@@ -42,17 +47,24 @@ public class StoredContext {
         }
         JsonNode previous = body.path("previous_response_id");
         if (previous.isString()) {
-            Long known;
+            Stored known;
             synchronized (billed) {
                 known = billed.get(previous.asString());
             }
-            bound += known != null ? known : unknownBound;
+            bound += known != null ? known.tokens() : unknownBound;
         }
         return bound;
     }
 
-    /** A response the provider stored: its id, and its usage's input and output tokens. */
-    public void remember(JsonNode response) {
+    /** The organisation a response this replica answered belongs to; empty for any other. */
+    public Optional<String> owner(String responseId) {
+        synchronized (billed) {
+            return Optional.ofNullable(billed.get(responseId)).map(Stored::orgId);
+        }
+    }
+
+    /** A response the provider stored for the organisation: its id, and its usage's input and output tokens. */
+    public void remember(String orgId, JsonNode response) {
         String id = response.path("id").asString("");
         JsonNode usage = response.path("usage");
         if (id.isEmpty() || !usage.path("input_tokens").isNumber() || !usage.path("output_tokens").isNumber()
@@ -62,7 +74,7 @@ public class StoredContext {
         long tokens = Math.max(0, usage.path("input_tokens").asLong()) + Math.max(0, usage.path("output_tokens")
                 .asLong());
         synchronized (billed) {
-            billed.put(id, tokens);
+            billed.put(id, new Stored(orgId, tokens));
         }
     }
 }
