@@ -280,7 +280,7 @@ class ResponsesIT {
                 "{\"model\":\"" + MODEL + "\",\"input\":\"hi\"}");
 
         assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(RawHttp.error(none).path("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(RawHttp.error(none).path("type").asString()).isEqualTo("authentication_error");
         assertThat(RawHttp.error(none).path("message").asString()).isNotBlank();
         assertThatThrownBy(() -> client("cpk_not-a-key").responses().create(hello(MODEL)))
                 .isInstanceOf(UnauthorizedException.class);

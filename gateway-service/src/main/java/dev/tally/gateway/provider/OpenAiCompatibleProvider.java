@@ -41,7 +41,10 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     @Override
     public Mono<ProviderResponse> complete(ProviderRequest request) {
         ObjectNode body = request.body().deepCopy();
-        if (request.api().streams()) {
+        if (request.api() == UpstreamApi.RESPONSES) {
+            // As the client sent it: a Responses body without "stream" is not streamed (stream_options needs one).
+            body.remove("stream_options");
+        } else if (request.api().streams()) {
             body.put("stream", false);
             body.remove("stream_options");
         }
