@@ -123,8 +123,9 @@ public class MoneyPath {
     }
 
     /**
-     * The provider's chunks, then, once the charge is journaled, OpenAI's [DONE]; an Anthropic stream's last event,
-     * message_stop, carries the usage and goes once its charge is journaled. A stream without usage (the provider
+     * The provider's chunks, then, once the charge is journaled, OpenAI's [DONE]; the last event of a typed stream
+     * (Anthropic's message_stop, the Responses API's response.completed) carries the usage and goes once its charge
+     * is journaled. A stream without usage (the provider
      * left it out, broke off, or ran past the maximum duration) is charged the prompt plus what was generated; so is
      * one whose client left, which also ends the upstream call. An error event goes after its charge is journaled too.
      */

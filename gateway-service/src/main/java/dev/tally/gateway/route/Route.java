@@ -15,7 +15,7 @@ public interface Route {
 
     /**
      * The API as the request record names it: {@code chat.completions}, {@code completions}, {@code embeddings},
-     * {@code messages}.
+     * {@code messages}, {@code responses}.
      */
     String endpoint();
 
