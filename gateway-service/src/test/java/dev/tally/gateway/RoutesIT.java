@@ -75,7 +75,7 @@ class RoutesIT {
     @Test
     void an_unknown_route_answers_404_naming_method_and_path() {
         for (String[] request : List.of(new String[] {"POST", "/v1/assistants"}, new String[] {"GET", "/v1/files"},
-                new String[] {"POST", "/gateway/v1/responses"}, new String[] {"GET", "/"},
+                new String[] {"POST", "/gateway/v1/batches"}, new String[] {"GET", "/"},
                 new String[] {"DELETE", "/v1/chat/completions/abc"})) {
             HttpResponse<String> response = RawHttp.send(request[0], stack.gatewayA.baseUrl() + request[1],
                     agent.key(), "application/json", request[0].equals("POST") ? "{}" : null);

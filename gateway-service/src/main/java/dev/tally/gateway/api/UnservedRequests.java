@@ -33,8 +33,8 @@ final class UnservedRequests {
         if (status.value() == HttpStatus.NOT_FOUND.value()) {
             code = "unknown_url";
             message = "Unknown request URL: " + call + ". This gateway serves OpenAI's /v1/chat/completions, "
-                    + "/v1/completions, /v1/embeddings and /v1/models, and Anthropic's /v1/messages (also under "
-                    + "/gateway/v1).";
+                    + "/v1/responses, /v1/completions, /v1/embeddings and /v1/models, and Anthropic's /v1/messages "
+                    + "(also under /gateway/v1).";
         } else if (e instanceof MethodNotAllowedException notAllowed) {
             code = "method_not_allowed";
             message = "Method " + request.getMethod().name() + " is not allowed for " + request.getPath().value()

@@ -14,9 +14,10 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 
 /**
- * OpenAI and every server that speaks its API (vLLM, Ollama, TGI, LiteLLM…): chat completions, legacy completions and
- * embeddings, each at its own path. The request goes through almost unchanged; streaming always asks for the usage
- * chunk, so the gateway can charge exact counts.
+ * OpenAI and every server that speaks its API (vLLM, Ollama, TGI, LiteLLM…): chat completions, legacy completions,
+ * embeddings and the Responses API, each at its own path. The request goes through almost unchanged; a chat or
+ * completions stream always asks for the usage chunk, so the gateway can charge exact counts (a Responses stream
+ * always ends with its usage, in {@code response.completed}).
  */
 public class OpenAiCompatibleProvider implements ChatProvider {
 
@@ -40,7 +41,10 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     @Override
     public Mono<ProviderResponse> complete(ProviderRequest request) {
         ObjectNode body = request.body().deepCopy();
-        if (request.api().streams()) {
+        if (request.api() == UpstreamApi.RESPONSES) {
+            // As the client sent it: a Responses body without "stream" is not streamed (stream_options needs one).
+            body.remove("stream_options");
+        } else if (request.api().streams()) {
             body.put("stream", false);
             body.remove("stream_options");
         }
@@ -57,7 +61,9 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     public Flux<StreamChunk> stream(ProviderRequest request) {
         ObjectNode body = request.body().deepCopy();
         body.put("stream", true);
-        body.putObject("stream_options").put("include_usage", true);
+        if (request.api() != UpstreamApi.RESPONSES) {
+            body.putObject("stream_options").put("include_usage", true);
+        }
         return post(request, body)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
@@ -81,6 +87,11 @@ public class OpenAiCompatibleProvider implements ChatProvider {
      * and the tokens of everything generated, so an answer is never free for want of a usage block.
      */
     private BilledUsage usage(ProviderRequest request, JsonNode answer) {
+        if (request.api() == UpstreamApi.RESPONSES) {
+            BilledUsage billed = ResponsesUsage.read(answer.path("usage"), request.promptTokensEstimate());
+            return billed != null ? billed : BilledUsage.counted(request.promptTokensEstimate(),
+                    tokenizer.count(request.model(), ResponsesUsage.generatedText(answer)));
+        }
         BilledUsage billed = OpenAiUsage.read(request.api(), answer.path("usage"), request.promptTokensEstimate());
         return billed != null ? billed : BilledUsage.counted(request.promptTokensEstimate(),
                 tokenizer.count(request.model(), OpenAiUsage.generatedText(request.api(), answer)));
@@ -88,6 +99,10 @@ public class OpenAiCompatibleProvider implements ChatProvider {
 
     private StreamChunk chunk(ProviderRequest request, String data) {
         ObjectNode chunk = (ObjectNode) json.readTree(data);
+        if (request.api() == UpstreamApi.RESPONSES) {
+            return new StreamChunk(chunk, ResponsesUsage.deltaText(chunk),
+                    ResponsesUsage.ofEvent(chunk, request.promptTokensEstimate()));
+        }
         return new StreamChunk(chunk, OpenAiUsage.deltaText(request.api(), chunk),
                 OpenAiUsage.read(request.api(), chunk.path("usage"), request.promptTokensEstimate()));
     }

@@ -86,7 +86,7 @@ public class ProviderRouter {
         return switch (api) {
             case CHAT_COMPLETIONS -> true;
             case MESSAGES -> "anthropic".equals(types.get(provider));
-            case COMPLETIONS, EMBEDDINGS -> "openai".equals(types.get(provider));
+            case COMPLETIONS, EMBEDDINGS, RESPONSES -> "openai".equals(types.get(provider));
         };
     }
 

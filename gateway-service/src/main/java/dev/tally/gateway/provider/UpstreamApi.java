@@ -1,7 +1,7 @@
 package dev.tally.gateway.provider;
 
 /**
- * Which provider API a request is for (OpenAI's three, or Anthropic's Messages): the path a provider serves it at,
+ * Which provider API a request is for (OpenAI's four, or Anthropic's Messages): the path a provider serves it at,
  * whether its answers come in pieces when asked to ({@code "stream": true}), and so how its answers are read for what
  * was billed.
  */
@@ -10,6 +10,8 @@ public enum UpstreamApi {
     CHAT_COMPLETIONS("/chat/completions", true),
     COMPLETIONS("/completions", true),
     EMBEDDINGS("/embeddings", false),
+    /** OpenAI's Responses API, forwarded as the client sent it; its stream is typed events, its usage Responses'. */
+    RESPONSES("/responses", true),
     /** Anthropic's own Messages API, forwarded as the client sent it (at {@code <base-url>/v1/messages}). */
     MESSAGES("/v1/messages", true);
 

@@ -123,23 +123,25 @@ public class MoneyPath {
     }
 
     /**
-     * The provider's chunks, then, once the charge is journaled, OpenAI's [DONE]; an Anthropic stream's last event,
-     * message_stop, carries the usage and goes once its charge is journaled. A stream without usage (the provider
+     * The provider's chunks, then, once the charge is journaled, OpenAI's [DONE]; the last event of a typed stream
+     * (Anthropic's message_stop, the Responses API's response.completed) carries the usage and goes once its charge
+     * is journaled. A stream without usage (the provider
      * left it out, broke off, or ran past the maximum duration) is charged the prompt plus what was generated; so is
      * one whose client left, which also ends the upstream call. An error event goes after its charge is journaled too.
      */
     private Flux<ServerSentEvent<String>> streamReserved(Reserved reserved) {
         PreparedRequest request = reserved.request();
         WireFormat format = reserved.route().format();
-        boolean anthropic = format == WireFormat.ANTHROPIC;
+        boolean typed = format.typedEvents();
         AtomicReference<String> provider = new AtomicReference<>(request.price().provider());
         StringBuilder generated = new StringBuilder();
         long providerStart = System.nanoTime();
         AtomicBoolean settled = new AtomicBoolean();
         AtomicBoolean timedOut = new AtomicBoolean();
         AtomicReference<ChargeReceipt> receipt = new AtomicReference<>();
-        // Anthropic's clients always get usage (message_start, message_delta); x_platform rides on message_stop.
-        boolean clientWantsUsage = anthropic
+        // Typed streams always carry usage (Anthropic's message_delta, the Responses API's response.completed);
+        // x_platform rides on their last event.
+        boolean clientWantsUsage = typed
                 || request.body().path("stream_options").path("include_usage").asBoolean(false);
 
         Flux<ServerSentEvent<String>> chunks = providers.stream(request.orgId(), request.price().provider(),
@@ -162,7 +164,7 @@ public class MoneyPath {
                         ObjectNode withPlatform = chunk.chunk().deepCopy();
                         withPlatform.set("x_platform", xPlatform(request, routed.provider(), charged.credits()));
                         Flux<ServerSentEvent<String>> usageEvent = Flux.just(event(format, withPlatform));
-                        return anthropic ? written(charged).thenMany(usageEvent) : usageEvent;
+                        return typed ? written(charged).thenMany(usageEvent) : usageEvent;
                     }
                     return Flux.just(event(format, chunk.chunk()));
                 })
@@ -177,13 +179,14 @@ public class MoneyPath {
                         return written(receipt.get()).thenMany(Flux.just(errorEvent(format,
                                 GatewayException.requestTooLong(maxRequestDuration))));
                     }
-                    if (anthropic) {
-                        // Anthropic's streams end with message_stop, which carries the usage: this one broke off.
+                    if (typed) {
+                        // A typed stream ends with the event that carries the usage: this one broke off.
                         receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
                                 RequestOutcome.PROVIDER_ERROR, 502, "provider_error", providerStart));
+                        String last = format == WireFormat.ANTHROPIC ? "message_stop" : "response.completed";
                         return written(receipt.get()).thenMany(Flux.just(errorEvent(format,
-                                GatewayException.providerError("The provider's stream ended before message_stop; "
-                                        + "what was generated until then was charged."))));
+                                GatewayException.providerError("The provider's stream ended before " + last
+                                        + "; what was generated until then was charged."))));
                     }
                     receipt.set(charge(reserved, provider.get(), request.promptTokens(), completion,
                             RequestOutcome.SUCCESS, 200, null, providerStart));
@@ -211,15 +214,18 @@ public class MoneyPath {
                                 RequestOutcome.CLIENT_DISCONNECTED, CLIENT_CLOSED, "client_closed", providerStart);
                     }
                 });
-        Flux<ServerSentEvent<String>> end = anthropic ? Flux.empty()
+        Flux<ServerSentEvent<String>> end = typed ? Flux.empty()
                 : Flux.just(ServerSentEvent.builder("[DONE]").build());
         return chunks.concatWith(Flux.defer(() -> written(receipt.get()).thenMany(end)));
     }
 
-    /** OpenAI's events are data only; Anthropic's are named by their type (message_start, ping, error…). */
+    /**
+     * OpenAI's chat events are data only; Anthropic's and the Responses API's are named by their type (message_start,
+     * response.output_text.delta, error…).
+     */
     private static ServerSentEvent<String> event(WireFormat format, ObjectNode data) {
         ServerSentEvent.Builder<String> event = ServerSentEvent.builder(data.toString());
-        if (format == WireFormat.ANTHROPIC) {
+        if (format.typedEvents()) {
             event.event(data.path("type").asString("message"));
         }
         return event.build();
@@ -284,7 +290,7 @@ public class MoneyPath {
                 left ? RequestOutcome.CLIENT_DISCONNECTED : RequestOutcome.SUCCESS, left ? CLIENT_CLOSED : 200,
                 left ? "client_closed" : null, request.startedNanos());
         ObjectNode body = response.body();
-        if (reserved.route().format() == WireFormat.OPENAI) {
+        if (reserved.route().format() != WireFormat.ANTHROPIC) {
             // Anthropic's message goes as Anthropic sent it, its model (a dated snapshot) included.
             body.put("model", request.model());
         }
@@ -373,6 +379,11 @@ public class MoneyPath {
             error.put("type", "error");
             error.putObject("error").put("type", AnthropicError.type(g.status().value()))
                     .put("message", g.getMessage()).putObject("details").put("error_code", g.code());
+            return ServerSentEvent.builder(error.toString()).event("error").build();
+        }
+        if (format == WireFormat.OPENAI_RESPONSES) {
+            // The Responses API's own error event: its fields at the top, named error.
+            error.put("type", "error").put("code", g.code()).put("message", g.getMessage()).putNull("param");
             return ServerSentEvent.builder(error.toString()).event("error").build();
         }
         error.putObject("error").put("message", g.getMessage()).put("type", g.type()).put("code", g.code());

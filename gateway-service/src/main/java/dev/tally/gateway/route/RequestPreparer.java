@@ -67,6 +67,7 @@ public class RequestPreparer {
             Route route) {
         String model = withoutProviderPrefix(text(body, "model"));
         route.validate(body);
+        route.checkAccess(principal, body);
         body.put("model", model);
         boolean stream = body.path("stream").asBoolean(false);
 

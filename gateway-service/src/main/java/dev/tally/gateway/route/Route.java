@@ -15,7 +15,7 @@ public interface Route {
 
     /**
      * The API as the request record names it: {@code chat.completions}, {@code completions}, {@code embeddings},
-     * {@code messages}.
+     * {@code messages}, {@code responses}.
      */
     String endpoint();
 
@@ -24,6 +24,13 @@ public interface Route {
 
     /** Refuses a body this route cannot take, with a 400 naming the field; {@code model} is checked already. */
     void validate(ObjectNode body);
+
+    /**
+     * Refuses what the body names that belongs to another organisation (a stored response it continues); nothing by
+     * default.
+     */
+    default void checkAccess(dev.tally.gateway.auth.Principal principal, ObjectNode body) {
+    }
 
     /** Refuses, with a 400 saying so, a model (or its provider) that has no such endpoint. */
     void checkServes(String model, PriceState price);

@@ -45,6 +45,9 @@ public final class HonestUpstream implements ResponseDefinitionTransformerV2 {
         if (url.endsWith("/v1/messages")) {
             return messages(answer, model, body);
         }
+        if (url.endsWith("/responses")) {
+            return responses(answer, model, body);
+        }
         if (url.endsWith("/embeddings")) {
             return answer.withHeader("Content-Type", "application/json")
                     .withBody(embeddings(model, body).toString()).build();
@@ -99,6 +102,116 @@ public final class HonestUpstream implements ResponseDefinitionTransformerV2 {
         event(events, end);
         event(events, json.createObjectNode().put("type", "message_stop"));
         return answer.withHeader("Content-Type", "text/event-stream").withBody(events.toString()).build();
+    }
+
+    /**
+     * OpenAI's Responses API: a response whose one message says {@link #TEXT}, or its stream of typed events
+     * (response.created … response.completed), billed as an honest provider would: the input's text (instructions,
+     * every message's text parts, tool outputs, tool definitions' JSON) with OpenAI's per-message framing, and
+     * {@code max_output_tokens} of output. A body with a {@code prompt_cache_key} is billed half its input as cache
+     * hits, one with {@code reasoning} half its output as reasoning tokens, so that each rate is charged.
+     */
+    private static ResponseDefinition responses(ResponseDefinitionBuilder answer, String model, JsonNode body) {
+        var json = HonestProvider.json();
+        long input = responsesInput(model, body);
+        long output = body.path("max_output_tokens").asLong(16);
+        ObjectNode usage = json.createObjectNode().put("input_tokens", input);
+        usage.putObject("input_tokens_details").put("cached_tokens", body.has("prompt_cache_key") ? input / 2 : 0);
+        usage.put("output_tokens", output);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", body.has("reasoning") ? output / 2 : 0);
+        usage.put("total_tokens", input + output);
+        String id = "resp_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        ObjectNode message = json.createObjectNode().put("id", "msg_" + id).put("type", "message")
+                .put("status", "completed").put("role", "assistant");
+        message.putArray("content").addObject().put("type", "output_text").put("text", TEXT).putArray("annotations");
+        if (!body.path("stream").asBoolean(false)) {
+            ObjectNode response = response(id, model, body, "completed");
+            ((ArrayNode) response.get("output")).add(message);
+            response.set("usage", usage);
+            return answer.withHeader("Content-Type", "application/json").withBody(response.toString()).build();
+        }
+        StringBuilder events = new StringBuilder();
+        int[] sequence = {0};
+        java.util.function.Consumer<ObjectNode> send = event -> {
+            event.put("sequence_number", sequence[0]++);
+            event(events, event);
+        };
+        send.accept(typed("response.created").set("response", response(id, model, body, "in_progress")));
+        send.accept(typed("response.in_progress").set("response", response(id, model, body, "in_progress")));
+        ObjectNode started = message.deepCopy().put("status", "in_progress");
+        started.putArray("content");
+        send.accept(typed("response.output_item.added").put("output_index", 0).set("item", started));
+        ObjectNode part = typed("response.content_part.added").put("item_id", "msg_" + id).put("output_index", 0)
+                .put("content_index", 0);
+        part.putObject("part").put("type", "output_text").put("text", "").putArray("annotations");
+        send.accept(part);
+        send.accept(typed("response.output_text.delta").put("item_id", "msg_" + id).put("output_index", 0)
+                .put("content_index", 0).put("delta", TEXT));
+        send.accept(typed("response.output_text.done").put("item_id", "msg_" + id).put("output_index", 0)
+                .put("content_index", 0).put("text", TEXT));
+        ObjectNode partDone = typed("response.content_part.done").put("item_id", "msg_" + id).put("output_index", 0)
+                .put("content_index", 0);
+        partDone.set("part", message.path("content").get(0));
+        send.accept(partDone);
+        send.accept(typed("response.output_item.done").put("output_index", 0).set("item", message));
+        ObjectNode completed = response(id, model, body, "completed");
+        ((ArrayNode) completed.get("output")).add(message);
+        completed.set("usage", usage);
+        send.accept(typed("response.completed").set("response", completed));
+        return answer.withHeader("Content-Type", "text/event-stream").withBody(events.toString()).build();
+    }
+
+    private static ObjectNode typed(String type) {
+        return HonestProvider.json().createObjectNode().put("type", type);
+    }
+
+    /** A response object as OpenAI writes it, without output and usage. */
+    private static ObjectNode response(String id, String model, JsonNode body, String status) {
+        ObjectNode response = HonestProvider.json().createObjectNode().put("id", id).put("object", "response")
+                .put("created_at", 1_700_000_000).put("status", status).put("model", model);
+        response.putNull("error").putNull("incomplete_details");
+        response.set("instructions", body.path("instructions").isString() ? body.get("instructions")
+                : HonestProvider.json().nullNode());
+        response.put("max_output_tokens", body.path("max_output_tokens").asLong(16));
+        response.putObject("metadata");
+        response.putArray("output");
+        response.put("parallel_tool_calls", true);
+        response.set("previous_response_id", body.path("previous_response_id").isString()
+                ? body.get("previous_response_id") : HonestProvider.json().nullNode());
+        response.put("store", body.path("store").asBoolean(true)).put("temperature", 1.0).put("tool_choice", "auto");
+        response.set("tools", body.path("tools").isArray() ? body.get("tools") : HonestProvider.json().createArrayNode());
+        response.put("top_p", 1.0).putNull("usage");
+        return response;
+    }
+
+    /** The input's text with OpenAI's framing: 3 tokens a message and 3 to prime the reply. */
+    static long responsesInput(String model, JsonNode body) {
+        var encoding = HonestProvider.encoding(model);
+        java.util.function.ToLongFunction<String> count = text -> text.isEmpty() ? 0
+                : encoding.countTokensOrdinary(text);
+        long tokens = 3;
+        if (body.path("instructions").isString()) {
+            tokens += 3 + count.applyAsLong("system") + count.applyAsLong(body.path("instructions").asString());
+        }
+        JsonNode input = body.path("input");
+        if (input.isString()) {
+            tokens += 3 + count.applyAsLong("user") + count.applyAsLong(input.asString());
+        }
+        for (JsonNode item : input.isArray() ? input : HonestProvider.json().createArrayNode()) {
+            tokens += 3 + count.applyAsLong(item.path("role").asString(""));
+            JsonNode content = item.path("content");
+            if (content.isString()) {
+                tokens += count.applyAsLong(content.asString());
+            }
+            for (JsonNode part : content.isArray() ? content : HonestProvider.json().createArrayNode()) {
+                tokens += count.applyAsLong(part.path("text").asString(""));
+            }
+            tokens += count.applyAsLong(item.path("output").asString(""));
+        }
+        for (JsonNode tool : body.path("tools")) {
+            tokens += count.applyAsLong(tool.toString());
+        }
+        return tokens;
     }
 
     private static void event(StringBuilder events, ObjectNode data) {

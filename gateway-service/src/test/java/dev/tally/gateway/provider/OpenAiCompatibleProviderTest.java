@@ -178,6 +178,54 @@ class OpenAiCompatibleProviderTest {
         assertThat(chunks.get(2).usage()).isEqualTo(BilledUsage.of(6, 2));
     }
 
+    @Test
+    void a_response_goes_to_its_path_as_sent_and_its_cached_and_reasoning_tokens_are_split_out() {
+        AtomicReference<String> sent = new AtomicReference<>();
+        ObjectNode body = JSON.createObjectNode().put("model", "gpt-5").put("input", "Hi");
+        body.putObject("stream_options").put("include_obfuscation", false);
+        BilledUsage usage = provider(recording(sent, """
+                {"id":"resp_1","object":"response","status":"completed","output":[{"type":"message",
+                 "content":[{"type":"output_text","text":"Paris."}]}],
+                 "usage":{"input_tokens":2006,"input_tokens_details":{"cached_tokens":1920},"output_tokens":300,
+                  "output_tokens_details":{"reasoning_tokens":256},"total_tokens":2306}}"""))
+                .complete(new ProviderRequest(body, "gpt-5", 300, null, 9, UpstreamApi.RESPONSES)).block().usage();
+
+        assertThat(sent.get()).startsWith("POST /responses ").doesNotContain("stream");
+        assertThat(usage).isEqualTo(new BilledUsage(86, 1920, 0, 44, 256, true));
+    }
+
+    @Test
+    void a_response_without_usage_is_charged_the_estimate_and_the_text_and_tool_calls_it_generated() {
+        BilledUsage usage = provider(Upstream.json("""
+                {"id":"resp_1","object":"response","output":[
+                 {"type":"reasoning","summary":[{"type":"summary_text","text":"Thinking of weather."}]},
+                 {"type":"function_call","call_id":"call_1","name":"weather","arguments":"{\\"city\\":\\"Paris\\"}"},
+                 {"type":"message","content":[{"type":"output_text","text":"Paris."}]}]}"""))
+                .complete(new ProviderRequest(JSON.createObjectNode(), "gpt-5", 300, null, 9,
+                        UpstreamApi.RESPONSES)).block().usage();
+
+        assertThat(usage).isEqualTo(BilledUsage.counted(9, tokenizer.count("gpt-5",
+                "Thinking of weather.weather{\"city\":\"Paris\"}Paris.")));
+    }
+
+    @Test
+    void a_responses_stream_counts_every_delta_and_reads_the_usage_of_response_completed_only() {
+        List<StreamChunk> chunks = provider(Upstream.events(
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"usage\":null}}",
+                "{\"type\":\"response.output_text.delta\",\"delta\":\"Par\"}",
+                "{\"type\":\"response.function_call_arguments.delta\",\"delta\":\"{}\"}",
+                "{\"type\":\"response.output_text.done\",\"text\":\"Par\"}",
+                "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"usage\":{"
+                        + "\"input_tokens\":12,\"input_tokens_details\":{\"cached_tokens\":4},"
+                        + "\"output_tokens\":30,\"output_tokens_details\":{\"reasoning_tokens\":20}}}}"))
+                .stream(new ProviderRequest(JSON.createObjectNode(), "gpt-5", 300, null, 9, UpstreamApi.RESPONSES))
+                .collectList().block();
+
+        assertThat(chunks.stream().map(StreamChunk::text).collect(Collectors.joining())).isEqualTo("Par{}");
+        assertThat(chunks.subList(0, 4)).noneMatch(StreamChunk::hasUsage);
+        assertThat(chunks.get(4).usage()).isEqualTo(new BilledUsage(8, 4, 0, 10, 20, true));
+    }
+
     /** Answers {@code answer} and keeps "METHOD path body" of the request sent. */
     private static WebClient recording(AtomicReference<String> sent, String answer) {
         return WebClient.builder().exchangeFunction(request -> {
