@@ -192,7 +192,7 @@ The pod template of one service: (dict "root" $ "service" "gateway" "env" <list 
 metadata:
   labels:
     {{- include "tally.labels" $root | nindent 4 }}
-    {{- include "tally.selectorLabels" . | nindent 4 }}
+    app.kubernetes.io/component: {{ .service }}
   annotations:
     checksum/config: {{ include (print $root.Template.BasePath "/configmaps.yaml") $root | sha256sum }}
 spec:
@@ -218,7 +218,9 @@ spec:
             name: {{ include "tally.serviceName" . }}
       env:
         {{- .env | nindent 8 }}
-        {{- include "tally.kafkaSecurityEnv" $root | nindent 8 }}
+        {{- with include "tally.kafkaSecurityEnv" $root | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
         {{- with $values.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

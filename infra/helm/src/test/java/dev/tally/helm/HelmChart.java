@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import org.yaml.snakeyaml.Yaml;
@@ -27,7 +29,10 @@ final class HelmChart {
     /** The Kubernetes version the manifests are rendered for; fabric8's model 8.0 follows its API. */
     static final String KUBE_VERSION = "1.33.0";
 
+    static final String HOOK_ANNOTATION = "test.tally.dev/helm-hook";
+
     private static final Map<ValueSet, Rendered> RENDERED = new ConcurrentHashMap<>();
+    private static Path hooksVisible;
 
     private HelmChart() {
     }
@@ -49,7 +54,7 @@ final class HelmChart {
     }
 
     static Rendered render(ValueSet values, Map<String, Object> overrides) {
-        TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand template = new Helm(hooksVisible()).template().withName(RELEASE).withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         if (values.file() != null) {
             template = template.withValuesFile(values.file());
@@ -58,6 +63,42 @@ final class HelmChart {
             template = template.set(override.getKey(), override.getValue());
         }
         return new Rendered(template.call(), values(values));
+    }
+
+    /**
+     * A copy of the chart whose hooks render as plain manifests. helm-java's template returns the release's manifest
+     * only, while the helm CLI appends the hooks (the keys' Secret, the topic Job): in the copy their helm.sh/hook
+     * annotation is renamed to {@link #HOOK_ANNOTATION}, so they are rendered, validated and asserted like the rest,
+     * and the tests still read their hook phases under that name.
+     */
+    static synchronized Path hooksVisible() {
+        if (hooksVisible == null) {
+            try {
+                Path copy = Files.createTempDirectory("tally-chart-hooks-").resolve("tally");
+                copyTree(CHART, copy);
+                try (Stream<Path> files = Files.walk(copy.resolve("templates"))) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        String text = Files.readString(file, StandardCharsets.UTF_8);
+                        Files.writeString(file, text.replace("helm.sh/hook:", HOOK_ANNOTATION + ":"),
+                                StandardCharsets.UTF_8);
+                    }
+                }
+                hooksVisible = copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return hooksVisible;
+    }
+
+    /** NOTES.txt as helm install prints it (a client-only dry run: no cluster is asked). */
+    static String notes(ValueSet values) {
+        InstallCommand install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION).clientOnly().withDryRunOption(DryRun.CLIENT);
+        if (values.file() != null) {
+            install = install.withValuesFile(values.file());
+        }
+        return install.call().getOutput();
     }
 
     /**
