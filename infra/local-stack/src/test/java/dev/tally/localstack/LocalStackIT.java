@@ -114,8 +114,7 @@ class LocalStackIT {
      * stop it. {@code ./tally status} says it runs and where, {@code ./tally down} stops it and everything it started.
      */
     @Test
-    void a_stack_started_in_the_background_ignores_sigint_is_listed_by_status_and_stopped_by_down(
-            @TempDir Path logs) throws Exception {
+    void a_stack_started_in_the_background_ignores_sigint_is_listed_by_status_and_stopped_by_down() throws Exception {
         Path root = Path.of(System.getProperty("tally.project.root", "../..")).toAbsolutePath().normalize();
         StackOptions options = StackOptions.builder(root).dataDirectory(data).freePorts().build();
         String flags = String.join(" ", "--no-demo", "--data-dir", data.toString(),
@@ -133,7 +132,7 @@ class LocalStackIT {
                 + "/infra/local-stack/target/local-stack-" + StackOptions.VERSION + ".jar:" + root
                 + "/infra/local-stack/target/lib/*' dev.tally.localstack.Main up " + flags;
         Process launcher = new ProcessBuilder("bash", "-c", launch).directory(root.toFile())
-                .redirectErrorStream(true).redirectOutput(logs.resolve("launcher.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(Path.of("target/background-stack.log").toFile()).start();
         try {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() ->
                     tally(root, "status", "--data-dir", data.toString()).output().startsWith("tally: running"));
