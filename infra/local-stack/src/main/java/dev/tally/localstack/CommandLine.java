@@ -43,6 +43,8 @@ final class CommandLine {
 
     static final String USAGE = """
             usage: ./tally up [--wipe] [--build] [options]   start Kafka, PostgreSQL and every service; Ctrl-C stops all
+                   ./tally down [--data-dir DIR]            stop the stack running with that data folder (SIGTERM)
+                   ./tally status [--data-dir DIR]          whether it runs, where everything is, its processes
                    ./tally wipe [--data-dir DIR]            delete the data folder (Kafka, PostgreSQL, logs, keys)
 
             options (each also as an environment variable: --gateway-port = TALLY_GATEWAY_PORT):

@@ -19,6 +19,11 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 final class DataFolder implements AutoCloseable {
 
+    /** The launcher's pid, while it holds the lock. */
+    static final String PID_FILE = "launcher.pid";
+    /** Where everything is, written once the stack is ready (the ready banner), removed when it stops. */
+    static final String READY_FILE = "ready.txt";
+
     private final Path root;
     private final FileChannel channel;
     private final FileLock lock;
@@ -45,6 +50,8 @@ final class DataFolder implements AutoCloseable {
                 throw new StackException("another local stack is running with the data folder " + root
                         + " (stop it with Ctrl-C in its terminal, or use another folder with --data-dir)");
             }
+            // For ./tally down and ./tally status: which process holds the folder (removed again by close()).
+            OwnerOnly.write(root.resolve(PID_FILE), ProcessHandle.current().pid() + "\n");
             return new DataFolder(root, channel, lock);
         } catch (IOException e) {
             throw new UncheckedIOException("could not lock " + root, e);
@@ -71,13 +78,14 @@ final class DataFolder implements AutoCloseable {
         return root;
     }
 
-    /** Deletes everything in the folder but the lock this launcher holds. */
+    /** Deletes everything in the folder but the lock this launcher holds and its pid. */
     void wipeContents() {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    if (!file.getFileName().toString().equals("launcher.lock") || !file.getParent().equals(root)) {
+                    String name = file.getFileName().toString();
+                    if (!(name.equals("launcher.lock") || name.equals(PID_FILE)) || !file.getParent().equals(root)) {
                         Files.delete(file);
                     }
                     return FileVisitResult.CONTINUE;
@@ -98,6 +106,12 @@ final class DataFolder implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Files.deleteIfExists(root.resolve(READY_FILE));
+            Files.deleteIfExists(root.resolve(PID_FILE));
+        } catch (IOException e) {
+            // ./tally status and down check that the pid is a live launcher, so a stale file misleads nobody.
+        }
         try {
             lock.release();
             channel.close();

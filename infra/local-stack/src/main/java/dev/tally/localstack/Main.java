@@ -51,8 +51,11 @@ public final class Main {
             return;
         }
         // Ctrl-C: the stack's own shutdown hook stops everything, in order, and says so.
-        System.out.print(ReadyBanner.text(stack));
+        String banner = ReadyBanner.text(stack);
+        System.out.print(banner);
         System.out.flush();
+        // ./tally status shows it; 0600, as it holds the demo agent's key.
+        OwnerOnly.write(stack.dataDirectory().resolve(DataFolder.READY_FILE), banner);
         watch(stack);
     }
 

@@ -36,7 +36,7 @@ final class ReadyBanner {
             row(text, "demo agent key", demo.agentKey());
             text.append('\n').append(tryIt(stack.gatewayUrl(), demo.agentKey()));
         }
-        text.append("\nCtrl-C stops everything.\n");
+        text.append("\nCtrl-C (or ./tally down from another terminal) stops everything.\n");
         return text.toString();
     }
 

@@ -14,15 +14,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +87,17 @@ class LocalStackIT {
                 }
             }
 
+            // The Helm chart's probes: Spring Boot's liveness and readiness groups, on outside Kubernetes too.
+            for (String url : List.of(stack.gatewayUrl(), stack.ledgerUrl(), stack.governanceUrl(),
+                    stack.analyticsUrl(), stack.notificationUrl())) {
+                for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+                    HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(url + probe)).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(health.statusCode()).as(url + probe + ": " + health.body()).isEqualTo(200);
+                }
+            }
+
             stack.serviceNames().forEach(name -> pids.add(stack.pid(name)));
             pids.add(stack.kafkaPid());
         }
@@ -93,6 +107,80 @@ class LocalStackIT {
         assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
         assertThat(LocalStack.portClaims(options)).allSatisfy(claim ->
                 assertThat(PortCheck.isFree(claim.port())).as("port %d (%s)", claim.port(), claim.owner()).isTrue());
+    }
+
+    /**
+     * {@code ./tally up &} from a script: bash starts a background job with SIGINT ignored, so Ctrl-C (SIGINT) cannot
+     * stop it. {@code ./tally status} says it runs and where, {@code ./tally down} stops it and everything it started.
+     */
+    @Test
+    void a_stack_started_in_the_background_ignores_sigint_is_listed_by_status_and_stopped_by_down() throws Exception {
+        Path root = Path.of(System.getProperty("tally.project.root", "../..")).toAbsolutePath().normalize();
+        StackOptions options = StackOptions.builder(root).dataDirectory(data).freePorts().build();
+        String flags = String.join(" ", "--no-demo", "--data-dir", data.toString(),
+                "--gateway-port", String.valueOf(options.gatewayPorts().get(0)),
+                "--ledger-port", String.valueOf(options.ledgerPort()),
+                "--governance-port", String.valueOf(options.governancePort()),
+                "--analytics-port", String.valueOf(options.analyticsPort()),
+                "--notification-port", String.valueOf(options.notificationPort()),
+                "--kafka-port", String.valueOf(options.kafkaPort()),
+                "--kafka-controller-port", String.valueOf(options.kafkaControllerPort()),
+                "--postgres-port", String.valueOf(options.postgresPort()));
+        // What ./tally up execs (its build check left out: the reactor built the jars), with SIGINT ignored as in a
+        // script's background job; exec keeps the disposition.
+        String launch = "trap '' INT; exec java -Dtally.project.root=" + root + " -cp '" + root
+                + "/infra/local-stack/target/local-stack-" + StackOptions.VERSION + ".jar:" + root
+                + "/infra/local-stack/target/lib/*' dev.tally.localstack.Main up " + flags;
+        Process launcher = new ProcessBuilder("bash", "-c", launch).directory(root.toFile())
+                .redirectErrorStream(true).redirectOutput(Path.of("target/background-stack.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() ->
+                    tally(root, "status", "--data-dir", data.toString()).output().startsWith("tally: running"));
+            Result status = tally(root, "status", "--data-dir", data.toString());
+            assertThat(status.exitCode()).isZero();
+            assertThat(status.output()).contains("launcher pid " + launcher.pid())
+                    .contains(":" + options.gatewayPorts().get(0)).contains(":" + options.ledgerPort())
+                    .contains("gateway-service-" + StackOptions.VERSION + ".jar").contains("kafka")
+                    .doesNotContain("demo agent key");
+            List<Long> children = ProcessHandle.allProcesses().filter(process -> Arrays.asList(process.info()
+                    .arguments().orElse(new String[0])).contains(Leftovers.marker(data)))
+                    .map(ProcessHandle::pid).toList();
+            assertThat(children).hasSizeGreaterThanOrEqualTo(6);
+
+            new ProcessBuilder("kill", "-INT", String.valueOf(launcher.pid())).start().waitFor();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(launcher::isAlive);
+
+            Result down = tally(root, "down", "--data-dir", data.toString());
+            assertThat(down.exitCode()).as(down.output()).isZero();
+            assertThat(down.output()).contains("stopped");
+            assertThat(launcher.isAlive()).isFalse();
+            assertThat(children).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                    .as("process %d", pid).isNotEqualTo(Optional.of(true)));
+            assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
+            assertThat(data.resolve(DataFolder.PID_FILE)).doesNotExist();
+            Result after = tally(root, "status", "--data-dir", data.toString());
+            assertThat(after.exitCode()).isEqualTo(3);
+            assertThat(after.output()).startsWith("tally: not running");
+        } finally {
+            if (launcher.isAlive()) {
+                launcher.destroy();
+                launcher.waitFor(2, TimeUnit.MINUTES);
+            }
+        }
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result tally(Path root, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(root.resolve("tally").toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(4, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        return new Result(process.exitValue(), output);
     }
 
     /** Empty on a machine without a network; the loopback check then has nothing to try. */
