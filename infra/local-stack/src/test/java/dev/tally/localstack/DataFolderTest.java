@@ -53,7 +53,7 @@ class DataFolderTest {
     }
 
     @Test
-    void wiping_while_holding_the_lock_keeps_the_folder_and_the_lock() throws Exception {
+    void wiping_while_holding_the_lock_keeps_the_folder_the_lock_and_the_pid() throws Exception {
         Path data = directory.resolve(".tally");
         try (DataFolder folder = DataFolder.lock(data)) {
             Files.createDirectories(data.resolve("logs"));
@@ -62,7 +62,8 @@ class DataFolderTest {
             folder.wipeContents();
 
             try (var left = Files.list(data)) {
-                assertThat(left.map(path -> path.getFileName().toString())).containsExactly("launcher.lock");
+                assertThat(left.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("launcher.lock",
+                        DataFolder.PID_FILE);
             }
             assertThatThrownBy(() -> DataFolder.lock(data)).isInstanceOf(StackException.class);
         }
