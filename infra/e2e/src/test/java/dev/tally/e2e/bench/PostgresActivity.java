@@ -24,14 +24,19 @@ final class PostgresActivity {
     record TopStatement(String database, long calls, double totalMillis, long rows, String query) {
     }
 
-    /** Commits by database, and the top statements, since {@link #start()}. */
-    record Delta(Map<String, Long> commits, List<TopStatement> statements) {
+    /**
+     * Commits by database, the top statements, and the ledger events appended by type (the simple class name), since
+     * {@link #start()}. The events say what the ledger was asked: a reservation and a release per lease beside one
+     * charge per request, so more events per request means leases that covered fewer requests.
+     */
+    record Delta(Map<String, Long> commits, List<TopStatement> statements, Map<String, Long> ledgerEvents) {
     }
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private Map<String, Long> commitsAtStart = Map.of();
+    private long eventIndexAtStart;
 
     PostgresActivity(String jdbcUrl, String user, String password) throws SQLException {
         this.jdbcUrl = jdbcUrl;
@@ -47,6 +52,7 @@ final class PostgresActivity {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("select pg_stat_statements_reset()");
             commitsAtStart = commits(statement);
+            eventIndexAtStart = lastEventIndex(statement);
         }
     }
 
@@ -70,7 +76,7 @@ final class PostgresActivity {
                             rows.getString(5)));
                 }
             }
-            return new Delta(commits, top);
+            return new Delta(commits, top, ledgerEventsSince(statement, eventIndexAtStart));
         }
     }
 
@@ -83,6 +89,25 @@ final class PostgresActivity {
             }
         }
         return commits;
+    }
+
+    private static long lastEventIndex(Statement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery("select coalesce(max(global_index), 0) from domain_event_entry")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static Map<String, Long> ledgerEventsSince(Statement statement, long index) throws SQLException {
+        Map<String, Long> events = new LinkedHashMap<>();
+        try (ResultSet rows = statement.executeQuery("select payload_type, count(*) from domain_event_entry "
+                + "where global_index > " + index + " group by payload_type order by count(*) desc")) {
+            while (rows.next()) {
+                String type = rows.getString(1);
+                events.put(type.substring(type.lastIndexOf('.') + 1), rows.getLong(2));
+            }
+        }
+        return events;
     }
 
     private Connection connect() throws SQLException {

@@ -90,6 +90,12 @@ final class Report {
                     query.replace("|", "\\|").replace("`", "'")));
         }
         md.append('\n');
+        List<String> events = new ArrayList<>();
+        long total = activity.ledgerEvents().values().stream().mapToLong(Long::longValue).sum();
+        activity.ledgerEvents().forEach((type, count) -> events.add(String.format("%s %.3f", type,
+                (double) count / requests)));
+        paragraph(String.format("Ledger events appended during %s: %.3f a request (%s).", scenario,
+                (double) total / requests, String.join(", ", events)));
         return this;
     }
 
