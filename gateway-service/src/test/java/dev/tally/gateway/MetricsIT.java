@@ -48,6 +48,7 @@ class MetricsIT {
             assertThat(metrics).containsPattern("tally_gateway_ledger_round_trip_seconds_count\\{command="
                     + "\"ReserveCreditCommand\",result=\"replied\"[^}]*} [1-9]");
             assertThat(metrics).containsPattern("(?m)^tally_gateway_leases_open(\\{[^}]*})? ");
+            assertThat(metrics).containsPattern("(?m)^tally_gateway_leases_retired_total\\{[^}]*reason=\"idle\"");
             // The gateway reads the governance state topic: its consumer's lag is there.
             assertThat(metrics).contains("kafka_consumer_fetch_manager_records_lag_max");
         });

@@ -23,7 +23,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Credit leases: instead of one ledger round trip per request before the provider is called, this replica reserves
@@ -89,6 +92,14 @@ public class CreditLeases {
     private final AtomicInteger awaitingRelease =
             new AtomicInteger();
     private final CompletableFuture<Void> allReleased = new CompletableFuture<>();
+    /** Leases retired so far, by why: says whether leases live as long as their sizing meant (see LeaseGauges). */
+    private final Map<RetireReason, LongAdder> retirements = new EnumMap<>(RetireReason.class);
+
+    {
+        for (RetireReason reason : RetireReason.values()) {
+            retirements.put(reason, new LongAdder());
+        }
+    }
     private volatile boolean closing;
 
     @Autowired
@@ -173,7 +184,7 @@ public class CreditLeases {
     private LeaseHold carve(LeaseLine line, String requestId, long credits, long now) {
         Lease lease = line.current;
         if (lease != null && !usable(lease, now)) {
-            retire(line, lease);
+            retire(line, lease, RetireReason.AGE);
             lease = null;
         }
         if (lease == null || lease.available < credits) {
@@ -264,7 +275,7 @@ public class CreditLeases {
             synchronized (other) {
                 other.exactUntilNanos = now + EXACT_WHEN_SHORT_NANOS;
                 if (other.current != null && other.current.available > 0) {
-                    retire(other, other.current);
+                    retire(other, other.current, RetireReason.RECLAIMED);
                 }
                 for (List<Lease> leases : List.of(other.retired, other.releasing)) {
                     for (Lease lease : leases) {
@@ -340,7 +351,7 @@ public class CreditLeases {
                         // by a round trip, far inside the renewal's margin of half the TTL.
                         Lease lease = new Lease(leaseId, granted, today(), now, ttlNanos);
                         if (line.current != null) {
-                            retire(line, line.current);
+                            retire(line, line.current, RetireReason.REPLACED);
                         }
                         line.current = lease;
                         return requestId == null ? null : carve(line, requestId, floor, now);
@@ -394,11 +405,12 @@ public class CreditLeases {
         releaseIfDone(line, lease);
     }
 
-    private void retire(LeaseLine line, Lease lease) {
+    private void retire(LeaseLine line, Lease lease, RetireReason reason) {
         if (lease.retired) {
             return;
         }
         lease.retired = true;
+        retirements.get(reason).increment();
         if (line.current == lease) {
             line.current = null;
         }
@@ -438,9 +450,10 @@ public class CreditLeases {
         for (LeaseLine line : lines.values()) {
             synchronized (line) {
                 Lease lease = line.current;
-                if (lease != null && (now - lease.lastUsedNanos >= line.idleNanos(least, most, now)
-                        || !usable(lease, now))) {
-                    retire(line, lease);
+                if (lease != null && !usable(lease, now)) {
+                    retire(line, lease, RetireReason.AGE);
+                } else if (lease != null && now - lease.lastUsedNanos >= line.idleNanos(least, most, now)) {
+                    retire(line, lease, RetireReason.IDLE);
                 }
                 renewRunning(line, now);
             }
@@ -484,7 +497,7 @@ public class CreditLeases {
         for (LeaseLine line : lines.values()) {
             synchronized (line) {
                 if (line.current != null) {
-                    retire(line, line.current);
+                    retire(line, line.current, RetireReason.CLOSING);
                 }
             }
         }
@@ -500,6 +513,11 @@ public class CreditLeases {
         }
         timers.shutdownNow();
         journal.close();
+    }
+
+    /** Leases retired since the start for {@code reason}: the {@code leases.retired} counter. */
+    public long retired(RetireReason reason) {
+        return retirements.get(reason).sum();
     }
 
     /** Leases currently open in the ledger for this replica: for tests and the {@code leases.open} gauge. */

@@ -484,6 +484,10 @@ class CreditLeasesTest {
                 .containsExactly(4L, 16L, 16L);
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
         assertThat(ledger.charged()).isEqualTo(20);
+        // The first and the last went idle; the middle one was spent and replaced.
+        assertThat(leases.retired(RetireReason.IDLE)).isEqualTo(2);
+        assertThat(leases.retired(RetireReason.REPLACED)).isEqualTo(1);
+        assertThat(leases.retired(RetireReason.AGE) + leases.retired(RetireReason.RECLAIMED)).isZero();
     }
 
     /**

@@ -41,6 +41,8 @@ public final class ProductBenchmark {
 
     private final BenchOptions options;
     private final Path out;
+    /** The gateway's leases retired during scenario B, by reason; null until B ran. */
+    private String leasesDuringB;
 
     private ProductBenchmark(BenchOptions options) {
         this.options = options;
@@ -206,9 +208,12 @@ public final class ProductBenchmark {
         }
         say("scenario B: %,d keys, %d s", org.manyKeys().size(), options.seconds());
         postgres.start();
+        Map<String, Long> leasesBefore = LeaseRetirements.read(gateway, stack.adminKey());
         MeasuredLoad.Result b = traffic.add(load.measure(String.format("B: %,d keys", org.manyKeys().size()),
                 completions, manyKeys, seconds, true));
         postgresActivity.put(b.scenario(), postgres.stop());
+        leasesDuringB = LeaseRetirements.difference(leasesBefore, LeaseRetirements.read(gateway, stack.adminKey()));
+        say("leases retired during B, by reason: %s", leasesDuringB);
         report(b);
         results.add(b);
         exactness.check("after B", traffic.delivered(), traffic.abandonedAtMost());
@@ -273,6 +278,10 @@ public final class ProductBenchmark {
             if (activity != null) {
                 report.postgres(result.scenario(), activity, result.wrk().requests());
             }
+        }
+        if (leasesDuringB != null) {
+            report.paragraph("The gateway's leases retired during B, by reason (`tally_gateway_leases_retired_total`): "
+                    + leasesDuringB + ".");
         }
         if (!windows.isEmpty()) {
             report.paragraph("Cold gateway: the gateway process restarted, then scenario A's load in "
