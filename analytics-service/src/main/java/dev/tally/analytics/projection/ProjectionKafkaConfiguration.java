@@ -2,11 +2,14 @@ package dev.tally.analytics.projection;
 
 import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.topic.Topics;
+import dev.tally.servicekit.kafka.ConsumerErrorHandlers;
+import dev.tally.servicekit.kafka.DatabaseRetry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -14,7 +17,6 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
 import java.util.Properties;
@@ -55,19 +57,20 @@ public class ProjectionKafkaConfiguration {
     }
 
     /**
-     * A record that cannot be read goes to {@code <topic>.DLT} at once; a database failure is retried briefly first.
-     * Either way the projection carries on with the next record and nothing is dropped silently. The batch listeners
+     * A record that cannot be read goes to {@code <topic>.DLT} at once; while the database cannot be reached a record
+     * is retried with back-off for minutes ({@link DatabaseRetry}), so a database restart dead-letters nothing; any
+     * other failure is retried briefly first. Either way the projection carries on with the next record and nothing is
+     * dropped silently. The batch listeners
      * name the failing record with a BatchListenerFailedException ({@link PollProjection}), so this handles one
      * record of a poll exactly as it handled a record on its own.
      */
     @Bean
-    CommonErrorHandler projectionErrorHandler(KafkaTemplate<String, byte[]> kafka) {
+    CommonErrorHandler projectionErrorHandler(KafkaTemplate<String, byte[]> kafka, Environment environment) {
         // A negative partition lets Kafka choose, so the DLT need not have as many partitions as its source.
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, failure) -> new TopicPartition(record.topic() + ".DLT", -1));
-        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, new FixedBackOff(500, 3));
-        handler.addNotRetryableExceptions(InvalidEnvelopeException.class);
-        return handler;
+        return ConsumerErrorHandlers.deadLettering(deadLetters, DatabaseRetry.from(environment),
+                new FixedBackOff(500, 3), InvalidEnvelopeException.class);
     }
 
     @Bean

@@ -18,7 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every admin route needs a bearer key. The caller is stored on the exchange for {@link CallerArgumentResolver};
  * health checks and the public price list need none. The actuator's other endpoints (metrics, info) need a platform
- * admin key, as in every Tally service ({@link ActuatorPaths}).
+ * admin key, as in every Tally service ({@link ActuatorPaths}). A gateway key ({@code cpk_}) reaches the people's
+ * own routes only ({@link #forGatewayKeys}); on any other route it is refused here, before its body is read, so a
+ * member learns nothing from how a route would have judged the body or the ids it names.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -51,10 +53,24 @@ public class AuthenticationFilter implements WebFilter {
                     if (operatorEndpoint && !caller.isPlatformAdmin()) {
                         return reject(exchange, ApiException.forbidden("only a platform admin key reads the actuator"));
                     }
+                    if (caller.memberId() != null && !forGatewayKeys(path)) {
+                        return reject(exchange, ApiException.forbidden("this route needs an admin key (tadm_…); a "
+                                + "gateway key reaches /users/me and the quota requests of /approvals only"));
+                    }
                     exchange.getAttributes().put(CALLER, caller);
                     return chain.filter(exchange);
                 })
                 .onErrorResume(ApiException.class, e -> reject(exchange, e));
+    }
+
+    /**
+     * The routes a user acts on with their own gateway key (docs/governance.md, roles): their record under
+     * {@code /users/me}, and quota requests (their own; a team admin's also its team's). Each route still checks the
+     * caller's role; an agent's key is refused by all of them.
+     */
+    static boolean forGatewayKeys(String path) {
+        return path.equals("/users/me") || path.startsWith("/users/me/")
+                || path.equals("/approvals") || path.startsWith("/approvals/");
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, ApiException e) {

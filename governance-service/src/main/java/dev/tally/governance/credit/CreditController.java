@@ -50,7 +50,8 @@ public class CreditController {
      */
     @PostMapping("/credits/purchase")
     public Mono<ResponseEntity<TransferView>> purchase(Caller caller, @RequestBody Purchase request) {
-        String orgId = request.orgId() != null ? request.orgId() : request.groupId();
+        String orgId = request.orgId() != null ? Check.optionalId(request.orgId(), "org_id")
+                : Check.optionalId(request.groupId(), "group_id");
         if (orgId == null) {
             throw ApiException.missing("org_id");
         }

@@ -7,6 +7,7 @@ import dev.tally.events.ledger.ScopeLevel;
 import dev.tally.governance.auth.Caller;
 import dev.tally.governance.hierarchy.Lookup;
 import dev.tally.governance.web.ApiException;
+import dev.tally.governance.web.Check;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -69,7 +70,7 @@ public class Targets {
     }
 
     private static void add(List<String> given, String name, String value) {
-        if (value != null) {
+        if (Check.optionalId(value, name) != null) {
             given.add(name);
         }
     }

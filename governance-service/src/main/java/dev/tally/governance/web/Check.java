@@ -8,6 +8,8 @@ public final class Check {
 
     public static final int NAME_MAX = 120;
     public static final int TEXT_MAX = 1000;
+    /** Tally's ids are UUIDs (36 characters); anything much longer is not an id and is not looked up. */
+    public static final int ID_MAX = 64;
     /**
      * The most credits one amount, quota, pool, budget limit or overdraft limit may name: 10^15. The ledger sums
      * such amounts into longs (at most about 9.2 * 10^18), so thousands of maximal movements still fit; it refuses an
@@ -41,6 +43,17 @@ public final class Check {
 
     public static String optionalText(String value, String field, int max) {
         return value == null ? null : text(value, field, max);
+    }
+
+    /**
+     * An optional id a body names: null stays null; a value longer than {@link #ID_MAX} is refused naming the field,
+     * instead of being looked up and echoed in a 404.
+     */
+    public static String optionalId(String value, String field) {
+        if (value != null && value.length() > ID_MAX) {
+            throw ApiException.invalid(field, "is not an id (at most " + ID_MAX + " characters)");
+        }
+        return value;
     }
 
     public static String email(String value, String field) {

@@ -133,6 +133,14 @@ class CheckTest {
         assertRefused(() -> Check.names(Arrays.asList("a", null), "models"), "missing_field", "models[1]");
     }
 
+    @Test
+    void an_id_longer_than_any_id_is_refused_naming_the_field_and_a_missing_one_stays_missing() {
+        assertThat(Check.optionalId(null, "org_id")).isNull();
+        assertThat(Check.optionalId("01a25109-d355-7ad5-89b9-ce0672ebe5c9", "org_id"))
+                .isEqualTo("01a25109-d355-7ad5-89b9-ce0672ebe5c9");
+        assertRefused(() -> Check.optionalId("x".repeat(100 * 1024), "org_id"), "invalid_field", "org_id");
+    }
+
     private static void assertRefused(Executable call, String code, String field) {
         assertThatThrownBy(call::execute).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);

@@ -68,6 +68,18 @@ final class ContainerBackend implements InfrastructureBackend {
         return description;
     }
 
+    // Stopping the container would free its mapped port, and Docker may map another one on start; paused, the server
+    // keeps its address and data but answers nothing, which is the outage a network partition gives.
+    @Override
+    public void stopPostgresServer() {
+        postgres.getDockerClient().pauseContainerCmd(postgres.getContainerId()).exec();
+    }
+
+    @Override
+    public void startPostgresServer() {
+        postgres.getDockerClient().unpauseContainerCmd(postgres.getContainerId()).exec();
+    }
+
     @Override
     public void stop() {
         try {

@@ -1,14 +1,26 @@
 package dev.tally.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A KRaft broker inside this JVM and a PostgreSQL server process run from bundled binaries. */
@@ -119,6 +131,97 @@ final class EmbeddedBackend implements InfrastructureBackend {
     @Override
     public String description() {
         return description;
+    }
+
+    /** A fast shutdown (SIGINT to the postmaster): sessions are cut at once, as in a restart by an operator. */
+    @Override
+    public void stopPostgresServer() {
+        Path pidFile = dataDirectory().resolve("postmaster.pid");
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            ProcessHandle server = ProcessHandle.of(pid)
+                    .orElseThrow(() -> new IllegalStateException("PostgreSQL (pid " + pid + ") is not running"));
+            run(List.of("kill", "-INT", Long.toString(pid)));
+            server.onExit().get(60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + pidFile, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while stopping PostgreSQL", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL did not stop within 60 s", e);
+        }
+    }
+
+    /**
+     * Starts the server with the options its first start had: PostgreSQL writes its command line to
+     * {@code postmaster.opts} in the data directory (the port, fsync off, ...), so the restarted server is the same one,
+     * at the same port. Returns once it accepts connections.
+     */
+    @Override
+    public void startPostgresServer() {
+        Path data = dataDirectory();
+        try {
+            String opts = Files.readString(data.resolve("postmaster.opts")).trim();
+            List<String> command = new ArrayList<>();
+            // As zonky starts it: PostgreSQL refuses to run as root, and unshare -U runs it as nobody when we are root.
+            if (LinuxUtils.isUnshareAvailable()) {
+                command.addAll(List.of("unshare", "-U"));
+            }
+            // Each word is double-quoted: "/path/bin/postgres" "-D" "/data" "-p" "5432" ...
+            java.util.regex.Matcher word = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(opts);
+            while (word.find()) {
+                command.add(word.group(1) != null ? word.group(1) : word.group(2));
+            }
+            new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("restart.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL again", e);
+        }
+        awaitConnections();
+    }
+
+    private void awaitConnections() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = maintenanceDatabase().dataSource().getConnection()) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for PostgreSQL", e);
+            }
+        }
+        throw new IllegalStateException("PostgreSQL did not accept connections within 60 s of its start", last);
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    // zonky's EmbeddedPostgres starts and stops the server only as a whole, so the outage is made with signals and
+    // the postgres binary on the data directory it keeps; close() at the end stops whichever server then runs there.
+    private Path dataDirectory() {
+        return postgresFile("dataDirectory").toPath();
+    }
+
+    private File postgresFile(String field) {
+        try {
+            Field declared = EmbeddedPostgres.class.getDeclaredField(field);
+            declared.setAccessible(true);
+            return (File) declared.get(postgres);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("This version of zonky's EmbeddedPostgres has no field " + field, e);
+        }
     }
 
     @Override

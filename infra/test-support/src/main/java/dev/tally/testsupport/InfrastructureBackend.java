@@ -14,5 +14,11 @@ interface InfrastructureBackend {
 
     String description();
 
+    /** Takes PostgreSQL away as a crash or a restart would: connections break and new ones are refused. */
+    void stopPostgresServer();
+
+    /** Brings PostgreSQL back on the same address with the same data. */
+    void startPostgresServer();
+
     void stop();
 }

@@ -165,6 +165,20 @@ public final class TallyInfrastructure {
         }
     }
 
+    /**
+     * Stops the shared PostgreSQL server: every database of every test in this JVM goes with it, so a test that calls
+     * this must bring it back with {@link #startPostgres()} in a {@code finally}. Existing connections break and new
+     * ones are refused, as in a database restart or crash.
+     */
+    public void stopPostgres() {
+        backend.stopPostgresServer();
+    }
+
+    /** Starts the shared PostgreSQL server again, on the same port with the same data, and returns once it accepts. */
+    public void startPostgres() {
+        backend.startPostgresServer();
+    }
+
     public Map<String, String> springProperties(PostgresDatabase db) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());

@@ -1,6 +1,7 @@
 package dev.tally.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.sql.Connection;
@@ -106,6 +107,30 @@ class TallyInfrastructureTest {
             }
         }
         assertThat(tableCount(other)).isZero();
+    }
+
+    @Test
+    void a_stopped_postgres_refuses_connections_and_comes_back_at_the_same_port_with_its_data() throws SQLException {
+        PostgresDatabase db = infra.newDatabase("restart");
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE kept (id int PRIMARY KEY)");
+            statement.execute("INSERT INTO kept VALUES (42)");
+        }
+        infra.stopPostgres();
+        try {
+            assertThatThrownBy(() -> db.dataSource().getConnection().close())
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
+        } finally {
+            infra.startPostgres();
+        }
+        try (Connection connection = db.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet kept = statement.executeQuery("SELECT id FROM kept")) {
+            assertThat(kept.next()).isTrue();
+            assertThat(kept.getInt(1)).isEqualTo(42);
+        }
     }
 
     @Test

@@ -3,36 +3,38 @@ package dev.tally.ledger.intake;
 import dev.tally.events.envelope.InvalidEnvelopeException;
 import dev.tally.events.topic.Topic;
 import dev.tally.events.topic.Topics;
+import dev.tally.servicekit.kafka.ConsumerErrorHandlers;
+import dev.tally.servicekit.kafka.DatabaseRetry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
 @Configuration(proxyBeanMethods = false)
 public class LedgerKafkaConfiguration {
 
     /**
-     * A record that cannot be read goes to the DLT at once; any other failure is retried briefly first. Either way
-     * the consumer carries on with the next record.
+     * A record that cannot be read goes to the DLT at once; while the event store's database cannot be reached a
+     * command is retried with back-off for minutes ({@link DatabaseRetry}), so a database restart dead-letters no
+     * command; any other failure is retried briefly first. Either way the consumer carries on with the next record.
      */
     @Bean
-    public CommonErrorHandler ledgerErrorHandler(KafkaTemplate<String, byte[]> kafka) {
+    public CommonErrorHandler ledgerErrorHandler(KafkaTemplate<String, byte[]> kafka, Environment environment) {
         // <topic>.DLT, same partition: the name docs/ledger.md and docs/events.md give (spring-kafka 4 defaults to
         // -dlt).
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka,
                 (record, failure) -> new TopicPartition(record.topic() + ".DLT", record.partition()));
-        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, new FixedBackOff(200, 3));
-        handler.addNotRetryableExceptions(InvalidEnvelopeException.class);
-        return handler;
+        return ConsumerErrorHandlers.deadLettering(deadLetters, DatabaseRetry.from(environment),
+                new FixedBackOff(200, 3), InvalidEnvelopeException.class);
     }
 
     @Bean

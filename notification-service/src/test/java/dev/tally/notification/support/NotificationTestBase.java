@@ -148,13 +148,18 @@ public abstract class NotificationTestBase {
     }
 
     protected Api adminKey(String orgId, AdminRole role) {
+        return as(publishedAdminKey(orgId, role));
+    }
+
+    /** The plaintext of a new admin key, published and accepted, as {@link #adminKey} makes it. */
+    protected String publishedAdminKey(String orgId, AdminRole role) {
         String key = "tadm_" + UUID.randomUUID().toString().replace("-", "");
         publishState(new AdminKeyState(KeyHash.of(key), "adm-" + UUID.randomUUID(), orgId, role,
                 KeyStatus.ACTIVE, Instant.now()));
         Api api = as(key);
         String query = orgId == null ? "?org_id=any" : "";
         await().atMost(Duration.ofSeconds(30)).until(() -> api.status("GET", "/channels" + query, null) == 200);
-        return api;
+        return key;
     }
 
     protected Api as(String key) {

@@ -10,7 +10,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -46,12 +49,22 @@ public class ApiExceptionHandler {
                         + (type == null ? "" : ": expected " + type.getSimpleName())));
             }
         }
+        // A number past what the field's type holds (an int, a long) fails in the parser, before the field is known to
+        // the binding, so it has no path; the parser still knows which field it was reading.
+        InputCoercionException range = find(e, InputCoercionException.class);
+        JsonParser parser = range == null ? null : range.processor();
+        if (parser != null && parser.currentName() != null) {
+            return api(ApiException.invalid(parser.currentName(), "is out of range: " + range.getOriginalMessage()));
+        }
+        UnrecognizedPropertyException unknown = find(e, UnrecognizedPropertyException.class);
+        if (unknown != null) {
+            return api(ApiException.invalid(fieldOf(unknown), "is not a field of this request"
+                    + knownFields(unknown)));
+        }
         DatabindException databind = find(e, DatabindException.class);
         if (databind != null && !databind.getPath().isEmpty()) {
-            String field = databind.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return api(ApiException.invalid(field, "has the wrong type or format: " + databind.getOriginalMessage()));
+            return api(ApiException.invalid(fieldOf(databind), "has the wrong type or format: "
+                    + databind.getOriginalMessage()));
         }
         String reason = e.getReason() == null ? "the request body cannot be read" : e.getReason();
         if (databind != null) {
@@ -60,6 +73,20 @@ public class ApiExceptionHandler {
             reason = "the request body is not valid JSON";
         }
         return api(new ApiException(HttpStatus.BAD_REQUEST, "invalid_body", reason, null, null));
+    }
+
+    private static String fieldOf(DatabindException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String knownFields(UnrecognizedPropertyException e) {
+        if (e.getKnownPropertyIds() == null || e.getKnownPropertyIds().isEmpty()) {
+            return "";
+        }
+        return "; the fields are " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                .collect(Collectors.joining(", "));
     }
 
     @ExceptionHandler(ResponseStatusException.class)

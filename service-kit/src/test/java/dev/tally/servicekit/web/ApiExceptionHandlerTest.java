@@ -4,6 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +31,36 @@ class ApiExceptionHandlerTest {
         assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
         assertThat(answer.getBody().error().code()).isEqualTo("method_not_allowed");
         assertThat(answer.getBody().error().message()).isEqualTo("GET is not supported");
+    }
+
+    record Channel(String name, Integer escalationLevel) {
+    }
+
+    private static ServerWebInputException unreadable(String json) {
+        JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        try {
+            mapper.readValue(json, Channel.class);
+        } catch (JacksonException e) {
+            return new ServerWebInputException("Failed to read HTTP message", null, e);
+        }
+        throw new AssertionError("read " + json);
+    }
+
+    @Test
+    void a_number_past_what_its_field_holds_names_the_field() {
+        ResponseEntity<ApiError> answer = handler.input(unreadable("{\"escalationLevel\": 9223372036854775808}"));
+
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(answer.getBody().error().field()).isEqualTo("escalationLevel");
+        assertThat(answer.getBody().error().reason()).startsWith("is out of range");
+    }
+
+    @Test
+    void an_unknown_field_is_named_with_the_fields_there_are() {
+        ResponseEntity<ApiError> answer = handler.input(unreadable("{\"name\": \"x\", \"nmae\": \"y\"}"));
+
+        assertThat(answer.getBody().error().field()).isEqualTo("nmae");
+        assertThat(answer.getBody().error().reason()).contains("is not a field").contains("escalationLevel, name");
     }
 
     @Test
