@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param requestedModel  the model the client asked for
  * @param model           the model that answered; differs when a cheaper fallback was used
  * @param endpoint        the API the request called: {@code chat.completions}, {@code completions},
- *                        {@code embeddings} or {@code messages}; null in records written before the gateway served
+ *                        {@code embeddings}, {@code messages} or {@code responses}; null in records written before the gateway served
  *                        more than chat
  * @param reservedCredits what the ledger held for the request (0 when it was refused before reserving)
  * @param chargedCredits  what the ledger charged
