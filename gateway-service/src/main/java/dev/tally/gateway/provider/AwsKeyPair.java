@@ -10,8 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An organisation's AWS credentials for Bedrock as governance seals them: the JSON
- * {@code {"access_key_id": …, "secret_access_key": …, "session_token": …}} (the token optional), one sealed secret so
- * that the pair is stored, rotated and revoked as one credential.
+ * {@code {"access_key_id": …, "secret_access_key": …, "session_token": …}} (the token optional), one sealed
+ * secret so that the pair is stored, rotated and revoked as one credential.
  */
 public record AwsKeyPair(String accessKeyId, String secretAccessKey, String sessionToken) {
 

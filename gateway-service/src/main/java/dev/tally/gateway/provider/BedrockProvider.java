@@ -34,9 +34,10 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -98,11 +99,14 @@ public class BedrockProvider implements ChatProvider {
                     .onError(sink::error)
                     .onComplete(sink::complete)
                     .build();
-            client.converseStream(converseRequest, handler).whenComplete((ignored, e) -> {
+            CompletableFuture<Void> call = client.converseStream(converseRequest, handler);
+            call.whenComplete((ignored, e) -> {
                 if (e != null) {
                     sink.error(e);
                 }
             });
+            // A client that leaves mid-stream ends the upstream call too, as WebClient does for the other types.
+            sink.onDispose(() -> call.cancel(true));
         }, FluxSink.OverflowStrategy.BUFFER)
                 .onErrorMap(this::failure)
                 .concatMapIterable(new StreamTranslation(request)::chunks);
@@ -213,7 +217,7 @@ public class BedrockProvider implements ChatProvider {
                 : BilledUsage.counted(request.promptTokensEstimate(),
                         tokenizer.count(request.model(), text.toString() + generated));
         ObjectNode body = json.createObjectNode();
-        body.put("id", "chatcmpl-bedrock-" + java.util.UUID.randomUUID());
+        body.put("id", "chatcmpl-bedrock-" + UUID.randomUUID());
         body.put("object", "chat.completion");
         body.put("created", System.currentTimeMillis() / 1000);
         body.put("model", request.model());
@@ -260,9 +264,8 @@ public class BedrockProvider implements ChatProvider {
     final class StreamTranslation {
 
         private final ProviderRequest request;
-        private final String id = "chatcmpl-bedrock-" + java.util.UUID.randomUUID();
+        private final String id = "chatcmpl-bedrock-" + UUID.randomUUID();
         private final long created = System.currentTimeMillis() / 1000;
-        private final AtomicReference<String> stopReason = new AtomicReference<>();
 
         StreamTranslation(ProviderRequest request) {
             this.request = request;
@@ -294,7 +297,6 @@ public class BedrockProvider implements ChatProvider {
                 return List.of(new StreamChunk(chunk, text + other, null));
             }
             if (event instanceof MessageStopEvent stop) {
-                stopReason.set(stop.stopReasonAsString());
                 ObjectNode chunk = chunk();
                 ObjectNode choice = chunk.putArray("choices").addObject();
                 choice.put("index", 0);
