@@ -89,7 +89,8 @@ class ProviderTypesIT {
     void an_azure_resource_that_keeps_failing_is_retried_then_falls_back_to_the_next() {
         stack.upstream.stubFor(post(urlEqualTo(AZURE_CHAT)).atPriority(1).withRequestBody(containing("azure-down"))
                 .willReturn(aResponse().withStatus(503).withBody("{\"error\":{\"message\":\"busy\"}}")));
-        stack.upstream.stubFor(post(urlEqualTo("/azure-backup/openai/deployments/tally-mini/chat/completions"
+        // The backup resource maps no deployments: the model's own name after "azure/" is its deployment.
+        stack.upstream.stubFor(post(urlEqualTo("/azure-backup/openai/deployments/gpt-4o-mini/chat/completions"
                         + "?api-version=2024-10-21")).withHeader("api-key", equalTo("azure-backup-key"))
                 .willReturn(openAiAnswer("from the backup resource", 10, 0, 2)));
 
