@@ -30,12 +30,23 @@ public record GatewaySettings(Duration reservationTimeout, Duration reservationT
     }
 
     /**
-     * @param type    mock, openai (any OpenAI-compatible server: vLLM, Ollama, TGI…) or anthropic
-     * @param baseUrl e.g. https://api.openai.com/v1 or http://localhost:11434/v1
-     * @param apiKey  the platform key, used when an organisation has no BYOK credential for this provider
-     * @param fallbacks providers to try, in order, when this one fails or its circuit is open
+     * @param type        mock, openai (any OpenAI-compatible server: vLLM, Ollama, TGI…), anthropic, azure, gemini or
+     *                    bedrock (docs/providers.md)
+     * @param baseUrl     e.g. https://api.openai.com/v1 or http://localhost:11434/v1; for azure the resource's
+     *                    https://{resource}.openai.azure.com; for gemini it defaults to Google's OpenAI-compatible
+     *                    endpoint; for bedrock an optional endpoint override (else the region's own endpoint)
+     * @param apiKey      the platform key, used when an organisation has no BYOK credential for this provider
+     * @param fallbacks   providers to try, in order, when this one fails or its circuit is open
+     * @param apiVersion  azure: the {@code api-version} query parameter (default {@value #AZURE_API_VERSION})
+     * @param deployments azure: model name → deployment name; a model not listed is its own deployment
+     * @param region      bedrock: the AWS region (default us-east-1)
+     * @param accessKeyId bedrock: the platform's AWS access key id; without it the SDK's default credentials chain
+     * @param secretAccessKey bedrock: the secret of {@code accessKeyId}
      */
     public record ProviderSettings(String type, String baseUrl, String apiKey, Duration timeout, int maxRetries,
-            int maxConcurrent, java.util.List<String> fallbacks) {
+            int maxConcurrent, java.util.List<String> fallbacks, String apiVersion,
+            Map<String, String> deployments, String region, String accessKeyId, String secretAccessKey) {
+
+        public static final String AZURE_API_VERSION = "2024-10-21";
     }
 }

@@ -2,7 +2,6 @@ package dev.tally.gateway.provider;
 
 import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.Tokenizer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -27,9 +26,17 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     private final Duration timeout;
     private final UpstreamErrors errors;
     private final Tokenizer tokenizer;
+    private final UpstreamAddress address;
 
     public OpenAiCompatibleProvider(String name, WebClient http, JsonMapper json, Duration timeout,
             Tokenizer tokenizer) {
+        this(name, http, json, timeout, tokenizer, UpstreamAddress.openAi());
+    }
+
+    /** @param address where each API is served and how the key is sent (OpenAI's, Azure's…) */
+    public OpenAiCompatibleProvider(String name, WebClient http, JsonMapper json, Duration timeout,
+            Tokenizer tokenizer, UpstreamAddress address) {
+        this.address = address;
         this.name = name;
         this.http = http;
         this.json = json;
@@ -75,9 +82,10 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     }
 
     private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, ObjectNode body) {
-        WebClient.RequestBodySpec spec = http.post().uri(request.api().path()).contentType(MediaType.APPLICATION_JSON);
+        WebClient.RequestBodySpec spec = http.post().uri(address.uri(request))
+                .contentType(MediaType.APPLICATION_JSON);
         if (request.apiKey() != null && !request.apiKey().isBlank()) {
-            spec = spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + request.apiKey());
+            spec = address.authenticate(spec, request.apiKey());
         }
         return spec.bodyValue(body);
     }

@@ -43,6 +43,10 @@ public class ProviderRouter {
     private final Map<String, ProviderSettings> settings;
     private final GovernanceView view;
     private final CredentialDecryptor credentials;
+    private final BedrockClients bedrock = new BedrockClients();
+
+    /** Google's OpenAI-compatible endpoint for Gemini (docs/providers.md says why not the native API). */
+    static final String GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta/openai";
 
     public ProviderRouter(GatewaySettings gateway, GovernanceView view, JsonMapper json, Tokenizer tokenizer,
             @Value("${tally.gateway.credential-key-current:}") String credentialKeyCurrent) {
@@ -61,8 +65,14 @@ public class ProviderRouter {
                         tokenizer);
                 case "anthropic" -> new AnthropicProvider(name, webClient(pool, s.baseUrl()), json, timeout,
                         tokenizer);
+                case "azure" -> new OpenAiCompatibleProvider(name, webClient(pool, required(name, s.baseUrl())),
+                        json, timeout, tokenizer, new AzureAddress(s.apiVersion() == null
+                                ? ProviderSettings.AZURE_API_VERSION : s.apiVersion(), s.deployments()));
+                case "gemini" -> new OpenAiCompatibleProvider(name, webClient(pool, s.baseUrl() == null
+                        ? GEMINI_BASE_URL : s.baseUrl()), json, timeout, tokenizer);
+                case "bedrock" -> bedrock.provider(name, s, json, timeout, tokenizer);
                 default -> throw new IllegalStateException("provider " + name + " has unknown type " + s.type()
-                        + " (mock, openai or anthropic)");
+                        + " (mock, openai, anthropic, azure, gemini or bedrock)");
             };
             types.put(name, s.type());
             providers.put(name, "mock".equals(s.type()) ? provider
@@ -76,17 +86,21 @@ public class ProviderRouter {
     }
 
     /**
-     * Whether the provider speaks this API: every provider answers chat completions, only OpenAI-compatible ones
-     * OpenAI's other APIs, and only Anthropic's the Messages API.
+     * Whether the provider speaks this API: every provider answers chat completions; OpenAI-compatible ones OpenAI's
+     * other APIs as far as they serve them (docs/providers.md); only Anthropic's the Messages API.
      */
     public boolean serves(String provider, UpstreamApi api) {
         if (!providers.containsKey(provider)) {
             return false;
         }
+        String type = types.get(provider);
         return switch (api) {
             case CHAT_COMPLETIONS -> true;
-            case MESSAGES -> "anthropic".equals(types.get(provider));
-            case COMPLETIONS, EMBEDDINGS, RESPONSES -> "openai".equals(types.get(provider));
+            case MESSAGES -> "anthropic".equals(type);
+            // Azure's deployments serve both; Gemini's compatible endpoint embeddings but no legacy completions.
+            case COMPLETIONS -> "openai".equals(type) || "azure".equals(type);
+            case EMBEDDINGS -> "openai".equals(type) || "azure".equals(type) || "gemini".equals(type);
+            case RESPONSES -> "openai".equals(type);
         };
     }
 
@@ -181,6 +195,19 @@ public class ProviderRouter {
         }
         return GatewayException.providerError(e.getMessage() == null ? "Provider " + provider + " failed."
                 : e.getMessage());
+    }
+
+    private static String required(String provider, String baseUrl) {
+        if (baseUrl == null || baseUrl.isBlank()) {
+            throw new IllegalStateException("provider " + provider + " needs a base-url (its resource's "
+                    + "https://{resource}.openai.azure.com)");
+        }
+        return baseUrl;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        bedrock.close();
     }
 
     private static WebClient webClient(ConnectionProvider pool, String baseUrl) {

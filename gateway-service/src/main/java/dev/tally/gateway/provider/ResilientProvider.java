@@ -1,5 +1,6 @@
 package dev.tally.gateway.provider;
 
+import dev.tally.gateway.error.GatewayException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -35,7 +36,7 @@ public class ResilientProvider implements ChatProvider {
                 .minimumNumberOfCalls(10)
                 .waitDurationInOpenState(Duration.ofSeconds(10))
                 .permittedNumberOfCallsInHalfOpenState(3)
-                .recordException(e -> !(e instanceof ProviderFailure failure) || failure.retryable())
+                .recordException(ResilientProvider::providersFault)
                 .build());
         this.retry = Retry.of(name, RetryConfig.custom()
                 .maxAttempts(Math.max(1, maxRetries + 1))
@@ -61,6 +62,17 @@ public class ResilientProvider implements ChatProvider {
         return Flux.defer(() -> delegate.stream(request))
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .transformDeferred(BulkheadOperator.of(bulkhead));
+    }
+
+    /**
+     * A request the gateway refused before sending it (a field a provider cannot take) is the client's fault, as is a
+     * provider's 4xx: neither says the provider is failing.
+     */
+    private static boolean providersFault(Throwable e) {
+        if (e instanceof ProviderFailure failure) {
+            return failure.retryable();
+        }
+        return !(e instanceof GatewayException);
     }
 
     public CircuitBreaker.State state() {

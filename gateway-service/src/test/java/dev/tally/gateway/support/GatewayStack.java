@@ -167,6 +167,27 @@ public final class GatewayStack {
         args.add("--tally.gateway.providers.openai-backup.api-key=sk-backup");
         args.add("--tally.gateway.providers.anthropic.base-url=" + upstream.baseUrl() + "/anthropic");
         args.add("--tally.gateway.providers.anthropic.api-key=sk-ant-platform");
+        // Azure OpenAI, Gemini and Bedrock on the same WireMock, each at its own path (Bedrock's at the root, as
+        // its SDK addresses /model/{id}/converse); Azure falls back to a second resource.
+        args.add("--tally.gateway.providers.azure.type=azure");
+        args.add("--tally.gateway.providers.azure.base-url=" + upstream.baseUrl() + "/azure");
+        args.add("--tally.gateway.providers.azure.api-key=azure-platform-key");
+        args.add("--tally.gateway.providers.azure.api-version=2024-10-21");
+        args.add("--tally.gateway.providers.azure.deployments.[azure/gpt-4o-mini]=tally-mini");
+        args.add("--tally.gateway.providers.azure.max-retries=2");
+        args.add("--tally.gateway.providers.azure.fallbacks=azure-backup");
+        args.add("--tally.gateway.providers.azure-backup.type=azure");
+        args.add("--tally.gateway.providers.azure-backup.base-url=" + upstream.baseUrl() + "/azure-backup");
+        args.add("--tally.gateway.providers.azure-backup.api-key=azure-backup-key");
+        args.add("--tally.gateway.providers.gemini.type=gemini");
+        args.add("--tally.gateway.providers.gemini.base-url=" + upstream.baseUrl() + "/gemini/v1beta/openai");
+        args.add("--tally.gateway.providers.gemini.api-key=gemini-platform-key");
+        args.add("--tally.gateway.providers.bedrock.type=bedrock");
+        args.add("--tally.gateway.providers.bedrock.base-url=" + upstream.baseUrl());
+        args.add("--tally.gateway.providers.bedrock.region=us-east-1");
+        args.add("--tally.gateway.providers.bedrock.access-key-id=AKIAPLATFORMKEY00000");
+        args.add("--tally.gateway.providers.bedrock.secret-access-key=platform-secret-access-key");
+        args.add("--tally.gateway.providers.bedrock.max-retries=2");
         if (openAiBaseUrl.startsWith(upstream.baseUrl())) {
             // Tests run requests past the maximum duration; the benchmark keeps the production one.
             args.add("--tally.gateway.max-request-duration=" + MAX_REQUEST_DURATION.toSeconds() + "s");

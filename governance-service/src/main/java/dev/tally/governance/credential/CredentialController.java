@@ -35,7 +35,9 @@ public class CredentialController {
 
     private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
 
-    public record CreateCredential(String provider, String apiKey, String label) {
+    /** Either {@code api_key}, or for Bedrock an AWS key pair: {@code access_key_id}, {@code secret_access_key}. */
+    public record CreateCredential(String provider, String apiKey, String label, String accessKeyId,
+            String secretAccessKey, String sessionToken) {
     }
 
     public record CredentialView(String id, String orgId, String provider, String label, String lastFour,
@@ -73,14 +75,12 @@ public class CredentialController {
             if (!PROVIDER.matcher(provider).matches()) {
                 throw ApiException.invalid("provider", "must be a provider name such as openai or anthropic");
             }
-            String apiKey = Check.text(request.apiKey(), "api_key", 4096);
-            if (apiKey.length() < 8) {
-                throw ApiException.invalid("api_key", "is too short to be a provider key");
-            }
+            CredentialSecret secret = CredentialSecret.of(request.apiKey(), request.accessKeyId(),
+                    request.secretAccessKey(), request.sessionToken());
             String label = request.label() == null ? provider : Check.name(request.label(), "label");
             String id = Ids.newId();
-            Credential credential = new Credential(id, org.id(), provider, label, cipher.seal(id, apiKey),
-                    apiKey.substring(apiKey.length() - 4), KeyStatus.ACTIVE, Instant.now(), null);
+            Credential credential = new Credential(id, org.id(), provider, label, cipher.seal(id, secret.secret()),
+                    secret.lastFour(), KeyStatus.ACTIVE, Instant.now(), null);
             return changes.commit(db.sql("""
                                     insert into credential (id, org_id, provider, label, ciphertext, last_four, status,
                                         created_at)

@@ -60,6 +60,29 @@ class PriceCatalogTest {
     }
 
     @Test
+    void a_model_name_is_priced_by_one_provider_only_as_the_gateway_routes_by_it() {
+        Set<String> models = new HashSet<>();
+        for (Price p : catalog) {
+            assertThat(models.add(p.model())).as("%s priced once", p.model()).isTrue();
+        }
+    }
+
+    @Test
+    void azure_gemini_and_bedrock_models_are_priced_for_their_providers() {
+        assertThat(price("azure", "azure/gpt-4o-mini")).usingRecursiveComparison().ignoringFields("provider", "model")
+                .isEqualTo(price("openai", "gpt-4o-mini"));
+        assertThat(price("gemini", "gemini-2.5-flash").outputUsdPer1k()).isEqualByComparingTo("0.0025");
+        assertThat(price("gemini", "gemini-2.5-pro").cachedInputUsdPer1k()).isEqualByComparingTo("0.000125");
+        Price sonnet = price("bedrock", "anthropic.claude-sonnet-4-5-20250929-v1:0");
+        assertThat(sonnet.cacheWriteUsdPer1k()).isEqualByComparingTo("0.00375");
+        assertThat(price("bedrock", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"))
+                .usingRecursiveComparison().ignoringFields("model").isEqualTo(sonnet);
+        assertThat(price("bedrock", "amazon.nova-micro-v1:0").inputUsdPer1k()).isEqualByComparingTo("0.000035");
+        assertThat(price("bedrock", "meta.llama3-3-70b-instruct-v1:0").outputUsdPer1k())
+                .isEqualByComparingTo("0.00072");
+    }
+
+    @Test
     void a_line_with_the_wrong_number_of_columns_is_named() {
         String csv = """
                 provider,model,aliases,input,output,cached_input,cache_write,reasoning
