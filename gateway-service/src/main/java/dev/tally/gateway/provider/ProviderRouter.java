@@ -77,7 +77,7 @@ public class ProviderRouter {
 
     /**
      * Whether the provider speaks this API: every provider answers chat completions, only OpenAI-compatible ones
-     * OpenAI's other APIs, and only Anthropic's the Messages API.
+     * OpenAI's other APIs; Anthropic's providers the Messages API natively, OpenAI-compatible ones translated to chat.
      */
     public boolean serves(String provider, UpstreamApi api) {
         if (!providers.containsKey(provider)) {
@@ -85,9 +85,14 @@ public class ProviderRouter {
         }
         return switch (api) {
             case CHAT_COMPLETIONS -> true;
-            case MESSAGES -> "anthropic".equals(types.get(provider));
+            case MESSAGES -> "anthropic".equals(types.get(provider)) || "openai".equals(types.get(provider));
             case COMPLETIONS, EMBEDDINGS, RESPONSES -> "openai".equals(types.get(provider));
         };
+    }
+
+    /** Whether the provider speaks Anthropic's Messages API itself (else requests in that format are translated). */
+    public boolean speaksMessages(String provider) {
+        return "anthropic".equals(types.get(provider));
     }
 
     /** @param request the request for a given provider (the API key differs per provider) */
