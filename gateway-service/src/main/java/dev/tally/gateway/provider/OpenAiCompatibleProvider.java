@@ -88,6 +88,7 @@ public class OpenAiCompatibleProvider implements ChatProvider {
     /** A Messages request asked of a chat model: translated there and back ({@link MessagesToChat}). */
     private Mono<ProviderResponse> completeMessages(ProviderRequest request) {
         ObjectNode body = MessagesToChat.request(request.body(), request.model(), request.maxTokens());
+        body.put("stream", false);
         return post(request, UpstreamApi.CHAT_COMPLETIONS, body)
                 .retrieve()
                 .onStatus(status -> status.isError(), errors.fromStatus())
