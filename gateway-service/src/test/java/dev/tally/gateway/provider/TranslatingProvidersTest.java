@@ -103,7 +103,8 @@ class TranslatingProvidersTest {
                 "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\","
                         + "\"partial_json\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}",
                 "{\"type\":\"content_block_stop\",\"index\":0}",
-                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":12}}",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
+                        + "\"usage\":{\"output_tokens\":12}}",
                 "{\"type\":\"message_stop\"}"), JSON, Duration.ofSeconds(5), new Tokenizer());
         ObjectNode chat = (ObjectNode) JSON.readTree("""
                 {"messages": [{"role": "user", "content": "Weather?"}],

@@ -107,7 +107,8 @@ class ChatFromMessagesTest {
         assertThat(second.path("id").asString()).isEqualTo("toolu_2");
         ObjectNode last = chunks.get(chunks.size() - 1);
         assertThat(last.path("choices").get(0).path("finish_reason").asString()).isEqualTo("tool_calls");
-        assertThat(chunks).allSatisfy(c -> assertThat(c.path("id").asString()).isEqualTo("msg_014p7gG3wDgGV9EUtLvnow3U"));
+        assertThat(chunks).allSatisfy(c -> assertThat(c.path("id").asString())
+                .isEqualTo("msg_014p7gG3wDgGV9EUtLvnow3U"));
     }
 
     @Test
@@ -118,7 +119,8 @@ class ChatFromMessagesTest {
                         + "\"id\":\"toolu_1\",\"name\":\"json_object\",\"input\":{}}}",
                 "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\","
                         + "\"partial_json\":\"{\\\"a\\\": 1}\"}}",
-                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":9}}");
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
+                        + "\"usage\":{\"output_tokens\":9}}");
 
         StringBuilder content = new StringBuilder();
         chunks.forEach(c -> content.append(c.path("choices").get(0).path("delta").path("content").asString("")));
