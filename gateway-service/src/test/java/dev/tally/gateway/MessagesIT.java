@@ -343,10 +343,10 @@ class MessagesIT {
     }
 
     @Test
-    void an_openai_model_is_not_served_through_messages() {
-        assertThatThrownBy(() -> anthropic(agent.key()).messages().create(hello("gpt-4o-mini")))
+    void a_model_of_a_provider_speaking_neither_format_is_not_served_through_messages() {
+        assertThatThrownBy(() -> anthropic(agent.key()).messages().create(hello("mock-model")))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
-                    assertThat(e.getMessage()).contains("gpt-4o-mini").contains("not served through the Messages API");
+                    assertThat(e.getMessage()).contains("mock-model").contains("not served through the Messages API");
                     assertThat(e.errorCode()).contains("model_not_supported");
                 });
     }
@@ -409,7 +409,7 @@ class MessagesIT {
         assertThat(((Number) platform(answer._additionalProperties().get("x_platform")).get("credits_reserved"))
                 .longValue()).isEqualTo(held);
         assertThatThrownBy(() -> client.messages().countTokens(MessageCountTokensParams.builder()
-                .model("gpt-4o-mini").addUserMessage(prompt).build())).isInstanceOf(BadRequestException.class);
+                .model("mock-model").addUserMessage(prompt).build())).isInstanceOf(BadRequestException.class);
     }
 
     @Test
@@ -424,7 +424,7 @@ class MessagesIT {
         try (StreamResponse<RawMessageStreamEvent> stream = strict.messages().createStreaming(hello(MODEL, secret))) {
             stream.stream().forEach(event -> { });
         }
-        assertThatThrownBy(() -> strict.messages().create(hello("gpt-4o-mini", secret)))
+        assertThatThrownBy(() -> strict.messages().create(hello("mock-model", secret)))
                 .isInstanceOf(AnthropicServiceException.class);
 
         List<JsonNode> records = ledger.requestRecords(private_.orgId(), r -> r.size() >= 3);

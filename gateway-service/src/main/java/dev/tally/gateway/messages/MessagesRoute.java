@@ -5,6 +5,7 @@ import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.pricing.CreditPricing;
 import dev.tally.gateway.pricing.MessagesMeter;
 import dev.tally.gateway.pricing.ModelFamily;
+import dev.tally.gateway.pricing.PromptMeter;
 import dev.tally.gateway.provider.ProviderRouter;
 import dev.tally.gateway.provider.UpstreamApi;
 import dev.tally.gateway.route.BodyFields;
@@ -12,24 +13,28 @@ import dev.tally.gateway.route.HoldEstimate;
 import dev.tally.gateway.route.OutputLimit;
 import dev.tally.gateway.route.Route;
 import dev.tally.gateway.route.WireFormat;
+import dev.tally.gateway.translate.MessagesToChat;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /v1/messages}, Anthropic's Messages API, for models whose provider is Anthropic: the body goes to
+ * {@code POST /v1/messages}, Anthropic's Messages API: for models whose provider is Anthropic the body goes to
  * Anthropic as the client sent it (tools, images, documents, thinking and all), with only {@code max_tokens} capped by
- * the policy. Held at the input's upper bound ({@link MessagesMeter}) plus {@code max_tokens}, which Anthropic
- * requires and which bounds every output token, thinking included.
+ * the policy, held at the input's upper bound ({@link MessagesMeter}) plus {@code max_tokens}, which Anthropic
+ * requires and which bounds every output token, thinking included. For models of OpenAI-compatible providers the
+ * provider translates it to chat completions ({@link MessagesToChat}), and the hold is chat's for that translation.
  */
 @Component
 public class MessagesRoute implements Route {
 
     private final MessagesMeter meter;
+    private final PromptMeter chatMeter;
     private final ProviderRouter providers;
 
-    public MessagesRoute(MessagesMeter meter, ProviderRouter providers) {
+    public MessagesRoute(MessagesMeter meter, PromptMeter chatMeter, ProviderRouter providers) {
         this.meter = meter;
+        this.chatMeter = chatMeter;
         this.providers = providers;
     }
 
@@ -138,13 +143,13 @@ public class MessagesRoute implements Route {
         }
     }
 
-    /** Anthropic's models only; OpenAI's are not translated to Messages (yet). */
+    /** Anthropic's models, and OpenAI-compatible providers' through chat completions; not the mock provider's. */
     @Override
     public void checkServes(String model, PriceState price) {
         if (!providers.serves(price.provider(), UpstreamApi.MESSAGES)) {
             throw GatewayException.badRequest("model_not_supported", "model: '" + model + "' is not served through "
-                    + "the Messages API (/v1/messages): its provider '" + price.provider() + "' is not Anthropic. "
-                    + "Send it to /v1/chat/completions.", "model");
+                    + "the Messages API (/v1/messages): its provider '" + price.provider() + "' speaks neither "
+                    + "Anthropic's API nor OpenAI's. Send it to /v1/chat/completions.", "model");
         }
     }
 
@@ -167,9 +172,18 @@ public class MessagesRoute implements Route {
         return new HoldEstimate(family, input, output.tokens(), Math.max(1, credits));
     }
 
-    /** The most input tokens Anthropic can bill for the body: the hold's input, and count_tokens' answer. */
+    /**
+     * The most input tokens the provider can bill for the body: the hold's input, and count_tokens' answer. For an
+     * OpenAI-compatible provider, the chat request the body is translated to, as chat holds it; a body that cannot
+     * be translated is refused here, before anything is held.
+     */
     public int inputTokens(String model, PriceState price, ObjectNode body) {
-        return meter.inputTokens(ModelFamily.of(model, price.provider()), body);
+        ModelFamily family = ModelFamily.of(model, price.provider());
+        if (providers != null && !providers.speaksMessages(price.provider())) {
+            int maxTokens = body.path("max_tokens").isIntegralNumber() ? body.path("max_tokens").asInt() : 1;
+            return chatMeter.inputTokens(family, MessagesToChat.request(body, model, maxTokens));
+        }
+        return meter.inputTokens(family, body);
     }
 
     /** The client's body, as it sent it, with {@code max_tokens} set to what is held. */

@@ -2,24 +2,27 @@ package dev.tally.gateway.provider;
 
 import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.Tokenizer;
+import dev.tally.gateway.translate.ChatFromMessages;
+import dev.tally.gateway.translate.ChatStreamFromMessages;
+import dev.tally.gateway.translate.ChatToMessages;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Anthropic's Messages API: natively for the gateway's own Messages route ({@link UpstreamApi#MESSAGES}: the body and
- * the answer pass as they are), and behind OpenAI's chat format for chat completions: system messages become
- * {@code system}, the answer's text blocks become the message content, {@code stop_reason} becomes
- * {@code finish_reason}, and the stream's message_start / content_block_delta / message_delta events become OpenAI
- * chunks with a final usage chunk.
+ * the answer pass as they are), and behind OpenAI's chat format for chat completions, translated by
+ * {@link ChatToMessages} (tools, tool results, images and response formats included), {@link ChatFromMessages} and,
+ * for streams, {@link ChatStreamFromMessages}, with a final usage chunk.
  */
 public class AnthropicProvider implements ChatProvider {
 
@@ -46,13 +49,14 @@ public class AnthropicProvider implements ChatProvider {
         if (request.api() == UpstreamApi.MESSAGES) {
             return nativeComplete(request);
         }
-        return post(request, false)
+        // Deferred: a body that cannot be translated fails this call, which releases its hold.
+        return Mono.defer(() -> post(request, false)
                 .retrieve()
                 .onStatus(status -> status.isError(), errors.fromStatus())
                 .bodyToMono(ObjectNode.class)
                 .timeout(timeout)
                 .onErrorMap(e -> errors.fromTransport(e, timeout))
-                .map(answer -> toOpenAi(request, answer));
+                .map(answer -> toOpenAi(request, answer)));
     }
 
     @Override
@@ -60,64 +64,43 @@ public class AnthropicProvider implements ChatProvider {
         if (request.api() == UpstreamApi.MESSAGES) {
             return nativeStream(request);
         }
-        AtomicReference<String> id = new AtomicReference<>("chatcmpl-anthropic");
-        AtomicReference<JsonNode> startUsage = new AtomicReference<>(json.createObjectNode());
-        long created = System.currentTimeMillis() / 1000;
-        return post(request, true)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .retrieve()
-                .onStatus(status -> status.isError(), errors.fromStatus())
-                .bodyToFlux(String.class)
-                .onErrorMap(e -> errors.fromTransport(e, timeout))
-                .filter(data -> !data.isBlank())
-                .concatMap(data -> {
-                    JsonNode event = json.readTree(data);
-                    switch (event.path("type").asString("")) {
-                        case "message_start" -> {
-                            JsonNode message = event.path("message");
-                            id.set(message.path("id").asString(id.get()));
-                            startUsage.set(message.path("usage"));
-                            ObjectNode chunk = chunk(id.get(), created, request.model());
-                            ObjectNode choice = chunk.putArray("choices").addObject();
-                            choice.put("index", 0);
-                            choice.putObject("delta").put("role", "assistant").put("content", "");
-                            choice.putNull("finish_reason");
-                            return Flux.just(new StreamChunk(chunk, "", null));
-                        }
-                        case "content_block_delta" -> {
-                            JsonNode delta = event.path("delta");
-                            String text = delta.path("text").asString("");
-                            ObjectNode chunk = chunk(id.get(), created, request.model());
-                            ObjectNode choice = chunk.putArray("choices").addObject();
-                            choice.put("index", 0);
-                            choice.putObject("delta").put("content", text);
-                            choice.putNull("finish_reason");
-                            // Thinking and tool input are output too: counted if the stream ends without usage.
-                            return Flux.just(new StreamChunk(chunk, text + delta.path("thinking").asString("")
-                                    + delta.path("partial_json").asString(""), null));
-                        }
-                        case "message_delta" -> {
-                            BilledUsage usage = anthropicUsage(startUsage.get(), event.path("usage"));
-                            ObjectNode last = chunk(id.get(), created, request.model());
-                            ObjectNode choice = last.putArray("choices").addObject();
-                            choice.put("index", 0);
-                            choice.putObject("delta");
-                            choice.put("finish_reason", finishReason(event.path("delta").path("stop_reason")
-                                    .asString("end_turn")));
-                            ObjectNode usageChunk = chunk(id.get(), created, request.model());
-                            usageChunk.putArray("choices");
-                            usageChunk.set("usage", openAiUsage(usage));
-                            return Flux.just(new StreamChunk(last, "", null), new StreamChunk(usageChunk, "", usage));
-                        }
-                        case "error" -> {
+        return Flux.defer(() -> {
+            ChatStreamFromMessages chat = new ChatStreamFromMessages(request.model(),
+                    ChatToMessages.responseFormatTool(request.body()), System.currentTimeMillis() / 1000);
+            AtomicReference<JsonNode> startUsage = new AtomicReference<>(json.createObjectNode());
+            return post(request, true)
+                    .accept(MediaType.TEXT_EVENT_STREAM)
+                    .retrieve()
+                    .onStatus(status -> status.isError(), errors.fromStatus())
+                    .bodyToFlux(String.class)
+                    .onErrorMap(e -> errors.fromTransport(e, timeout))
+                    .filter(data -> !data.isBlank())
+                    .concatMap(data -> {
+                        JsonNode event = json.readTree(data);
+                        String type = event.path("type").asString("");
+                        if ("error".equals(type)) {
                             return Flux.error(new ProviderFailure(502, name + " stream failed: "
                                     + event.path("error").path("message").asString("unknown error")));
                         }
-                        default -> {
-                            return Flux.empty();
+                        if ("message_start".equals(type)) {
+                            startUsage.set(event.path("message").path("usage"));
                         }
-                    }
-                });
+                        // Thinking and tool input are output too: counted if the stream ends without usage.
+                        String generated = generated(event);
+                        List<StreamChunk> chunks = new ArrayList<>();
+                        for (ObjectNode chunk : chat.chunks(event)) {
+                            chunks.add(new StreamChunk(chunk, generated, null));
+                            generated = "";
+                        }
+                        if ("message_delta".equals(type)) {
+                            BilledUsage usage = anthropicUsage(startUsage.get(), event.path("usage"));
+                            ObjectNode usageChunk = chat.usageChunk();
+                            usageChunk.set("usage", openAiUsage(usage));
+                            chunks.add(new StreamChunk(usageChunk, "", usage));
+                        }
+                        return Flux.fromIterable(chunks);
+                    });
+        });
     }
 
     /** A Messages API body as the client sent it; the answer as Anthropic sent it, with what it billed. */
@@ -186,14 +169,8 @@ public class AnthropicProvider implements ChatProvider {
         if (reported.path("output_tokens").isNumber()) {
             return anthropicUsage(json.createObjectNode(), reported);
         }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode block : answer.path("content")) {
-            text.append(block.path("text").asString("")).append(block.path("thinking").asString(""));
-            if (block.has("input")) {
-                text.append(block.path("name").asString("")).append(block.path("input"));
-            }
-        }
-        return BilledUsage.counted(request.promptTokensEstimate(), tokenizer.count(request.model(), text.toString()));
+        return BilledUsage.counted(request.promptTokensEstimate(),
+                tokenizer.count(request.model(), generatedText(answer)));
     }
 
     private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, boolean stream) {
@@ -222,63 +199,31 @@ public class AnthropicProvider implements ChatProvider {
     }
 
     ObjectNode toAnthropic(ProviderRequest request) {
-        JsonNode openAi = request.body();
-        ObjectNode body = json.createObjectNode();
-        body.put("model", request.model());
-        body.put("max_tokens", request.maxTokens());
-        StringBuilder system = new StringBuilder();
-        ArrayNode messages = body.putArray("messages");
-        for (JsonNode message : openAi.path("messages")) {
-            String role = message.path("role").asString("user");
-            String text = text(message.path("content"));
-            if ("system".equals(role) || "developer".equals(role)) {
-                system.append(system.isEmpty() ? "" : "\n\n").append(text);
-            } else {
-                messages.addObject().put("role", "assistant".equals(role) ? "assistant" : "user").put("content", text);
-            }
-        }
-        if (!system.isEmpty()) {
-            body.put("system", system.toString());
-        }
-        copy(openAi, body, "temperature", "temperature");
-        copy(openAi, body, "top_p", "top_p");
-        JsonNode stop = openAi.path("stop");
-        if (stop.isString()) {
-            body.putArray("stop_sequences").add(stop.asString());
-        } else if (stop.isArray()) {
-            body.set("stop_sequences", stop);
-        }
-        return body;
+        return ChatToMessages.request(request.body(), request.model(), request.maxTokens());
     }
 
     ProviderResponse toOpenAi(ProviderRequest request, ObjectNode answer) {
-        StringBuilder text = new StringBuilder();
-        StringBuilder generated = new StringBuilder();
-        for (JsonNode block : answer.path("content")) {
-            switch (block.path("type").asString("")) {
-                case "text" -> text.append(block.path("text").asString(""));
-                case "thinking" -> generated.append(block.path("thinking").asString(""));
-                case "tool_use" -> generated.append(block.path("name").asString("")).append(block.path("input"));
-                default -> {
-                }
-            }
-        }
         JsonNode reported = answer.path("usage");
         BilledUsage usage = reported.path("output_tokens").isNumber()
                 ? anthropicUsage(json.createObjectNode(), reported)
                 : BilledUsage.counted(request.promptTokensEstimate(),
-                        tokenizer.count(request.model(), text.toString() + generated));
-        ObjectNode body = json.createObjectNode();
-        body.put("id", answer.path("id").asString("chatcmpl-anthropic"));
-        body.put("object", "chat.completion");
-        body.put("created", System.currentTimeMillis() / 1000);
-        body.put("model", answer.path("model").asString());
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", text.toString());
-        choice.put("finish_reason", finishReason(answer.path("stop_reason").asString("end_turn")));
+                        tokenizer.count(request.model(), generatedText(answer)));
+        ObjectNode body = ChatFromMessages.answer(answer, ChatToMessages.responseFormatTool(request.body()),
+                System.currentTimeMillis() / 1000);
         body.set("usage", openAiUsage(usage));
         return new ProviderResponse(body, usage);
+    }
+
+    /** Every block generated: text, thinking, tool calls' names and input. */
+    private static String generatedText(JsonNode answer) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : answer.path("content")) {
+            text.append(block.path("text").asString("")).append(block.path("thinking").asString(""));
+            if (block.has("input")) {
+                text.append(block.path("name").asString("")).append(block.path("input"));
+            }
+        }
+        return text.toString();
     }
 
     /**
@@ -306,37 +251,7 @@ public class AnthropicProvider implements ChatProvider {
         return openAi;
     }
 
-    private ObjectNode chunk(String id, long created, String model) {
-        ObjectNode chunk = json.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
-    }
-
     static String finishReason(String stopReason) {
-        return switch (stopReason) {
-            case "max_tokens" -> "length";
-            case "tool_use" -> "tool_calls";
-            default -> "stop";
-        };
-    }
-
-    private static String text(JsonNode content) {
-        if (content.isString()) {
-            return content.asString();
-        }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode part : content) {
-            text.append(part.path("text").asString(""));
-        }
-        return text.toString();
-    }
-
-    private static void copy(JsonNode from, ObjectNode to, String fromField, String toField) {
-        if (from.hasNonNull(fromField)) {
-            to.set(toField, from.get(fromField));
-        }
+        return ChatFromMessages.finishReason(stopReason, true);
     }
 }

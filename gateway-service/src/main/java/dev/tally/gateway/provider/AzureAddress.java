@@ -21,9 +21,9 @@ public final class AzureAddress implements UpstreamAddress {
     }
 
     @Override
-    public String uri(ProviderRequest request) {
+    public String uri(ProviderRequest request, UpstreamApi api) {
         // WebClient encodes the URI template itself (deployment names are letters, digits, '-', '_' and '.').
-        return "/openai/deployments/" + deployment(request.model()) + request.api().path() + "?api-version="
+        return "/openai/deployments/" + deployment(request.model()) + api.path() + "?api-version="
                 + apiVersion;
     }
 

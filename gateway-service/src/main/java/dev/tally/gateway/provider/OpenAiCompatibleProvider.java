@@ -2,6 +2,8 @@ package dev.tally.gateway.provider;
 
 import dev.tally.gateway.pricing.BilledUsage;
 import dev.tally.gateway.pricing.Tokenizer;
+import dev.tally.gateway.translate.MessagesStreamFromChat;
+import dev.tally.gateway.translate.MessagesToChat;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -11,10 +13,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * OpenAI and every server that speaks its API (vLLM, Ollama, TGI, LiteLLM…): chat completions, legacy completions,
- * embeddings and the Responses API, each at its own path. The request goes through almost unchanged; a chat or
+ * embeddings and the Responses API, each at its own path, and Anthropic's Messages API translated to chat completions
+ * ({@link MessagesToChat}, {@link MessagesStreamFromChat}). The request goes through almost unchanged; a chat or
  * completions stream always asks for the usage chunk, so the gateway can charge exact counts (a Responses stream
  * always ends with its usage, in {@code response.completed}).
  */
@@ -47,6 +52,9 @@ public class OpenAiCompatibleProvider implements ChatProvider {
 
     @Override
     public Mono<ProviderResponse> complete(ProviderRequest request) {
+        if (request.api() == UpstreamApi.MESSAGES) {
+            return Mono.defer(() -> completeMessages(request));
+        }
         ObjectNode body = request.body().deepCopy();
         if (request.api() == UpstreamApi.RESPONSES) {
             // As the client sent it: a Responses body without "stream" is not streamed (stream_options needs one).
@@ -66,6 +74,9 @@ public class OpenAiCompatibleProvider implements ChatProvider {
 
     @Override
     public Flux<StreamChunk> stream(ProviderRequest request) {
+        if (request.api() == UpstreamApi.MESSAGES) {
+            return Flux.defer(() -> streamMessages(request));
+        }
         ObjectNode body = request.body().deepCopy();
         body.put("stream", true);
         if (request.api() != UpstreamApi.RESPONSES) {
@@ -81,8 +92,89 @@ public class OpenAiCompatibleProvider implements ChatProvider {
                 .map(data -> chunk(request, data));
     }
 
+    /** A Messages request asked of a chat model: translated there and back ({@link MessagesToChat}). */
+    private Mono<ProviderResponse> completeMessages(ProviderRequest request) {
+        ObjectNode body = MessagesToChat.request(request.body(), request.model(), request.maxTokens());
+        body.put("stream", false);
+        return post(request, UpstreamApi.CHAT_COMPLETIONS, body)
+                .retrieve()
+                .onStatus(status -> status.isError(), errors.fromStatus())
+                .bodyToMono(ObjectNode.class)
+                .timeout(timeout)
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
+                .map(answer -> {
+                    BilledUsage usage = chatUsage(request, answer);
+                    return new ProviderResponse(MessagesToChat.answer(answer, request.model(), usage), usage);
+                });
+    }
+
+    /**
+     * A streamed Messages request asked of a chat model: the chat chunks as Messages events, the usage chunk (always
+     * asked for) ending the stream with message_delta and message_stop, which carries the usage. A server that sends
+     * no usage chunk but finished its answer is charged what the gateway counts; one that broke off ends without
+     * message_stop, which the gateway answers as a failed stream.
+     */
+    private Flux<StreamChunk> streamMessages(ProviderRequest request) {
+        ObjectNode body = MessagesToChat.request(request.body(), request.model(), request.maxTokens());
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        MessagesStreamFromChat messages = new MessagesStreamFromChat(request.model());
+        StringBuilder generated = new StringBuilder();
+        return post(request, UpstreamApi.CHAT_COMPLETIONS, body)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .onStatus(status -> status.isError(), errors.fromStatus())
+                .bodyToFlux(String.class)
+                .onErrorMap(e -> errors.fromTransport(e, timeout))
+                .filter(data -> !data.isBlank() && !"[DONE]".equals(data.strip()))
+                .concatMap(data -> {
+                    if (messages.ended()) {
+                        return Flux.empty();
+                    }
+                    JsonNode chunk = json.readTree(data);
+                    String text = OpenAiUsage.deltaText(UpstreamApi.CHAT_COMPLETIONS, chunk);
+                    generated.append(text);
+                    List<StreamChunk> events = new ArrayList<>();
+                    for (ObjectNode event : messages.events(chunk)) {
+                        events.add(new StreamChunk(event, text, null));
+                        text = "";
+                    }
+                    BilledUsage usage = OpenAiUsage.read(UpstreamApi.CHAT_COMPLETIONS, chunk.path("usage"),
+                            request.promptTokensEstimate());
+                    if (usage != null) {
+                        events.addAll(ending(messages, usage, text));
+                    }
+                    return Flux.fromIterable(events);
+                })
+                .concatWith(Flux.defer(() -> messages.ended() || !messages.finished() ? Flux.empty()
+                        : Flux.fromIterable(ending(messages, BilledUsage.counted(request.promptTokensEstimate(),
+                                tokenizer.count(request.model(), generated.toString())), ""))));
+    }
+
+    /** The closing events; the last, message_stop, carries the usage the gateway charges. */
+    private static List<StreamChunk> ending(MessagesStreamFromChat messages, BilledUsage usage, String text) {
+        List<ObjectNode> end = messages.end(usage);
+        List<StreamChunk> events = new ArrayList<>();
+        for (int i = 0; i < end.size(); i++) {
+            boolean last = i == end.size() - 1;
+            events.add(new StreamChunk(end.get(i), i == 0 ? text : "", last ? usage : null));
+        }
+        return events;
+    }
+
+    private BilledUsage chatUsage(ProviderRequest request, JsonNode answer) {
+        BilledUsage billed = OpenAiUsage.read(UpstreamApi.CHAT_COMPLETIONS, answer.path("usage"),
+                request.promptTokensEstimate());
+        return billed != null ? billed : BilledUsage.counted(request.promptTokensEstimate(),
+                tokenizer.count(request.model(), OpenAiUsage.generatedText(UpstreamApi.CHAT_COMPLETIONS, answer)));
+    }
+
     private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, ObjectNode body) {
-        WebClient.RequestBodySpec spec = http.post().uri(address.uri(request))
+        return post(request, request.api(), body);
+    }
+
+    private WebClient.RequestHeadersSpec<?> post(ProviderRequest request, UpstreamApi api, ObjectNode body) {
+        WebClient.RequestBodySpec spec = http.post().uri(address.uri(request, api))
                 .contentType(MediaType.APPLICATION_JSON);
         if (request.apiKey() != null && !request.apiKey().isBlank()) {
             spec = address.authenticate(spec, request.apiKey());

@@ -87,7 +87,8 @@ public class ProviderRouter {
 
     /**
      * Whether the provider speaks this API: every provider answers chat completions; OpenAI-compatible ones OpenAI's
-     * other APIs as far as they serve them (docs/providers.md); only Anthropic's the Messages API.
+     * other APIs as far as they serve them (docs/providers.md); Anthropic's the Messages API natively, and the openai
+     * type translated to chat completions.
      */
     public boolean serves(String provider, UpstreamApi api) {
         if (!providers.containsKey(provider)) {
@@ -96,12 +97,17 @@ public class ProviderRouter {
         String type = types.get(provider);
         return switch (api) {
             case CHAT_COMPLETIONS -> true;
-            case MESSAGES -> "anthropic".equals(type);
+            case MESSAGES -> "anthropic".equals(type) || "openai".equals(type);
             // Azure's deployments serve both; Gemini's compatible endpoint embeddings but no legacy completions.
             case COMPLETIONS -> "openai".equals(type) || "azure".equals(type);
             case EMBEDDINGS -> "openai".equals(type) || "azure".equals(type) || "gemini".equals(type);
             case RESPONSES -> "openai".equals(type);
         };
+    }
+
+    /** Whether the provider speaks Anthropic's Messages API itself (else requests in that format are translated). */
+    public boolean speaksMessages(String provider) {
+        return "anthropic".equals(types.get(provider));
     }
 
     /** @param request the request for a given provider (the API key differs per provider) */

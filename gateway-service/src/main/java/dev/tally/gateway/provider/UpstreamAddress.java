@@ -10,8 +10,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public interface UpstreamAddress {
 
-    /** The request's URI relative to the provider's base URL. */
-    String uri(ProviderRequest request);
+    /**
+     * The request's URI relative to the provider's base URL, for {@code api}: the request's own, or chat completions
+     * for a request translated to it.
+     */
+    String uri(ProviderRequest request, UpstreamApi api);
 
     /** Puts the key on the request (the key is neither null nor blank). */
     WebClient.RequestBodySpec authenticate(WebClient.RequestBodySpec spec, String key);
@@ -20,8 +23,8 @@ public interface UpstreamAddress {
     static UpstreamAddress openAi() {
         return new UpstreamAddress() {
             @Override
-            public String uri(ProviderRequest request) {
-                return request.api().path();
+            public String uri(ProviderRequest request, UpstreamApi api) {
+                return api.path();
             }
 
             @Override

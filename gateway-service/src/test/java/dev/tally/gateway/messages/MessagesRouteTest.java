@@ -26,7 +26,8 @@ class MessagesRouteTest {
     private static final String MODEL = "claude-sonnet-4-5";
     private static final PriceState PRICE = new PriceState("anthropic", MODEL, new BigDecimal("0.003"),
             new BigDecimal("0.015"), new BigDecimal("0.0003"), new BigDecimal("0.00375"), null, Instant.EPOCH);
-    private static final MessagesRoute ROUTE = new MessagesRoute(new MessagesMeter(new Tokenizer()), null);
+    private static final MessagesRoute ROUTE = new MessagesRoute(new MessagesMeter(new Tokenizer()),
+            new dev.tally.gateway.pricing.PromptMeter(new Tokenizer()), null);
 
     private static ObjectNode body(String json) {
         return (ObjectNode) JSON.readTree(json);

@@ -37,7 +37,7 @@ class AnthropicProviderTest {
 
         assertThat(body.path("system").asString()).isEqualTo("Be terse.\n\nAnswer in French.");
         assertThat(body.path("messages")).hasSize(1);
-        assertThat(body.path("messages").get(0).path("content").asString()).isEqualTo("Hi");
+        assertThat(body.path("messages").get(0).path("content").get(0).path("text").asString()).isEqualTo("Hi");
     }
 
     @Test
@@ -48,24 +48,17 @@ class AnthropicProviderTest {
     }
 
     @Test
-    void user_and_assistant_keep_their_roles_and_other_roles_become_user() {
-        ObjectNode body = translate("""
-                {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"},
-                              {"role": "tool", "content": "c"}]}""", 100);
-
-        assertThat(body.path("messages").valueStream().map(m -> m.path("role").asString()).toList())
-                .containsExactly("user", "assistant", "user");
-        assertThat(body.path("messages").valueStream().map(m -> m.path("content").asString()).toList())
-                .containsExactly("a", "b", "c");
-    }
-
-    @Test
-    void array_content_becomes_its_text() {
+    void user_and_assistant_keep_their_roles_and_their_text_becomes_text_blocks() {
         ObjectNode body = translate("""
                 {"messages": [{"role": "user", "content": [{"type": "text", "text": "one "},
-                                                           {"type": "text", "text": "two"}]}]}""", 100);
+                                                           {"type": "text", "text": "two"}]},
+                              {"role": "assistant", "content": "b"}]}""", 100);
 
-        assertThat(body.path("messages").get(0).path("content").asString()).isEqualTo("one two");
+        assertThat(body.path("messages").valueStream().map(m -> m.path("role").asString()).toList())
+                .containsExactly("user", "assistant");
+        assertThat(body.path("messages").get(0).path("content").valueStream().map(b -> b.path("text").asString())
+                .toList()).containsExactly("one ", "two");
+        assertThat(body.path("messages").get(1).path("content").get(0).path("text").asString()).isEqualTo("b");
     }
 
     @Test

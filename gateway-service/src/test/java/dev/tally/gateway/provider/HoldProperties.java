@@ -12,13 +12,11 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,8 +33,6 @@ class HoldProperties {
 
     private static final JsonMapper JSON = HonestProvider.json();
     private static final PromptMeter METER = new PromptMeter(new Tokenizer());
-    private static final AnthropicProvider ANTHROPIC = new AnthropicProvider("anthropic", WebClient.create(), JSON,
-            Duration.ofSeconds(1), new Tokenizer());
     private static final List<String> MODELS = List.of("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini",
             "gpt-4-turbo", "o1", "o3-mini", "o4-mini", "gpt-5", "claude-3-5-sonnet-20241022", "claude-opus-4-7");
     private static final int DEFAULT_MAX = 1024;
@@ -57,10 +53,8 @@ class HoldProperties {
                 request.body(), output);
         ObjectNode forwarded = request.body().deepCopy();
         output.writeTo(forwarded, hold.family());
-        Integer anthropicMax = hold.family().anthropic()
-                ? ANTHROPIC.toAnthropic(new ProviderRequest(forwarded, request.model(), output.perChoice(), null,
-                        hold.inputTokens())).path("max_tokens").asInt()
-                : null;
+        // A Claude model gets the held output limit as max_tokens (ChatToMessages).
+        Integer anthropicMax = hold.family().anthropic() ? output.perChoice() : null;
 
         HonestProvider.Usage billed = HonestProvider.bill(request.model(), forwarded, anthropicMax);
 

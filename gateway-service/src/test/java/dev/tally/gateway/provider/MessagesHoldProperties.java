@@ -36,7 +36,8 @@ class MessagesHoldProperties {
 
     private static final JsonMapper JSON = HonestProvider.json();
     /** The route's provider check is not what is tested here. */
-    private static final MessagesRoute ROUTE = new MessagesRoute(new MessagesMeter(new Tokenizer()), null);
+    private static final MessagesRoute ROUTE = new MessagesRoute(new MessagesMeter(new Tokenizer()),
+            new dev.tally.gateway.pricing.PromptMeter(new Tokenizer()), null);
     private static final List<String> MODELS = List.of("claude-3-5-haiku-20241022", "claude-sonnet-4-5",
             "claude-opus-4-1", "claude-opus-4-7", "claude-haiku-4-5");
 
