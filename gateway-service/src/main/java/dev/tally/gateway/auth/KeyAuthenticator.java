@@ -24,7 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Agent Control's steps 1–2: the key by its SHA-256 (active and not expired), then the status of everything from the
+ * The gateway's first checks of a request (docs/gateway.md): the key by its SHA-256 (active and not expired), then the status of everything from the
  * member up to the org.
  */
 @Component
