@@ -24,8 +24,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The gateway's first checks of a request (docs/gateway.md): the key by its SHA-256 (active and not expired), then the status of everything from the
- * member up to the org.
+ * The gateway's first checks of a request (docs/gateway.md): the key by its SHA-256 (active and not expired), then
+ * the status of everything from the member up to the org.
  */
 @Component
 public class KeyAuthenticator {
