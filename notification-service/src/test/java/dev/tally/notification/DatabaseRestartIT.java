@@ -58,8 +58,9 @@ class DatabaseRestartIT extends NotificationTestBase {
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
             publishAlert(alert);
             publishAlert(alert);
-            // The length of the outage, not a wait for something: the consumers keep failing all along.
-            Thread.sleep(OUTAGE.toMillis());
+            // The outage lasts OUTAGE: all along the consumers fail, and none of their records may be dead-lettered.
+            await("the outage").during(OUTAGE).atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> nothingDeadLettered(org));
         } finally {
             INFRA.startPostgres();
         }
@@ -73,8 +74,12 @@ class DatabaseRestartIT extends NotificationTestBase {
         assertThat(titles).containsExactly("Budget bgt-" + tag + " at 50 %", "Budget bgt-" + tag + " at 75 %",
                 "Budget bgt-" + tag + " at 90 %", "During the outage");
         assertThat(admin.get("/alerts")).hasSize(4);
+        assertThat(nothingDeadLettered(org)).isTrue();
+    }
+
+    private static boolean nothingDeadLettered(String org) {
         String kafka = INFRA.kafkaBootstrapServers();
-        assertThat(TopicContents.withKey(kafka, Topics.LEDGER_EVENTS.deadLetterName(), org)).isEmpty();
-        assertThat(TopicContents.withKey(kafka, Topics.ALERTS.deadLetterName(), org)).isEmpty();
+        return TopicContents.withKey(kafka, Topics.LEDGER_EVENTS.deadLetterName(), org).isEmpty()
+                && TopicContents.withKey(kafka, Topics.ALERTS.deadLetterName(), org).isEmpty();
     }
 }
