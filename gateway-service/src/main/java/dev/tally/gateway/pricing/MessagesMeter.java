@@ -36,7 +36,7 @@ public class MessagesMeter {
     }
 
     public int inputTokens(ModelFamily family, JsonNode body) {
-        Count count = new Count(family);
+        TokenCount count = new TokenCount(tokenizer, family);
         count.text += PromptMeter.REPLY;
         JsonNode system = body.path("system");
         if (system.isString()) {
@@ -65,7 +65,7 @@ public class MessagesMeter {
         return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
-    private void content(Count count, JsonNode content) {
+    private void content(TokenCount count, JsonNode content) {
         if (content.isString()) {
             count.text += count.tokens(content.asString());
         } else if (content.isArray()) {
@@ -75,7 +75,7 @@ public class MessagesMeter {
         }
     }
 
-    private void blocks(Count count, JsonNode blocks) {
+    private void blocks(TokenCount count, JsonNode blocks) {
         for (JsonNode block : blocks) {
             count.text += PromptMeter.PER_PART;
             if (block.isString()) {
@@ -113,7 +113,7 @@ public class MessagesMeter {
      * exceed it). By URL or file id (not fetched): Anthropic's page limit at the image cap and a dense page's text.
      * Plain-text and content-block documents are counted as text.
      */
-    private void document(Count count, JsonNode block) {
+    private void document(TokenCount count, JsonNode block) {
         count.text += count.tokens(block.path("title").asString("")) + count.tokens(block.path("context")
                 .asString(""));
         JsonNode source = block.path("source");
@@ -148,25 +148,6 @@ public class MessagesMeter {
             return Optional.of(Base64.getMimeDecoder().decode(base64));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
-        }
-    }
-
-    /** Text tokens (scaled by the family's factor at the end) and media tokens (already Anthropic's own). */
-    private final class Count {
-        final ModelFamily family;
-        long text;
-        long media;
-
-        Count(ModelFamily family) {
-            this.family = family;
-        }
-
-        int tokens(String s) {
-            return s.isEmpty() ? 0 : tokenizer.count(family, s);
-        }
-
-        int json(JsonNode node) {
-            return tokenizer.count(family, node.toString());
         }
     }
 }

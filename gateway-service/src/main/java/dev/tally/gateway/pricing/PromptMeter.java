@@ -41,7 +41,7 @@ public class PromptMeter {
     }
 
     public int inputTokens(ModelFamily family, JsonNode body) {
-        Count count = new Count(family);
+        TokenCount count = new TokenCount(tokenizer, family);
         count.text += REPLY;
         for (JsonNode message : body.path("messages")) {
             message(count, message);
@@ -66,7 +66,7 @@ public class PromptMeter {
      */
     public long predictionTokens(ModelFamily family, JsonNode body) {
         JsonNode content = body.path("prediction").path("content");
-        Count count = new Count(family);
+        TokenCount count = new TokenCount(tokenizer, family);
         if (content.isString()) {
             count.text += count.tokens(content.asString());
         } else if (content.isArray()) {
@@ -79,7 +79,7 @@ public class PromptMeter {
         return (long) Math.ceil(count.text * family.textFactor());
     }
 
-    private void message(Count count, JsonNode message) {
+    private void message(TokenCount count, JsonNode message) {
         count.text += PER_MESSAGE + count.tokens(message.path("role").asString(""));
         if (message.hasNonNull("name")) {
             count.text += PER_NAME + count.tokens(message.path("name").asString(""));
@@ -111,7 +111,7 @@ public class PromptMeter {
         }
     }
 
-    private void part(Count count, JsonNode part) {
+    private void part(TokenCount count, JsonNode part) {
         count.text += PER_PART;
         if (part.isString()) {
             count.text += count.tokens(part.asString());
@@ -131,32 +131,13 @@ public class PromptMeter {
         }
     }
 
-    private void definitions(Count count, JsonNode tools) {
+    private void definitions(TokenCount count, JsonNode tools) {
         if (!tools.isArray() || tools.isEmpty()) {
             return;
         }
         count.text += TOOLS_BLOCK;
         for (JsonNode tool : tools) {
             count.text += PER_TOOL + count.json(tool);
-        }
-    }
-
-    /** Text tokens (scaled by the family's factor at the end) and media tokens (already the provider's own). */
-    private final class Count {
-        final ModelFamily family;
-        long text;
-        long media;
-
-        Count(ModelFamily family) {
-            this.family = family;
-        }
-
-        int tokens(String s) {
-            return tokenizer.count(family, s);
-        }
-
-        int json(JsonNode node) {
-            return tokenizer.count(family, node.toString());
         }
     }
 }

@@ -21,7 +21,7 @@ public class ResponsesMeter {
     }
 
     public int inputTokens(ModelFamily family, JsonNode body) {
-        Count count = new Count(family);
+        TokenCount count = new TokenCount(tokenizer, family);
         count.text += PromptMeter.REPLY;
         JsonNode instructions = body.path("instructions");
         if (instructions.isString()) {
@@ -56,7 +56,7 @@ public class ResponsesMeter {
         return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
-    private void item(Count count, JsonNode item) {
+    private void item(TokenCount count, JsonNode item) {
         if (!item.isObject()) {
             count.text += count.json(item);
             return;
@@ -96,7 +96,7 @@ public class ResponsesMeter {
     }
 
     /** A content part, as chat counts its parts: text, images by the family's formula, audio by its length. */
-    private void part(Count count, JsonNode part) {
+    private void part(TokenCount count, JsonNode part) {
         count.text += PromptMeter.PER_PART;
         if (part.isString()) {
             count.text += count.tokens(part.asString());
@@ -115,25 +115,6 @@ public class ResponsesMeter {
                     .asString(""));
             // Files and anything new: their whole JSON, as chat holds its file parts.
             default -> count.text += Math.max(1, count.json(part));
-        }
-    }
-
-    /** Text tokens (scaled by the family's factor at the end) and media tokens (already the provider's own). */
-    private final class Count {
-        final ModelFamily family;
-        long text;
-        long media;
-
-        Count(ModelFamily family) {
-            this.family = family;
-        }
-
-        int tokens(String s) {
-            return s.isEmpty() ? 0 : tokenizer.count(family, s);
-        }
-
-        int json(JsonNode node) {
-            return tokenizer.count(family, node.toString());
         }
     }
 }
