@@ -2,6 +2,7 @@ package dev.tally.gateway.api;
 
 import dev.tally.events.gateway.GatewayRequestRecord;
 import dev.tally.events.gateway.RequestOutcome;
+import dev.tally.events.id.TimeOrderedIds;
 import dev.tally.gateway.auth.Principal;
 import dev.tally.gateway.error.GatewayException;
 import dev.tally.gateway.report.RequestRecorder;
@@ -23,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * One governed call of any route, from the HTTP request to the answer: the key, the body read and prepared by the
@@ -142,7 +142,7 @@ public class RouteServer {
         } catch (RuntimeException ignored) {
             // an unreadable body has no model to report
         }
-        recorder.record(new GatewayRequestRecord(UUID.randomUUID().toString(), principal.org().id(),
+        recorder.record(new GatewayRequestRecord(TimeOrderedIds.next(), principal.org().id(),
                 principal.member().id(), principal.member().kind(), principal.key().id(), headers.projectId(), model,
                 model, null, route.endpoint(), false, headers.privacyStrict(), headers.priority().name(),
                 e.outcome(), e.status().value(), e.code(), e.budgetId(), 0, 0, 0, 0, 0, 0, Instant.now()));

@@ -1,6 +1,7 @@
 package dev.tally.gateway.lease;
 
 import dev.tally.events.governance.BudgetState;
+import dev.tally.events.id.TimeOrderedIds;
 import dev.tally.events.ledger.CreditReservationRejectedEvent;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.Priority;
@@ -27,7 +28,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +64,7 @@ public class CreditLeases {
     private static final int WAITS = 3;
     private static final int MIN_REQUESTS_PER_LEASE = 4;
     /** The most requests a lease is sized for by its member's gap between requests (rather than its rate). */
-    private static final int SLOW_MEMBER_REQUESTS = 16;
+    private static final int SLOW_MEMBER_REQUESTS = 32;
     private static final long EXACT_WHEN_SHORT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A refused request whose credit may sit in other replicas' leases asks again after this long. */
     private static final Duration ASK_AGAIN_AFTER = Duration.ofMillis(200);
@@ -337,7 +337,7 @@ public class CreditLeases {
      */
     private CompletableFuture<LeaseHold> reserve(LeaseLine line, long size, long floor, String requestId) {
         LeaseKey key = line.key;
-        String leaseId = "lease-" + UUID.randomUUID();
+        String leaseId = "lease-" + TimeOrderedIds.next();
         return ledger.reserve(key.orgId(), leaseId, key.scopes(), key.accountIds(), size, floor, key.priority(),
                         key.user())
                 .toFuture()

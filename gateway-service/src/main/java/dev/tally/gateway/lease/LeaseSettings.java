@@ -31,7 +31,7 @@ public record LeaseSettings(Duration idleRelease, Duration maxAge, Duration targ
 
     public LeaseSettings {
         idleRelease = idleRelease == null ? Duration.ofMillis(500) : idleRelease;
-        maxAge = maxAge == null ? Duration.ofSeconds(30) : maxAge;
+        maxAge = maxAge == null ? Duration.ofSeconds(120) : maxAge;
         targetWindow = targetWindow == null ? Duration.ofSeconds(1) : targetWindow;
         maxRequests = maxRequests <= 0 ? 256 : maxRequests;
         budgetShare = budgetShare <= 0 ? 20 : budgetShare;

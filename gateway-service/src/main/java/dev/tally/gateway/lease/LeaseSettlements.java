@@ -1,5 +1,6 @@
 package dev.tally.gateway.lease;
 
+import dev.tally.events.id.TimeOrderedIds;
 import dev.tally.events.ledger.LeaseCharge;
 import dev.tally.events.ledger.LeaseSettlement;
 import dev.tally.gateway.ledger.LedgerGateway;
@@ -82,7 +83,7 @@ final class LeaseSettlements {
         byOrgAndLease.forEach((orgId, leases) -> {
             List<LeaseSettlement> settlements = new ArrayList<>();
             leases.forEach((leaseId, charges) -> settlements.add(new LeaseSettlement(leaseId, charges, false, null)));
-            String commandId = java.util.UUID.randomUUID().toString();
+            String commandId = TimeOrderedIds.next();
             journal.append(ChargeJournal.JournalRecord.sent(orgId, commandId, settlements))
                     .whenComplete((done, error) -> sendJournaled(commandId, orgId, settlements));
         });
@@ -216,7 +217,7 @@ final class LeaseSettlements {
                 }
                 sending = true;
             }
-            String commandId = java.util.UUID.randomUUID().toString();
+            String commandId = TimeOrderedIds.next();
             CompletableFuture<Void> written = new CompletableFuture<>();
             CompletableFuture<Void> answered = new CompletableFuture<>();
             // Journaled before it goes: if this process dies after sending it, the next start sends it again under

@@ -1,6 +1,7 @@
 package dev.tally.gateway.ledger;
 
 import dev.tally.events.gateway.RequestOutcome;
+import dev.tally.events.id.TimeOrderedIds;
 import dev.tally.events.ledger.CommandAcceptedReply;
 import dev.tally.events.ledger.CommandRejectedReply;
 import dev.tally.events.ledger.LeaseSettlement;
@@ -31,7 +32,6 @@ import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +110,7 @@ public class LedgerGateway {
      */
     public Mono<Long> reserve(String orgId, String reservationId, List<Scope> scopes, List<String> accountIds,
             long credits, long minimumCredits, Priority priority, boolean user) {
-        ReserveCreditCommand command = new ReserveCreditCommand(UUID.randomUUID().toString(), orgId, reservationId,
+        ReserveCreditCommand command = new ReserveCreditCommand(TimeOrderedIds.next(), orgId, reservationId,
                 scopes, accountIds, credits, priority, ttlSeconds, minimumCredits);
         long floor = command.floorCredits();
         return Mono.fromFuture(() -> ledger.send(command, new CompletableFuture<>()))
@@ -140,7 +140,7 @@ public class LedgerGateway {
      */
     public CompletableFuture<Void> settleLeases(String orgId, List<LeaseSettlement> leases,
             CompletableFuture<Void> written) {
-        return settleLeases(UUID.randomUUID().toString(), orgId, leases, written);
+        return settleLeases(TimeOrderedIds.next(), orgId, leases, written);
     }
 
     /** As above, under a given command id: a command sent again after a restart keeps its id, so it applies once. */
@@ -161,7 +161,7 @@ public class LedgerGateway {
 
     /** Returns at once; the release is sent in the background (if it is lost, the ledger's expiry releases). */
     public void release(String orgId, String reservationId, String reason) {
-        ReleaseReservationCommand command = new ReleaseReservationCommand(UUID.randomUUID().toString(), orgId,
+        ReleaseReservationCommand command = new ReleaseReservationCommand(TimeOrderedIds.next(), orgId,
                 reservationId, reason);
         settlements.execute(() -> send(command, false, new CompletableFuture<>(), new CompletableFuture<>()));
     }

@@ -3,6 +3,7 @@ package dev.tally.gateway.route;
 import dev.tally.events.governance.EntityStatus;
 import dev.tally.events.governance.PriceState;
 import dev.tally.events.governance.ProjectState;
+import dev.tally.events.id.TimeOrderedIds;
 import dev.tally.events.ledger.Priority;
 import dev.tally.events.ledger.Scope;
 import dev.tally.events.ledger.ScopeLevel;
@@ -25,7 +26,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Everything before money, in the gateway's hot-path order (docs/gateway.md): authenticate, validate, resolve the
@@ -123,7 +123,7 @@ public class RequestPreparer {
                 hold.inputTokens() + hold.outputTokens(), System.currentTimeMillis());
 
         ObjectNode forwarded = route.forwarded(body, output, hold.family());
-        PreparedRequest prepared = new PreparedRequest(UUID.randomUUID().toString(), startedNanos, principal, headers,
+        PreparedRequest prepared = new PreparedRequest(TimeOrderedIds.next(), startedNanos, principal, headers,
                 forwarded, stream, model, model, price, policy, hold.inputTokens(), output, hold.outputTokens(),
                 hold.credits(), List.copyOf(scopes), balancer.accounts(principal, headers.priority()),
                 headers.priority(), null);

@@ -466,24 +466,24 @@ class CreditLeasesTest {
 
     /**
      * A member asking less than once a second had leases of four requests (a second of its rate, at least four): a
-     * reservation and a release per four requests. Its lease now covers what it asks in a lease's life (up to 16).
+     * reservation and a release per four requests. Its lease now covers what it asks in a lease's life (up to 32).
      */
     @Test
-    void a_member_asking_a_few_times_a_second_gets_a_lease_for_its_next_sixteen_requests() {
+    void a_member_asking_a_few_times_a_second_gets_a_lease_for_its_next_thirty_two_requests() {
         BudgetOnlyLedger ledger = new BudgetOnlyLedger(1_000);
         CreditLeases leases = replica(ledger, new GovernanceView());
 
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 40; i++) {
             hold(leases, "r" + i, 1).block(Duration.ofSeconds(5)).charge(1, 1, 1, "m", "mock");
-            sleepQuietly(Duration.ofMillis(300));
+            sleepQuietly(Duration.ofMillis(200));
         }
 
-        // The first lease goes back after idle-release (no gap known yet); the next ones, sized by a 300 ms gap over
-        // a 30 s life, serve 16 requests each: 1 + 16 + 3. Leases of four, as before, took six reservations.
+        // The first lease goes back after idle-release (no gap known yet); the next ones, sized by a 200 ms gap over
+        // a 30 s life, serve 32 requests each: 1 + 32 + 7. Leases of four, as before, took eleven reservations.
         assertThat(ledger.sent(ReserveCreditCommand.class)).extracting(ReserveCreditCommand::credits)
-                .containsExactly(4L, 16L, 16L);
+                .containsExactly(4L, 32L, 32L);
         await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openReservations() == 0);
-        assertThat(ledger.charged()).isEqualTo(20);
+        assertThat(ledger.charged()).isEqualTo(40);
         // The first and the last went idle; the middle one was spent and replaced.
         assertThat(leases.retired(RetireReason.IDLE)).isEqualTo(2);
         assertThat(leases.retired(RetireReason.REPLACED)).isEqualTo(1);
