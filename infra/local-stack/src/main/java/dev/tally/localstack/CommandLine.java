@@ -21,7 +21,8 @@ final class CommandLine {
     }
 
     private static final Map<String, BiConsumer<StackOptions.Builder, String>> VALUED = new LinkedHashMap<>();
-    private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build", "kafka-sasl");
+    private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build", "kafka-sasl",
+            "aot-cache");
 
     static {
         VALUED.put("data-dir", (builder, value) -> builder.dataDirectory(Path.of(value)));
@@ -37,6 +38,7 @@ final class CommandLine {
         VALUED.put("external-postgres", StackOptions.Builder::externalPostgres);
         VALUED.put("db-user", StackOptions.Builder::dbUser);
         VALUED.put("db-password", StackOptions.Builder::dbPassword);
+        VALUED.put("service-java", (builder, value) -> builder.serviceJavaHome(Path.of(value.strip())));
         VALUED.put("jvm-opts", (builder, value) -> builder.serviceJvmOptions(
                 value.isBlank() ? List.of() : Arrays.asList(value.strip().split("\\s+"))));
     }
@@ -67,6 +69,10 @@ final class CommandLine {
               --db-user U, --db-password P   credentials for --external-postgres (default tally / tally)
               --jvm-opts "..."               JVM options of each service
                                              (default "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+              --service-java JAVA_HOME       the JDK the services run on (default: the launcher's)
+              --aot-cache                    JDK 25+: each service keeps an ahead-of-time cache of its classes and
+                                             JIT profiles in <data>/aot, written when it stops, read when it starts
+                                             (docs/operations.md)
             """;
 
     private CommandLine() {
@@ -110,6 +116,8 @@ final class CommandLine {
                     builder.createDemo(false);
                 } else if (name.equals("kafka-sasl")) {
                     builder.kafkaSasl(true);
+                } else if (name.equals("aot-cache")) {
+                    builder.aotCache(true);
                 }
             } else if (VALUED.containsKey(name)) {
                 if (value == null) {

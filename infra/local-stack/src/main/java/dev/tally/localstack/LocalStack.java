@@ -292,8 +292,13 @@ public final class LocalStack implements AutoCloseable {
             arguments.addAll(options.serviceArguments().getOrDefault(name, List.of()));
         }
         arguments.addAll(extraArguments);
+        AotCache aotCache = null;
+        if (options.aotCache()) {
+            AotCache.checkJdk(options.serviceJava());
+            aotCache = new AotCache(name, options.jar(module), options.dataDirectory(), options.serviceJava());
+        }
         return new ServiceLauncher(name, options.jar(module), port, environment, jvm, arguments,
-                logs.resolve(name + ".log"));
+                logs.resolve(name + ".log"), options.serviceJava(), aotCache);
     }
 
     /**

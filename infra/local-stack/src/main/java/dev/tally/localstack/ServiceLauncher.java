@@ -21,6 +21,8 @@ final class ServiceLauncher {
 
     static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /** A JVM recording an AOT cache writes it when it exits: give it time to, after the graceful shutdown. */
+    private static final Duration STOP_GRACE_WRITING_AOT_CACHE = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
@@ -30,11 +32,21 @@ final class ServiceLauncher {
     private final List<String> jvmOptions;
     private final List<String> arguments;
     private final Path logFile;
+    private final String java;
+    /** Null when the service runs from its executable jar without an AOT cache. */
+    private final AotCache aotCache;
     private ManagedProcess process;
     private boolean retired;
 
     ServiceLauncher(String name, Path jar, int port, Map<String, String> environment, List<String> jvmOptions,
             List<String> arguments, Path logFile) {
+        this(name, jar, port, environment, jvmOptions, arguments, logFile, ManagedProcess.javaExecutable(), null);
+    }
+
+    ServiceLauncher(String name, Path jar, int port, Map<String, String> environment, List<String> jvmOptions,
+            List<String> arguments, Path logFile, String java, AotCache aotCache) {
+        this.java = java;
+        this.aotCache = aotCache;
         this.name = name;
         this.jar = jar;
         this.port = port;
@@ -72,9 +84,10 @@ final class ServiceLauncher {
             throw new StackException("no executable jar for " + name + " at " + jar
                     + " (build it: ./tally up --build, or ./mvnw -DskipTests package)");
         }
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable()));
+        List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+        command.addAll(aotCache == null ? List.of("-jar", jar.toString()) : aotCache.launchArguments());
+        command.add("--server.port=" + port);
         command.addAll(arguments);
         process = ManagedProcess.start(name, command, environment, logFile);
     }
@@ -120,10 +133,10 @@ final class ServiceLauncher {
         awaitHealthy();
     }
 
-    /** SIGTERM (Spring's graceful shutdown), SIGKILL after 20 s. */
+    /** SIGTERM (Spring's graceful shutdown), SIGKILL after 20 s (90 s while an AOT cache may be written). */
     synchronized void stop() {
         if (process != null) {
-            process.stop(STOP_GRACE);
+            process.stop(aotCache == null ? STOP_GRACE : STOP_GRACE_WRITING_AOT_CACHE);
         }
     }
 

@@ -26,12 +26,14 @@ import java.util.Objects;
  * @param kafkaSasl           start the broker with a SASL/SCRAM listener only, and give every service its user
  * @param postgresSettings    server settings of the embedded PostgreSQL on top of the embedded defaults (which turn
  *                            {@code synchronous_commit} off), e.g. {@code synchronous_commit=on} for durable commits
+ * @param serviceJavaHome     the JDK the services run on; null = the launcher's own
+ * @param aotCache            run the services with JDK 25's ahead-of-time cache ({@link AotCache})
  */
 public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> gatewayPorts, int ledgerPort,
         int governancePort, int analyticsPort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
         List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments,
-        Map<String, String> postgresSettings, boolean kafkaSasl) {
+        Map<String, String> postgresSettings, boolean kafkaSasl, Path serviceJavaHome, boolean aotCache) {
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
     public static final int GATEWAY_PORT = 8080;
@@ -89,6 +91,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.serviceArguments = new LinkedHashMap<>(serviceArguments);
         builder.postgresSettings = new LinkedHashMap<>(postgresSettings);
         builder.kafkaSasl = kafkaSasl;
+        builder.serviceJavaHome = serviceJavaHome;
+        builder.aotCache = aotCache;
         return builder;
     }
 
@@ -97,6 +101,12 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
     }
 
     /** The broker's classpath: the launcher module's copied runtime dependencies (kafka_2.13 and its own). */
+    /** The java executable the services run with. */
+    public String serviceJava() {
+        return serviceJavaHome == null ? ManagedProcess.javaExecutable()
+                : serviceJavaHome.resolve("bin").resolve("java").toString();
+    }
+
     public Path kafkaLibDirectory() {
         return projectRoot.resolve("infra/local-stack/target/lib");
     }
@@ -124,6 +134,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private boolean wipe;
         private boolean createDemo = true;
         private boolean kafkaSasl;
+        private Path serviceJavaHome;
+        private boolean aotCache;
         private List<String> serviceJvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         private Map<String, List<String>> serviceArguments = new LinkedHashMap<>();
         private Map<String, String> postgresSettings = new LinkedHashMap<>();
@@ -259,6 +271,16 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        public Builder serviceJavaHome(Path javaHome) {
+            this.serviceJavaHome = javaHome;
+            return this;
+        }
+
+        public Builder aotCache(boolean aotCache) {
+            this.aotCache = aotCache;
+            return this;
+        }
+
         public StackOptions build() {
             if (kafkaSasl && externalKafka != null) {
                 throw new IllegalArgumentException("--kafka-sasl is for the broker the stack starts; for an external "
@@ -270,7 +292,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
                     analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
-                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl);
+                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl, serviceJavaHome,
+                    aotCache);
         }
 
         private static String blankToNull(String value) {

@@ -18,6 +18,21 @@ class CommandLineTest {
     }
 
     @Test
+    void the_services_can_run_on_another_jdk_with_an_aot_cache() {
+        StackOptions plain = parse(Map.of(), "up").options();
+        StackOptions options = parse(Map.of(), "up", "--aot-cache", "--service-java", "/opt/jdk-25").options();
+
+        assertThat(plain.aotCache()).isFalse();
+        assertThat(plain.serviceJava()).isEqualTo(ManagedProcess.javaExecutable());
+        assertThat(options.aotCache()).isTrue();
+        assertThat(options.serviceJava()).isEqualTo("/opt/jdk-25/bin/java");
+        assertThat(parse(Map.of("TALLY_SERVICE_JAVA", "/opt/jdk-25"), "up").options().serviceJava())
+                .isEqualTo("/opt/jdk-25/bin/java");
+        assertThatThrownBy(() -> parse(Map.of(), "up", "--aot-cache=yes"))
+                .hasMessageContaining("--aot-cache takes no value");
+    }
+
+    @Test
     void up_without_options_uses_the_documented_defaults() {
         CommandLine.Parsed parsed = parse(Map.of(), "up");
         StackOptions options = parsed.options();

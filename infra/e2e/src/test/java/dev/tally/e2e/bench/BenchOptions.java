@@ -21,10 +21,12 @@ import java.util.List;
  * @param threads        wrk threads
  * @param portkey        run Portkey side by side
  * @param jvmOptions     JVM options of every service process
+ * @param serviceJava    the JDK the services run on; null = the benchmark's own
+ * @param aotCache       the services keep JDK 25's AOT cache (the cold gateway reads what its first run recorded)
  */
 record BenchOptions(Path projectRoot, Path output, int seconds, int warmup, int manyKeysWarmup, int portkeyWarmup,
         int coldSeconds, int coldWindow, int agents, int connections, int threads, boolean portkey,
-        List<String> jvmOptions) {
+        List<String> jvmOptions, Path serviceJava, boolean aotCache) {
 
     static final String USAGE = """
             usage: infra/bench/product-bench [options]
@@ -37,6 +39,9 @@ record BenchOptions(Path projectRoot, Path output, int seconds, int warmup, int 
               --connections N        wrk connections (default 32)
               --no-portkey           leave Portkey out
               --jvm-opts "..."       JVM options of every service (default "-Xmx1g -XX:+UseParallelGC")
+              --service-java DIR     the JDK the services run on (default: the benchmark's)
+              --aot-cache            JDK 25+: the services record an AOT cache in their first run, and the cold
+                                     gateway starts from it
               --output DIR           data, logs and report (default infra/e2e/target/product-bench)
             """;
 
@@ -50,6 +55,8 @@ record BenchOptions(Path projectRoot, Path output, int seconds, int warmup, int 
         int connections = 32;
         boolean portkey = true;
         List<String> jvm = List.of("-Xmx1g", "-XX:+UseParallelGC");
+        Path serviceJava = null;
+        boolean aotCache = false;
         Path output = projectRoot.resolve("infra/e2e/target/product-bench");
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
@@ -64,6 +71,8 @@ record BenchOptions(Path projectRoot, Path output, int seconds, int warmup, int 
                 case "--connections" -> connections = positive(option, rest);
                 case "--no-portkey" -> portkey = false;
                 case "--jvm-opts" -> jvm = List.of(value(option, rest).trim().split("\\s+"));
+                case "--service-java" -> serviceJava = Path.of(value(option, rest)).toAbsolutePath().normalize();
+                case "--aot-cache" -> aotCache = true;
                 case "--output" -> output = Path.of(value(option, rest)).toAbsolutePath().normalize();
                 case "-h", "--help", "help" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown option " + option);
@@ -72,7 +81,7 @@ record BenchOptions(Path projectRoot, Path output, int seconds, int warmup, int 
         // wrk gives each thread its share of the connections; more threads than cores only compete with the product.
         int threads = Math.min(connections, Math.max(1, Runtime.getRuntime().availableProcessors()));
         return new BenchOptions(projectRoot, output, seconds, warmup, manyKeysWarmup, portkeyWarmup, coldSeconds, 5,
-                agents, connections, threads, portkey, jvm);
+                agents, connections, threads, portkey, jvm, serviceJava, aotCache);
     }
 
     private static String value(String option, List<String> rest) {

@@ -89,6 +89,8 @@ public final class ProductBenchmark {
                     .createDemo(false)
                     .freePorts()
                     .serviceJvmOptions(options.jvmOptions())
+                    .serviceJavaHome(options.serviceJava())
+                    .aotCache(options.aotCache())
                     // The embedded server's default is synchronous_commit=off: a commit would not wait for the disk.
                     // and it starts the server with -F (fsync off); -c fsync=on comes after it and wins.
                     .postgresSetting("synchronous_commit", "on")
@@ -218,16 +220,20 @@ public final class ProductBenchmark {
         results.add(b);
         exactness.check("after B", traffic.delivered(), traffic.abandonedAtMost());
 
+        double stopSeconds = Double.NaN;
         double restartSeconds = Double.NaN;
         List<MeasuredLoad.Result> windows = new ArrayList<>();
         if (options.coldSeconds() > 0) {
             say("cold gateway: restart the gateway process, then one key in %d s windows for %d s",
                     options.coldWindow(), options.coldSeconds());
+            long stop = System.nanoTime();
+            stack.stopService(LocalStack.GATEWAY);
+            stopSeconds = (System.nanoTime() - stop) / 1e9;
             long restart = System.nanoTime();
-            stack.restartService(LocalStack.GATEWAY);
+            stack.startService(LocalStack.GATEWAY);
             GatewayCalls.awaitKeysAccepted(gateway, List.of(org.singleKey()), Duration.ofSeconds(120));
             restartSeconds = (System.nanoTime() - restart) / 1e9;
-            say("gateway restarted and ready in %.1f s", restartSeconds);
+            say("gateway stopped in %.1f s, started and ready in %.1f s", stopSeconds, restartSeconds);
             for (int start = 0; start < options.coldSeconds(); start += options.coldWindow()) {
                 MeasuredLoad.Result window = traffic.add(load.window(String.format("cold %d–%d s", start,
                         start + options.coldWindow()), completions, oneKey, Duration.ofSeconds(options.coldWindow())));
@@ -241,8 +247,8 @@ public final class ProductBenchmark {
                     traffic.abandonedAtMost());
         }
 
-        String markdown = report(results, idle, restartSeconds, windows, a, exactness, durability, creditsPerAnswer,
-                postgresActivity);
+        String markdown = report(results, idle, stopSeconds, restartSeconds, windows, a, exactness, durability,
+                creditsPerAnswer, postgresActivity);
         System.out.println();
         System.out.println(markdown);
         Path file = out.resolve("product-benchmark.md");
@@ -251,9 +257,9 @@ public final class ProductBenchmark {
         return exactness.allPassed();
     }
 
-    private String report(List<MeasuredLoad.Result> results, CpuMeter.Usage idle, double restartSeconds,
-            List<MeasuredLoad.Result> windows, MeasuredLoad.Result warmA, Exactness exactness, String durability,
-            long creditsPerAnswer, Map<String, PostgresActivity.Delta> postgresActivity) {
+    private String report(List<MeasuredLoad.Result> results, CpuMeter.Usage idle, double stopSeconds,
+            double restartSeconds, List<MeasuredLoad.Result> windows, MeasuredLoad.Result warmA, Exactness exactness,
+            String durability, long creditsPerAnswer, Map<String, PostgresActivity.Delta> postgresActivity) {
         Report report = new Report()
                 .heading(String.format("### Whole product, %s, commit %s, %d cores", LocalDate.now(),
                         System.getProperty("bench.commit", "unknown"), Runtime.getRuntime().availableProcessors()))
@@ -262,7 +268,7 @@ public final class ProductBenchmark {
                         + "prompt (%d prompt tokens), max_tokens %d, not streamed; the fake answers %d output tokens; "
                         + "%d credits an answer at %,d credits per USD.", options.threads(), options.connections(),
                         options.seconds(), options.warmup(), options.manyKeysWarmup(),
-                        String.join(" ", options.jvmOptions()), durability, ChatRequest.MODEL,
+                        services(options), durability, ChatRequest.MODEL,
                         promptCharacters(), ChatRequest.USAGE.promptTokens(), ChatRequest.MAX_TOKENS,
                         ChatRequest.USAGE.completionTokens(), creditsPerAnswer, BenchOrg.CREDITS_PER_USD))
                 .throughput(results)
@@ -286,9 +292,19 @@ public final class ProductBenchmark {
         if (!windows.isEmpty()) {
             report.paragraph("Cold gateway: the gateway process restarted, then scenario A's load in "
                     + options.coldWindow() + "-second windows:")
-                    .cold(restartSeconds, windows, options.coldWindow(), warmA.wrk().requestsPerSecond());
+                    .cold(stopSeconds, restartSeconds, windows, options.coldWindow(),
+                            warmA.wrk().requestsPerSecond());
         }
         return report.paragraph("Exactness:").checks(exactness.checks()).markdown();
+    }
+
+    /** The services' JVM options, and their JDK and AOT cache when not the defaults. */
+    private static String services(BenchOptions options) {
+        String jvm = String.join(" ", options.jvmOptions());
+        if (options.serviceJava() != null) {
+            jvm += "` on `" + options.serviceJava();
+        }
+        return options.aotCache() ? jvm + "`, with an AOT cache recorded in the first run (`--aot-cache`" : jvm;
     }
 
     /** Every process's share of a core while nothing is sent: pollers, schedulers, the broker's own work. */

@@ -123,9 +123,11 @@ final class Report {
         return this;
     }
 
-    Report cold(double restartSeconds, List<MeasuredLoad.Result> windows, int windowSeconds, double warmPerSecond) {
-        md.append(String.format("Restart of the gateway process (SIGTERM, start, healthy, key accepted): %.1f s.%n%n",
-                restartSeconds));
+    Report cold(double stopSeconds, double restartSeconds, List<MeasuredLoad.Result> windows, int windowSeconds,
+            double warmPerSecond) {
+        md.append(String.format("Restart of the gateway process: stopped (SIGTERM, graceful shutdown, and an AOT cache "
+                + "written if it records one) in %.1f s; started, healthy and its key accepted in %.1f s.%n%n",
+                stopSeconds, restartSeconds));
         md.append("| window | requests/s | of warm A | p50 ms | p99 ms | non-2xx | gateway CPU ms/request |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         int half = -1;
