@@ -55,11 +55,16 @@ public final class LedgerBenchmark {
             }
             System.out.printf("warm-up ...%n");
             saturate(client, ids, inFlight, 5);
+            CpuShares cpu = new CpuShares(java.net.URI.create(((String) properties.get("spring.datasource.url"))
+                    .substring("jdbc:".length())).getPort());
+            cpu.start();
             Result throughput = saturate(client, ids, inFlight, seconds);
+            Map<String, Long> used = cpu.stop();
             System.out.printf("saturation: %d commands in %d s with %d pairs in flight = %.0f commands/s "
                             + "(reply latency p50 %.1f ms, p99 %.1f ms)%n",
                     throughput.commands, seconds, inFlight, throughput.commands / (double) seconds,
                     throughput.percentile(50), throughput.percentile(99));
+            printCpu(used, throughput.commands);
             Result paced = paced(client, ids, rate, seconds);
             System.out.printf("fixed rate %d commands/s for %d s: %d commands, reply latency p50 %.1f ms, "
                             + "p99 %.1f ms, max %.1f ms%n",
@@ -67,6 +72,19 @@ public final class LedgerBenchmark {
                     paced.percentile(100));
         }
         System.exit(0);
+    }
+
+    /**
+     * CPU per command by part, and what the ledger-service's own share means: commands a second on one core of its
+     * own (the broker, the load generator and PostgreSQL on other cores, as in production).
+     */
+    private static void printCpu(Map<String, Long> used, long commands) {
+        StringBuilder line = new StringBuilder("  CPU ms/command:");
+        used.forEach((part, nanos) -> line.append(String.format(" %s %.3f,", part, nanos / 1e6 / commands)));
+        System.out.println(line.substring(0, line.length() - 1));
+        double ledgerMs = used.get(CpuShares.LEDGER) / 1e6 / commands;
+        System.out.printf("  ledger-service alone: %.3f ms of CPU a command = %.0f commands/s on one core of its own%n",
+                ledgerMs, 1000 / ledgerMs);
     }
 
     /** Keeps {@code inFlight} reserve→usage pairs going for {@code seconds}. */
