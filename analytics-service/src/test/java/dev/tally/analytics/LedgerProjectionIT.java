@@ -12,8 +12,12 @@ import dev.tally.events.ledger.ScopeLevel;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
@@ -125,6 +129,50 @@ class LedgerProjectionIT extends AnalyticsTestBase {
         JsonNode accounts = admin.json("/orgs/" + f.org + "/accounts").path("items");
         assertThat(accounts).hasSize(1);
         assertThat(accounts.get(0).path("balance_credits").asLong()).isEqualTo(9_500);
+    }
+
+    /**
+     * A row per charge and scope was the projection's largest write: the charges of one scope in one second are one
+     * row, whose sum is the budget's spend; a re-sent charge still counts once.
+     */
+    @Test
+    void the_charges_of_one_second_are_one_spend_row_per_scope_and_a_resent_one_counts_once() throws Exception {
+        Fixtures f = new Fixtures("per-second");
+        var events = events();
+        String key = adminKey(f.org, AdminRole.ORG_OWNER);
+        Scope bot = new Scope(ScopeLevel.MEMBER, "bot-s");
+        Scope org = new Scope(ScopeLevel.ORG, f.org);
+        Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+        events.ledger(f.purchase(100_000, second.minusSeconds(60)));
+        events.ledger(f.budget("budget-s", ScopeLevel.MEMBER, "bot-s", BudgetPeriod.TOTAL, 50_000));
+        String resent = null;
+        for (int i = 0; i < 5; i++) {
+            events.ledger(f.reserve("ps" + i, 100, second));
+            resent = events.ledger(f.usage("ps" + i, 10 * (i + 1), second.plusMillis(100 * i), org, bot));
+        }
+        events.ledger(resent, f.usage("ps4", 50, second.plusMillis(400), org, bot));
+        events.ledger(f.reserve("ps5", 100, second.plusSeconds(1)));
+        events.ledger(f.usage("ps5", 1, second.plusSeconds(1), org, bot));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(key)
+                .json("/orgs/" + f.org + "/forecast").path("items").path(0).path("spent_credits").asLong())
+                .isEqualTo(10 + 20 + 30 + 40 + 50 + 1));
+        try (Connection c = database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        select at_second, credits, last_at from scope_spend
+                        where org_id = ? and scope_id = 'bot-s' order by at_second""")) {
+            s.setString(1, f.org);
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getObject(1, OffsetDateTime.class).toInstant()).isEqualTo(second);
+                assertThat(r.getLong(2)).isEqualTo(150);
+                assertThat(r.getObject(3, OffsetDateTime.class).toInstant())
+                        .isEqualTo(second.plusMillis(400));
+                assertThat(r.next()).isTrue();
+                assertThat(r.getLong(2)).isEqualTo(1);
+                assertThat(r.next()).isFalse();
+            }
+        }
     }
 
     @Test

@@ -31,7 +31,8 @@ public class BudgetQueries {
      * Exhaustion is the ledger's word: its BudgetExhausted alert in the current window, for the limit the budget has
      * now (a raised limit is not exhausted by an alert about the old one). It may come before the limit is reached, when
      * a reservation that would pass it is refused. Without such an alert, a budget whose window spend has reached its
-     * limit (e.g. a limit lowered below it) was exhausted by the charge that got it there.
+     * limit (e.g. a limit lowered below it) was exhausted by the charge that got it there: spend is kept per second,
+     * so that is the latest charge of the second in which the running sum reached the limit.
      */
     public Mono<List<BudgetSpend>> budgets(String orgId, Instant now) {
         return db.sql("""
@@ -42,11 +43,11 @@ public class BudgetQueries {
                                        as window_from,
                                    case b.period when 'DAILY' then :day_date when 'MONTHLY' then :month_date
                                        else :epoch_date end as window_date,
-                                   coalesce(sum(s.credits) filter (where s.occurred_at >= case b.period
+                                   coalesce(sum(s.credits) filter (where s.at_second >= case b.period
                                        when 'DAILY' then :day when 'MONTHLY' then :month else :epoch end
-                                       and s.occurred_at <= :now), 0) as spent_window,
-                                   coalesce(sum(s.credits) filter (where s.occurred_at >= :week
-                                       and s.occurred_at <= :now), 0) as spent_week
+                                       and s.at_second <= :now), 0) as spent_window,
+                                   coalesce(sum(s.credits) filter (where s.at_second >= :week
+                                       and s.at_second <= :now), 0) as spent_week
                             from budget b
                             left join scope_spend s on s.org_id = b.org_id and s.scope_level = b.scope_level
                                                    and s.scope_id = b.scope_id
@@ -58,13 +59,12 @@ public class BudgetQueries {
                                and a.window_start = spend.window_date and a.limit_credits = spend.limit_credits
                                and a.occurred_at <= :now),
                             case when spend.spent_window >= spend.limit_credits and spend.spent_window > 0 then
-                                (select min(c.occurred_at) from (
-                                    select s.occurred_at, sum(s.credits) over (order by s.occurred_at, s.event_id)
-                                               as running
+                                (select min(c.last_at) from (
+                                    select s.last_at, sum(s.credits) over (order by s.at_second) as running
                                     from scope_spend s
                                     where s.org_id = spend.org_id and s.scope_level = spend.scope_level
-                                      and s.scope_id = spend.scope_id and s.occurred_at >= spend.window_from
-                                      and s.occurred_at <= :now) c
+                                      and s.scope_id = spend.scope_id and s.at_second >= spend.window_from
+                                      and s.at_second <= :now) c
                                  where c.running >= spend.limit_credits)
                             end) as exhausted_at
                         from spend

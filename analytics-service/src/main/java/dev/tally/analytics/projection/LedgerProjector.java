@@ -96,20 +96,28 @@ public class LedgerProjector {
                 .then();
     }
 
+    /**
+     * Adds the poll's spends to their scopes' seconds (one row per scope and second, however many charges it had):
+     * folded here first, since one statement may not update a row twice.
+     */
     private Mono<Void> spends(List<LedgerRows.Spend> rows) {
         if (rows.isEmpty()) {
             return Mono.empty();
         }
+        List<SecondOfSpend> seconds = SecondOfSpend.fold(rows);
         return db.sql("""
-                        insert into scope_spend (event_id, org_id, scope_level, scope_id, credits, occurred_at)
-                        select * from unnest(cast(:ids as text[]), cast(:orgs as text[]), cast(:levels as text[]),
-                            cast(:scopes as text[]), cast(:credits as bigint[]), cast(:ats as timestamptz[]))""")
-                .bind("ids", of(rows, LedgerRows.Spend::eventId, String[]::new))
-                .bind("orgs", of(rows, LedgerRows.Spend::orgId, String[]::new))
-                .bind("levels", of(rows, LedgerRows.Spend::scopeLevel, String[]::new))
-                .bind("scopes", of(rows, LedgerRows.Spend::scopeId, String[]::new))
-                .bind("credits", of(rows, LedgerRows.Spend::credits, Long[]::new))
-                .bind("ats", of(rows, LedgerRows.Spend::at, OffsetDateTime[]::new))
+                        insert into scope_spend (org_id, scope_level, scope_id, at_second, credits, last_at)
+                        select * from unnest(cast(:orgs as text[]), cast(:levels as text[]), cast(:scopes as text[]),
+                            cast(:seconds as timestamptz[]), cast(:credits as bigint[]), cast(:lasts as timestamptz[]))
+                        on conflict (org_id, scope_level, scope_id, at_second) do update
+                        set credits = scope_spend.credits + excluded.credits,
+                            last_at = greatest(scope_spend.last_at, excluded.last_at)""")
+                .bind("orgs", of(seconds, SecondOfSpend::orgId, String[]::new))
+                .bind("levels", of(seconds, SecondOfSpend::scopeLevel, String[]::new))
+                .bind("scopes", of(seconds, SecondOfSpend::scopeId, String[]::new))
+                .bind("seconds", of(seconds, SecondOfSpend::second, OffsetDateTime[]::new))
+                .bind("credits", of(seconds, SecondOfSpend::credits, Long[]::new))
+                .bind("lasts", of(seconds, SecondOfSpend::lastAt, OffsetDateTime[]::new))
                 .then();
     }
 

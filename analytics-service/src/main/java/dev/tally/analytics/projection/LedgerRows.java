@@ -45,7 +45,7 @@ final class LedgerRows {
     }
 
     /** A charge as one scope of its chain sees it. */
-    record Spend(String eventId, String orgId, String scopeLevel, String scopeId, long credits, OffsetDateTime at) {
+    record Spend(String orgId, String scopeLevel, String scopeId, long credits, OffsetDateTime at) {
     }
 
     record Transfer(String eventId, String orgId, String fromAccountId, String toAccountId, long credits,
@@ -133,7 +133,7 @@ final class LedgerRows {
         }
         // A scope may appear twice in a chain (e.g. a project that is also the member's own); count it once.
         for (Scope scope : new LinkedHashSet<>(chain == null ? List.<Scope>of() : chain)) {
-            spends.add(new Spend(id, e.ledgerId(), scope.level().name(), scope.id(), charged, time(e.occurredAt())));
+            spends.add(new Spend(e.ledgerId(), scope.level().name(), scope.id(), charged, time(e.occurredAt())));
         }
     }
 
