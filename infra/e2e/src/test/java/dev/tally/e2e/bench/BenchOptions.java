@@ -40,8 +40,8 @@ record BenchOptions(Path projectRoot, Path output, int seconds, int warmup, int 
               --no-portkey           leave Portkey out
               --jvm-opts "..."       JVM options of every service (default "-Xmx1g -XX:+UseParallelGC")
               --service-java DIR     the JDK the services run on (default: the benchmark's)
-              --aot-cache            JDK 25+: the services record an AOT cache in their first run, and the cold
-                                     gateway starts from it
+              --aot-cache            JDK 25+: the first warm-up is the services' training run for an AOT cache;
+                                     they restart from it, the warm-up is repeated, then the scenarios
               --output DIR           data, logs and report (default infra/e2e/target/product-bench)
             """;
 
