@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * message's content blocks (text, images by Anthropic's pixel formula, documents, tool calls and results, thinking),
  * the tool definitions with the system prompt Anthropic adds for them, and {@code tool_choice}. Text is counted as
  * {@link PromptMeter} counts it (cl100k_base times the family's factor, with the same per-message and per-part
- * margins); each bound is in docs/gateway.md, "What is held for Messages".
+ * margins); each bound is in docs/gateway.md, section "Anthropic's Messages API", item "What is held".
  */
 @Component
 public class MessagesMeter {

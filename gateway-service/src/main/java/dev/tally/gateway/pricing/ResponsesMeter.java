@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * text, image, file and audio parts, tool calls and their outputs, reasoning and anything else by its JSON), the tool
  * definitions, {@code tool_choice}, a structured-output format and a prompt template reference. What the provider keeps
  * of an earlier response ({@code previous_response_id}, {@code conversation}) is not in the body: the route adds its
- * bound. Each margin is in docs/gateway.md, "What is held for Responses".
+ * bound. Each margin is in docs/gateway.md, section "OpenAI's Responses API", item "What is held for Responses".
  */
 @Component
 public class ResponsesMeter {
