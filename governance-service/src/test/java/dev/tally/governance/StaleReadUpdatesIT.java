@@ -107,7 +107,7 @@ class StaleReadUpdatesIT extends GovernanceTestBase {
     private static boolean waitingForLock(Connection watcher, String table) throws SQLException {
         try (PreparedStatement query = watcher.prepareStatement("""
                 select count(*) from pg_stat_activity
-                where wait_event_type = 'Lock' and query ilike ?""")) {
+                where datname = current_database() and wait_event_type = 'Lock' and query ilike ?""")) {
             query.setString(1, "update " + table + " %");
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() && rows.getLong(1) > 0;
