@@ -87,6 +87,29 @@ class TransferIdempotencyIT extends GovernanceTestBase {
     }
 
     @Test
+    void a_members_key_is_their_own_so_a_colleagues_transfer_is_neither_refused_nor_revealed() {
+        TestOrg org = newOrg("Gift keys", 10_000);
+        Admin alice = as(org.owner().create("/orgs/" + org.id() + "/users",
+                Map.of("email", "alice@keys.example", "personal_quota", 1_000)).path("api_key")
+                .path("plaintext_key").asString());
+        Admin bob = as(org.owner().create("/orgs/" + org.id() + "/users",
+                Map.of("email", "bob@keys.example", "personal_quota", 1_000)).path("api_key")
+                .path("plaintext_key").asString());
+        String carol = org.owner().create("/orgs/" + org.id() + "/users", Map.of("email", "carol@keys.example"))
+                .path("id").asString();
+
+        JsonNode fromAlice = Admin.json(alice.post("/users/me/transfer", Map.of("recipient_id", carol,
+                "amount", 300, "reason", "deadline", "idempotency_key", "gift-1")), HttpStatus.CREATED);
+        String fromBob = bob.post("/users/me/transfer", Map.of("recipient_id", carol, "amount", 5,
+                        "reason", "deadline", "idempotency_key", "gift-1"))
+                .expectStatus().isCreated()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(fromBob).doesNotContain(fromAlice.path("id").asString());
+        assertThat(org.owner().read("/users/" + carol).path("personal_quota").asLong()).isEqualTo(305);
+    }
+
+    @Test
     void amounts_beyond_ten_to_the_fifteen_credits_are_refused_naming_the_field() {
         TestOrg org = newOrg("Bounds", 0);
         org.owner().post("/orgs/" + org.id() + "/transfers", Map.of("to_account_id", org.id(), "amount",

@@ -107,13 +107,14 @@ public class AgentController {
                     : store.groupNameTaken(g.workspaceId(), name);
             return taken
                     .flatMap(t -> t
-                            ? Mono.error(ApiException.conflict("duplicate_name",
+                            ? Mono.<Group>error(ApiException.conflict("duplicate_name",
                                     "the workspace already has a group named '" + name + "'", "name"))
-                            : changes.commit(store.update(updated)
-                                    .flatMap(stored -> changes.publish(stored.state()))
-                                    .then(changes.audit(g.orgId(), caller.actor(), "agent-group.updated",
-                                            "agent_group", g.id(), Map.of("status", status.name())))))
-                    .thenReturn(AgentGroupView.of(updated));
+                            : changes.commit(store.update(g, updated)
+                                    .flatMap(stored -> changes.publish(stored.state())
+                                            .then(changes.audit(g.orgId(), caller.actor(), "agent-group.updated",
+                                                    "agent_group", g.id(), Map.of("status", stored.status().name())))
+                                            .thenReturn(stored))))
+                    .map(AgentGroupView::of);
         });
     }
 
@@ -169,13 +170,14 @@ public class AgentController {
                     : store.memberNameTaken(agent.groupId(), name);
             return taken
                     .flatMap(t -> t
-                            ? Mono.error(ApiException.conflict("duplicate_name",
+                            ? Mono.<Member>error(ApiException.conflict("duplicate_name",
                                     "the agent group already has an agent named '" + name + "'", "name"))
-                            : changes.commit(store.update(updated)
-                                    .flatMap(stored -> changes.publish(stored.state()))
-                                    .then(changes.audit(agent.orgId(), caller.actor(), "agent.updated", "agent",
-                                            agent.id(), Map.of("status", status.name())))))
-                    .thenReturn(AgentView.of(updated));
+                            : changes.commit(store.update(agent, updated)
+                                    .flatMap(stored -> changes.publish(stored.state())
+                                            .then(changes.audit(agent.orgId(), caller.actor(), "agent.updated",
+                                                    "agent", agent.id(), Map.of("status", stored.status().name())))
+                                            .thenReturn(stored))))
+                    .map(AgentView::of);
         });
     }
 }

@@ -46,21 +46,21 @@ public class AutoDisable {
                         Member off = new Member(m.id(), m.orgId(), m.workspaceId(), m.groupId(), m.kind(), m.name(),
                                 m.email(), MemberStatus.BUDGET_EXHAUSTED, m.personalQuota(), m.groupAdmin(),
                                 m.createdAt(), now);
-                        return store.update(off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
+                        return store.update(m, off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
                     });
             case GROUP -> store.group(id).filter(g -> g.status() == EntityStatus.ACTIVE).flatMap(g -> {
                 Group off = new Group(g.id(), g.orgId(), g.workspaceId(), g.kind(), g.name(), g.description(),
                         EntityStatus.INACTIVE, g.poolCredits(), g.createdAt(), now);
-                return store.update(off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
+                return store.update(g, off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
             });
             case WORKSPACE -> store.workspace(id).filter(w -> w.status() == EntityStatus.ACTIVE).flatMap(w -> {
                 Workspace off = new Workspace(w.id(), w.orgId(), w.name(), EntityStatus.INACTIVE, w.isDefault(),
                         w.createdAt(), now);
-                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
+                return store.update(w, off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
             });
             case ORG -> store.org(id).filter(o -> o.status() == EntityStatus.ACTIVE).flatMap(o -> {
                 Org off = o.withStatus(EntityStatus.INACTIVE, now);
-                return store.update(off).then(changes.publish(off.state())).thenReturn(true);
+                return store.update(o, off).flatMap(stored -> changes.publish(stored.state())).thenReturn(true);
             });
             case PROJECT -> store.project(id).filter(p -> p.status() == EntityStatus.ACTIVE).flatMap(p -> {
                 Project off = new Project(p.id(), p.orgId(), p.name(), p.description(), EntityStatus.INACTIVE,

@@ -60,23 +60,34 @@ public class CreditService {
     /**
      * As {@link #move}, under a caller's idempotency key (null: none). The same key with the same movement answers
      * the first transfer as it stands (sending its command again if the ledger has not answered); the same key with
-     * another movement is {@code 409 idempotency_key_reused}. Keys are scoped per organisation.
+     * another movement is {@code 409 idempotency_key_reused}. Administrators' keys are scoped per organisation; a
+     * member's own transfers ({@code MEMBER_TRANSFER}) have keys scoped per sender, so a colleague's key is neither
+     * refused nor answered with the colleague's transfer.
      */
     public Mono<CreditTransfer> move(String orgId, String kind, String from, String to, long amount, String reason,
             String actor, String idempotencyKey) {
         if (idempotencyKey == null) {
             return move(orgId, kind, from, to, amount, reason, actor);
         }
+        String stored = storedKey(kind, from, idempotencyKey);
         String id = Ids.newId();
         Mono<CreditTransfer> first = changes.commit(stage(id, orgId, kind, from, to, amount, reason, actor)
-                        .flatMap(staged -> transfers.keyed(id, idempotencyKey).thenReturn(staged)))
+                        .flatMap(staged -> transfers.keyed(id, stored).thenReturn(staged)))
                 .then(settled(id))
                 // A concurrent request with the same key committed first: answer as a retry of it.
-                .onErrorResume(DuplicateKeyException.class, e -> transfers.byIdempotencyKey(orgId, idempotencyKey)
+                .onErrorResume(DuplicateKeyException.class, e -> transfers.byIdempotencyKey(orgId, stored)
                         .flatMap(existing -> retried(existing, kind, from, to, amount, reason, idempotencyKey)));
-        return transfers.byIdempotencyKey(orgId, idempotencyKey)
+        return transfers.byIdempotencyKey(orgId, stored)
                 .flatMap(existing -> retried(existing, kind, from, to, amount, reason, idempotencyKey))
                 .switchIfEmpty(Mono.defer(() -> first));
+    }
+
+    /**
+     * The key as stored: a member's keys are prefixed with the sender's id. Scoped per organisation, one member's key
+     * would refuse another's with a 409 describing the first member's transfer (its id, amount and accounts).
+     */
+    static String storedKey(String kind, String from, String idempotencyKey) {
+        return "MEMBER_TRANSFER".equals(kind) ? "member:" + from + ":" + idempotencyKey : idempotencyKey;
     }
 
     private Mono<CreditTransfer> retried(CreditTransfer existing, String kind, String from, String to, long amount,

@@ -38,14 +38,19 @@ public class HierarchyStore {
                 .then();
     }
 
-    public Mono<Void> update(Org org) {
-        return Sql.bind(db.sql("""
-                        update org set name = :name, description = :description, status = :status,
-                            credits_per_usd = :rate, updated_at = :updated where id = :id"""),
-                        "id", org.id(), "name", org.name(),
-                        "description", Sql.nullable(org.description(), String.class), "status", org.status().name(),
-                        "rate", org.creditsPerUsd(), "updated", at(org.updatedAt()))
-                .then();
+    /**
+     * Writes the columns {@code next} changes compared with {@code read}, the row the request decided on, and returns
+     * the organisation as stored: a column another request changed meanwhile keeps that change
+     * ({@link ChangedColumns}).
+     */
+    public Mono<Org> update(Org read, Org next) {
+        return new ChangedColumns()
+                .set("name", read.name(), next.name(), String.class)
+                .set("description", read.description(), next.description(), String.class)
+                .set("status", read.status().name(), next.status().name(), String.class)
+                .set("credits_per_usd", read.creditsPerUsd(), next.creditsPerUsd(), Long.class)
+                .update(db, "org", next.id(), next.updatedAt())
+                .map(row -> org(row)).one();
     }
 
     public Mono<Org> org(String id) {
@@ -74,10 +79,13 @@ public class HierarchyStore {
                 .then();
     }
 
-    public Mono<Void> update(Workspace ws) {
-        return db.sql("update workspace set name = :name, status = :status, updated_at = :updated where id = :id")
-                .bind("id", ws.id()).bind("name", ws.name()).bind("status", ws.status().name())
-                .bind("updated", at(ws.updatedAt())).then();
+    /** As {@link #update(Org, Org)}. */
+    public Mono<Workspace> update(Workspace read, Workspace next) {
+        return new ChangedColumns()
+                .set("name", read.name(), next.name(), String.class)
+                .set("status", read.status().name(), next.status().name(), String.class)
+                .update(db, "workspace", next.id(), next.updatedAt())
+                .map(row -> workspace(row)).one();
     }
 
     public Mono<Workspace> workspace(String id) {
@@ -114,16 +122,15 @@ public class HierarchyStore {
     }
 
     /**
-     * Writes everything but {@code pool_credits}, which only the ledger's answers change (in one statement, see
-     * CreditOutcomeHandler): writing back the figure read before would undo a transfer settled meanwhile. Returns the
-     * group as stored, with its current pool, for publishing.
+     * As {@link #update(Org, Org)}; never {@code pool_credits}, which only the ledger's answers change (in one
+     * statement, see CreditOutcomeHandler). Returns the group as stored, with its current pool, for publishing.
      */
-    public Mono<Group> update(Group g) {
-        return Sql.bind(db.sql("""
-                        update grp set name = :name, description = :description, status = :status,
-                            updated_at = :updated where id = :id returning *"""),
-                        "id", g.id(), "name", g.name(), "description", Sql.nullable(g.description(), String.class),
-                        "status", g.status().name(), "updated", at(g.updatedAt()))
+    public Mono<Group> update(Group read, Group next) {
+        return new ChangedColumns()
+                .set("name", read.name(), next.name(), String.class)
+                .set("description", read.description(), next.description(), String.class)
+                .set("status", read.status().name(), next.status().name(), String.class)
+                .update(db, "grp", next.id(), next.updatedAt())
                 .map(row -> group(row)).one();
     }
 
@@ -162,15 +169,16 @@ public class HierarchyStore {
                 .then();
     }
 
-    /** As {@link #update(Group)}: everything but {@code personal_quota}; returns the member as stored. */
-    public Mono<Member> update(Member m) {
-        return Sql.bind(db.sql("""
-                        update member set workspace_id = :ws, group_id = :group, name = :name, email = :email,
-                            status = :status, group_admin = :admin, updated_at = :updated
-                        where id = :id returning *"""),
-                        "id", m.id(), "ws", m.workspaceId(), "group", Sql.nullable(m.groupId(), String.class),
-                        "name", m.name(), "email", Sql.nullable(m.email(), String.class),
-                        "status", m.status().name(), "admin", m.groupAdmin(), "updated", at(m.updatedAt()))
+    /** As {@link #update(Group, Group)}: never {@code personal_quota}; returns the member as stored. */
+    public Mono<Member> update(Member read, Member next) {
+        return new ChangedColumns()
+                .set("workspace_id", read.workspaceId(), next.workspaceId(), String.class)
+                .set("group_id", read.groupId(), next.groupId(), String.class)
+                .set("name", read.name(), next.name(), String.class)
+                .set("email", read.email(), next.email(), String.class)
+                .set("status", read.status().name(), next.status().name(), String.class)
+                .set("group_admin", read.groupAdmin(), next.groupAdmin(), Boolean.class)
+                .update(db, "member", next.id(), next.updatedAt())
                 .map(row -> member(row)).one();
     }
 

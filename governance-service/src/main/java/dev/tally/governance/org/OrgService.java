@@ -95,11 +95,12 @@ public class OrgService {
                     request.description() == null ? org.description()
                             : Check.text(request.description(), "description", Check.TEXT_MAX),
                     status, rate, org.criticalOverdraftLimit(), org.createdAt(), Instant.now());
-            return changes.commit(store.update(updated)
-                            .then(changes.publish(updated.state()))
-                            .then(changes.audit(org.id(), caller.actor(), "org.updated", "org", org.id(),
-                                    Map.of("status", status.name()))))
-                    .then(view(updated));
+            return changes.commit(store.update(org, updated)
+                            .flatMap(stored -> changes.publish(stored.state())
+                                    .then(changes.audit(org.id(), caller.actor(), "org.updated", "org", org.id(),
+                                            Map.of("status", stored.status().name())))
+                                    .thenReturn(stored)))
+                    .flatMap(this::view);
         });
     }
 

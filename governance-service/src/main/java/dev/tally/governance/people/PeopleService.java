@@ -125,7 +125,7 @@ public class PeopleService {
                 && user.status() != MemberStatus.ON_VACATION;
         Mono<Void> save = (startsVacation ? vacationShare.define(user.orgId(), user.groupId(), caller.actor())
                 : Mono.<Void>empty())
-                .then(changes.commit(store.update(updated)
+                .then(changes.commit(store.update(user, updated)
                         .flatMap(stored -> changes.publish(stored.state()))
                         .then(changes.audit(user.orgId(), caller.actor(), "user.updated", "user", user.id(),
                                 Map.of("status", status.name(), "name", name)))));
@@ -224,11 +224,12 @@ public class PeopleService {
                     Member updated = new Member(user.id(), user.orgId(), team.workspaceId(), team.id(), user.kind(),
                             user.name(), user.email(), user.status(), user.personalQuota(), admin, user.createdAt(),
                             Instant.now());
-                    return changes.commit(store.update(updated)
-                                    .flatMap(stored -> changes.publish(stored.state()))
-                                    .then(changes.audit(team.orgId(), caller.actor(), "team.member-added", "team",
-                                            team.id(), Map.of("user_id", userId, "is_admin", admin))))
-                            .thenReturn(UserView.of(updated));
+                    return changes.commit(store.update(user, updated)
+                                    .flatMap(stored -> changes.publish(stored.state())
+                                            .then(changes.audit(team.orgId(), caller.actor(), "team.member-added",
+                                                    "team", team.id(), Map.of("user_id", userId, "is_admin", admin)))
+                                            .thenReturn(stored)))
+                            .map(UserView::of);
                 });
     }
 
@@ -240,11 +241,12 @@ public class PeopleService {
                     Member updated = new Member(user.id(), user.orgId(), ws.id(), null, user.kind(), user.name(),
                             user.email(), user.status(), user.personalQuota(), false, user.createdAt(),
                             Instant.now());
-                    return changes.commit(store.update(updated)
-                                    .flatMap(stored -> changes.publish(stored.state()))
-                                    .then(changes.audit(team.orgId(), caller.actor(), "team.member-removed", "team",
-                                            team.id(), Map.of("user_id", userId))))
-                            .thenReturn(UserView.of(updated));
+                    return changes.commit(store.update(user, updated)
+                                    .flatMap(stored -> changes.publish(stored.state())
+                                            .then(changes.audit(team.orgId(), caller.actor(), "team.member-removed",
+                                                    "team", team.id(), Map.of("user_id", userId)))
+                                            .thenReturn(stored)))
+                            .map(UserView::of);
                 }));
     }
 

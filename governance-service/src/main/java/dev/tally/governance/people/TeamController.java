@@ -76,13 +76,14 @@ public class TeamController {
                     : store.groupNameTaken(g.workspaceId(), name);
             return taken
                     .flatMap(t -> t
-                            ? Mono.error(ApiException.conflict("duplicate_name",
+                            ? Mono.<Group>error(ApiException.conflict("duplicate_name",
                                     "the workspace already has a group named '" + name + "'", "name"))
-                            : changes.commit(store.update(updated)
-                                    .flatMap(stored -> changes.publish(stored.state()))
-                                    .then(changes.audit(g.orgId(), caller.actor(), "team.updated", "team", g.id(),
-                                            Map.of("status", updated.status().name())))))
-                    .thenReturn(TeamView.of(updated));
+                            : changes.commit(store.update(g, updated)
+                                    .flatMap(stored -> changes.publish(stored.state())
+                                            .then(changes.audit(g.orgId(), caller.actor(), "team.updated", "team",
+                                                    g.id(), Map.of("status", stored.status().name())))
+                                            .thenReturn(stored))))
+                    .map(TeamView::of);
         });
     }
 

@@ -96,13 +96,14 @@ public class WorkspaceController {
                     : store.workspaceNameTaken(ws.orgId(), name);
             return taken
                     .flatMap(t -> t
-                            ? Mono.error(ApiException.conflict("duplicate_name",
+                            ? Mono.<Workspace>error(ApiException.conflict("duplicate_name",
                                     "the organisation already has a workspace named '" + name + "'", "name"))
-                            : changes.commit(store.update(updated)
-                                    .then(changes.publish(updated.state()))
-                                    .then(changes.audit(ws.orgId(), caller.actor(), "workspace.updated", "workspace",
-                                            ws.id(), Map.of("status", status.name())))))
-                    .thenReturn(WorkspaceView.of(updated));
+                            : changes.commit(store.update(ws, updated)
+                                    .flatMap(stored -> changes.publish(stored.state())
+                                            .then(changes.audit(ws.orgId(), caller.actor(), "workspace.updated",
+                                                    "workspace", ws.id(), Map.of("status", stored.status().name())))
+                                            .thenReturn(stored))))
+                    .map(WorkspaceView::of);
         });
     }
 }

@@ -41,6 +41,7 @@ public abstract class GovernanceTestBase {
             1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
             31, 32});
     protected static ServiceProcess ledger;
+    private static PostgresDatabase database;
     private static StateTopicView stateTopic;
 
     @LocalServerPort
@@ -50,6 +51,7 @@ public abstract class GovernanceTestBase {
     static void infrastructure(DynamicPropertyRegistry registry) {
         ledger = LedgerProcess.get(INFRA);
         PostgresDatabase db = INFRA.newDatabase("governance");
+        database = db;
         INFRA.springProperties(db).forEach((key, value) -> registry.add(key, () -> value));
         registry.add("tally.governance.ledger-url", ledger::baseUrl);
         registry.add("tally.governance.bootstrap-admin-key", () -> PLATFORM_KEY);
@@ -64,6 +66,11 @@ public abstract class GovernanceTestBase {
             stateTopic.close();
             stateTopic = null;
         }
+    }
+
+    /** The test class's governance database, for tests that must act on it beside the service. */
+    protected static PostgresDatabase database() {
+        return database;
     }
 
     /** Opened on first use, when the application has created the topic. */
