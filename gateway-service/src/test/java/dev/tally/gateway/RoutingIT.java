@@ -59,7 +59,8 @@ class RoutingIT {
         stack.platform().put("/pricing/breaker/breaker-up", GPT_PRICE);
         stack.platform().put("/pricing/chain-openai/routed-gpt", GPT_PRICE);
         stack.platform().put("/pricing/chain-anthropic/routed-claude", CLAUDE_PRICE);
-        for (String provider : List.of("lb-one", "lb-two", "breaker")) {
+        stack.platform().put("/pricing/chain-anthropic/routed-dear", CLAUDE_PRICE);
+        for (String provider : List.of("lb-one", "lb-two", "breaker", "chain-openai")) {
             stack.upstream.stubFor(post(urlEqualTo("/" + provider + "/v1/chat/completions")).atPriority(5)
                     .willReturn(chatAnswer("from " + provider)));
         }
@@ -67,7 +68,7 @@ class RoutingIT {
         GatewayIT.awaitKnownOn(stack, agent.key());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(GatewayIT.client(agent.key()).models()
                 .list().data()).extracting(m -> m.id()).contains("routed-lb", "routed-cool", "routed-gpt",
-                "routed-claude", "breaker-down", "breaker-up"));
+                "routed-claude", "routed-dear", "breaker-down", "breaker-up"));
     }
 
     @Test
@@ -245,6 +246,26 @@ class RoutingIT {
         assertThat(platform.path("fallback_from").asString()).isEqualTo("routed-gpt");
         // (40 × 3 + 6 × 15) / 1000 × 100 = 21
         assertChargedAtClaudesPrice(JSON.convertValue(platform, Map.class), 21);
+    }
+
+    @Test
+    void a_step_a_budget_refuses_is_skipped_for_the_next_step_that_fits() {
+        TestAgent thrifty = TestAgent.create(stack, "Thrifty chain", 10_000);
+        thrifty.owner().post("/budgets", Map.of("period", "DAILY", "limit_credits", 3, "agent_id",
+                thrifty.agentId()));
+        GatewayIT.awaitKnownOn(stack, thrifty.key());
+
+        // routed-dear, at $15 per 1k output tokens, holds more than 3 credits for 50 tokens; routed-gpt holds 1.
+        ChatCompletion completion = GatewayIT.client(thrifty.key()).chat().completions().create(
+                ChatCompletionCreateParams.builder().model("routed-dear").addUserMessage("budget-chain")
+                        .maxCompletionTokens(50).build());
+
+        assertThat(text(completion)).isEqualTo("from chain-openai");
+        assertThat(GatewayIT.xPlatform(completion._additionalProperties().get("x_platform")))
+                .containsEntry("model", "routed-gpt").containsEntry("provider", "chain-openai")
+                .containsEntry("fallback_from", "routed-dear").containsEntry("fallback_reason", "budget_exceeded");
+        assertThat(stack.upstream.findAll(postRequestedFor(urlEqualTo("/chain-anthropic/v1/messages"))
+                .withRequestBody(containing("budget-chain")))).as("the refused step was never called").isEmpty();
     }
 
     /** x_platform and the ledger say the same charge, the claude step's, and the claude step's hold covered it. */

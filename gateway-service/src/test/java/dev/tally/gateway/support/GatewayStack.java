@@ -206,7 +206,8 @@ public final class GatewayStack {
      * RoutingIT's deployments and fallback chains, on providers and model names of its own, so no other test's
      * traffic is balanced, cooled down or chained: {@code routed-lb} on two deployments weighted 3:1 (the first knows
      * it as {@code routed-lb-one}), {@code routed-cool} on two deployments for the cooldown, and the chain
-     * {@code routed-gpt} (OpenAI-compatible) → {@code routed-claude} (Anthropic).
+     * {@code routed-gpt} (OpenAI-compatible) → {@code routed-claude} (Anthropic), and {@code routed-dear} →
+     * {@code routed-gpt} for a budget's refusal.
      */
     private void routing(List<String> args) {
         for (String provider : List.of("lb-one", "lb-two", "chain-openai", "breaker")) {
@@ -230,6 +231,8 @@ public final class GatewayStack {
         args.add(models + "[1].deployments[1].provider=lb-two");
         args.add(models + "[2].model=routed-gpt");
         args.add(models + "[2].fallbacks=routed-claude");
+        args.add(models + "[3].model=routed-dear");
+        args.add(models + "[3].fallbacks=routed-gpt");
         // Long enough that a test never sees a cooled-down deployment come back.
         args.add("--tally.gateway.routing.cooldown.period=10m");
     }
