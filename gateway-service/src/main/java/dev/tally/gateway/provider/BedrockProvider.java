@@ -340,7 +340,13 @@ public class BedrockProvider implements ChatProvider {
         if (cause instanceof AwsServiceException aws) {
             String message = aws.awsErrorDetails() != null && aws.awsErrorDetails().errorMessage() != null
                     ? aws.awsErrorDetails().errorMessage() : aws.getMessage();
-            return new ProviderFailure(aws.statusCode(), name + " answered " + aws.statusCode() + ": " + message);
+            // Bedrock's ValidationException for a prompt beyond the model's window: "Input is too long for requested
+            // model" (or "too many input tokens").
+            String lower = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+            boolean contextLength = aws.statusCode() == 400
+                    && (lower.contains("input is too long") || lower.contains("too many input tokens"));
+            return new ProviderFailure(aws.statusCode(), name + " answered " + aws.statusCode() + ": " + message,
+                    contextLength);
         }
         if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof ApiCallTimeoutException) {
             return new ProviderFailure(0, name + " did not answer within " + timeout.toMillis() + " ms");

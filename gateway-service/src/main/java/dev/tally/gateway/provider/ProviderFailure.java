@@ -7,10 +7,25 @@ package dev.tally.gateway.provider;
 public class ProviderFailure extends RuntimeException {
 
     private final int status;
+    private final boolean contextLength;
 
     public ProviderFailure(int status, String message) {
+        this(status, message, false);
+    }
+
+    /** @param contextLength the provider's 400 saying the prompt is longer than the model's context window */
+    public ProviderFailure(int status, String message, boolean contextLength) {
         super(message);
         this.status = status;
+        this.contextLength = contextLength;
+    }
+
+    /**
+     * The prompt does not fit the model: another deployment of the same model would refuse it too, a model with a
+     * longer context may not (a fallback chain's next step).
+     */
+    public boolean contextLength() {
+        return contextLength;
     }
 
     public int status() {

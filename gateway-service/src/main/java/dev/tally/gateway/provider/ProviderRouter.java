@@ -20,18 +20,22 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * Picks the provider a model belongs to (the price table names it), uses the organisation's BYOK key for it when
- * there is one, else the platform key, and walks the provider's fallback chain when it fails or its circuit is open.
- * Only OpenAI-compatible providers serve more than chat completions; a fallback that does not serve a request's API
- * is skipped.
+ * Picks where a model is served: its deployments (several, load-balanced, when the routing settings list them; else
+ * the provider its price names), uses the organisation's BYOK key for each provider when there is one, else the
+ * platform key, and walks the other deployments and each provider's fallback chain when one fails or its circuit is
+ * open. Only OpenAI-compatible providers serve more than chat completions; a deployment that does not serve a
+ * request's API is skipped. Falling back to another model (a chain's next step) is the money path's: each step is
+ * held and charged at its own price.
  */
 @Component
 public class ProviderRouter {
@@ -41,15 +45,23 @@ public class ProviderRouter {
     private final Map<String, ChatProvider> providers = new HashMap<>();
     private final Map<String, String> types = new HashMap<>();
     private final Map<String, ProviderSettings> settings;
+    private final Map<String, RoutingSettings.ModelRoute> routes = new HashMap<>();
+    private final Map<String, List<Deployment>> deployments = new HashMap<>();
+    private final Map<String, DeploymentBalancer.Strategy> strategies = new HashMap<>();
+    private final Cooldowns cooldowns;
+    private final DeploymentBalancer balancer;
     private final GovernanceView view;
     private final CredentialDecryptor credentials;
     private final BedrockClients bedrock = new BedrockClients();
 
+    /** The error code of a prompt longer than the model's context window, as OpenAI names it. */
+    public static final String CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
+
     /** Google's OpenAI-compatible endpoint for Gemini (docs/providers.md says why not the native API). */
     static final String GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta/openai";
 
-    public ProviderRouter(GatewaySettings gateway, GovernanceView view, JsonMapper json, Tokenizer tokenizer,
-            @Value("${tally.gateway.credential-key-current:}") String credentialKeyCurrent) {
+    public ProviderRouter(GatewaySettings gateway, RoutingSettings routing, GovernanceView view, JsonMapper json,
+            Tokenizer tokenizer, @Value("${tally.gateway.credential-key-current:}") String credentialKeyCurrent) {
         this.settings = gateway.providers() == null ? Map.of() : gateway.providers();
         this.view = view;
         this.credentials = new CredentialDecryptor(gateway.credentialKey(), credentialKeyCurrent);
@@ -78,6 +90,25 @@ public class ProviderRouter {
             providers.put(name, "mock".equals(s.type()) ? provider
                     : new ResilientProvider(name, provider, s.maxRetries(), s.maxConcurrent() <= 0 ? 256
                             : s.maxConcurrent()));
+        }
+        this.cooldowns = new Cooldowns(Clock.systemUTC(), routing.cooldown());
+        this.balancer = new DeploymentBalancer(cooldowns, () -> ThreadLocalRandom.current().nextLong());
+        for (RoutingSettings.ModelRoute route : routing.models()) {
+            if (route.model() == null || route.model().isBlank()) {
+                throw new IllegalStateException("tally.gateway.routing.models: an entry has no model");
+            }
+            List<Deployment> list = new ArrayList<>();
+            for (RoutingSettings.DeploymentSettings d : route.deployments()) {
+                if (d.provider() == null || !providers.containsKey(d.provider())) {
+                    throw new IllegalStateException("model " + route.model() + " has a deployment on provider "
+                            + d.provider() + ", which is not configured under tally.gateway.providers");
+                }
+                list.add(new Deployment(d.provider(), d.model() == null || d.model().isBlank() ? route.model()
+                        : d.model(), d.weight() == null ? 1 : d.weight()));
+            }
+            routes.put(route.model(), route);
+            deployments.put(route.model(), List.copyOf(list));
+            strategies.put(route.model(), DeploymentBalancer.Strategy.of(route.strategy(), route.model()));
         }
     }
 
@@ -110,45 +141,92 @@ public class ProviderRouter {
         return "anthropic".equals(types.get(provider));
     }
 
-    /** @param request the request for a given provider (the API key differs per provider) */
-    public Mono<Routed<ProviderResponse>> complete(String orgId, String provider, UpstreamApi api,
-            Function<String, ProviderRequest> request) {
-        return attempt(orgId, chain(provider, api), 0, request);
+    /**
+     * The models to try after {@code model}, in order, when it fails (tally.gateway.routing's {@code fallbacks});
+     * empty for a model without a chain.
+     */
+    public List<String> fallbackModels(String model) {
+        RoutingSettings.ModelRoute route = routes.get(model);
+        return route == null ? List.of() : route.fallbacks();
     }
 
-    public Flux<Routed<StreamChunk>> stream(String orgId, String provider, UpstreamApi api,
-            Function<String, ProviderRequest> request) {
-        return attemptStream(orgId, chain(provider, api), 0, request);
+    /** Whether some deployment of the model (priced for {@code provider}) serves the API. */
+    public boolean servesModel(String model, String provider, UpstreamApi api) {
+        List<Deployment> configured = deployments.get(model);
+        if (configured == null || configured.isEmpty()) {
+            return serves(provider, api);
+        }
+        return configured.stream().anyMatch(d -> serves(d.provider(), api));
     }
 
-    private Mono<Routed<ProviderResponse>> attempt(String orgId, List<String> chain, int index,
+    /**
+     * @param model    the model as the gateway names it (a deployment may know it by another name)
+     * @param provider the provider its price names: where it is served when it has no deployments
+     * @param request  the request for a given provider (the API key differs per provider)
+     */
+    public Mono<Routed<ProviderResponse>> complete(String orgId, String model, String provider, UpstreamApi api,
             Function<String, ProviderRequest> request) {
-        String name = chain.get(index);
-        return providers.get(name).complete(withKey(orgId, name, request.apply(name)))
+        return attempt(orgId, candidates(model, provider, api), 0, request);
+    }
+
+    public Flux<Routed<StreamChunk>> stream(String orgId, String model, String provider, UpstreamApi api,
+            Function<String, ProviderRequest> request) {
+        return attemptStream(orgId, candidates(model, provider, api), 0, request);
+    }
+
+    private Mono<Routed<ProviderResponse>> attempt(String orgId, List<Deployment> chain, int index,
+            Function<String, ProviderRequest> request) {
+        Deployment deployment = chain.get(index);
+        String name = deployment.provider();
+        return balancer.tracked(deployment, Mono.defer(() -> providers.get(name)
+                        .complete(withKey(orgId, name, forDeployment(request.apply(name), deployment)))))
                 .map(response -> new Routed<>(name, response))
                 .onErrorResume(e -> {
+                    noteFailure(deployment, e);
                     if (index + 1 < chain.size() && worthFallingBack(e)) {
-                        log.warn("provider {} failed ({}); falling back to {}", name, e.getMessage(), chain.get(index + 1));
+                        log.warn("deployment {} failed ({}); falling back to {}", deployment.id(), e.getMessage(),
+                                chain.get(index + 1).id());
                         return attempt(orgId, chain, index + 1, request);
                     }
                     return Mono.error(translate(name, e));
                 });
     }
 
-    private Flux<Routed<StreamChunk>> attemptStream(String orgId, List<String> chain, int index,
+    private Flux<Routed<StreamChunk>> attemptStream(String orgId, List<Deployment> chain, int index,
             Function<String, ProviderRequest> request) {
-        String name = chain.get(index);
+        Deployment deployment = chain.get(index);
+        String name = deployment.provider();
         java.util.concurrent.atomic.AtomicBoolean emitted = new java.util.concurrent.atomic.AtomicBoolean();
-        return providers.get(name).stream(withKey(orgId, name, request.apply(name)))
+        return balancer.tracked(deployment, Flux.defer(() -> providers.get(name)
+                        .stream(withKey(orgId, name, forDeployment(request.apply(name), deployment)))))
                 .doOnNext(chunk -> emitted.set(true))
                 .map(chunk -> new Routed<>(name, chunk))
                 .onErrorResume(e -> {
+                    noteFailure(deployment, e);
                     // Only before the first chunk: the fallback's answer would otherwise be spliced into this one.
                     if (index + 1 < chain.size() && worthFallingBack(e) && !emitted.get()) {
                         return attemptStream(orgId, chain, index + 1, request);
                     }
                     return Flux.error(translate(name, e));
                 });
+    }
+
+    /** A deployment that knows the model by another name gets that name, in the body too. */
+    private static ProviderRequest forDeployment(ProviderRequest request, Deployment deployment) {
+        if (deployment.model().equals(request.model())) {
+            return request;
+        }
+        tools.jackson.databind.node.ObjectNode body = request.body().deepCopy();
+        body.put("model", deployment.model());
+        return new ProviderRequest(body, deployment.model(), request.maxTokens(), request.apiKey(),
+                request.promptTokensEstimate(), request.api(), request.headers());
+    }
+
+    /** Failures that are the deployment's count towards its cooldown; a 429 cools it down at once. */
+    private void noteFailure(Deployment deployment, Throwable e) {
+        if (e instanceof ProviderFailure failure && failure.retryable()) {
+            cooldowns.failed(deployment, failure.status() == 429);
+        }
     }
 
     private ProviderRequest withKey(String orgId, String provider, ProviderRequest request) {
@@ -163,20 +241,39 @@ public class ProviderRouter {
         return request.withApiKey(key);
     }
 
-    private List<String> chain(String provider, UpstreamApi api) {
-        if (!providers.containsKey(provider)) {
-            throw GatewayException.notFound("provider_not_configured", "The model's provider '" + provider
-                    + "' is not configured on this gateway.", "model");
+    /**
+     * The deployments to try, in order: the model's own (balanced) or, without any, the provider its price names;
+     * then each provider's {@code fallbacks} with the same model name.
+     */
+    private List<Deployment> candidates(String model, String provider, UpstreamApi api) {
+        List<Deployment> configured = deployments.get(model);
+        List<Deployment> first;
+        if (configured == null || configured.isEmpty()) {
+            if (!providers.containsKey(provider)) {
+                throw GatewayException.notFound("provider_not_configured", "The model's provider '" + provider
+                        + "' is not configured on this gateway.", "model");
+            }
+            if (!serves(provider, api)) {
+                throw GatewayException.badRequest("model_not_supported", "The model's provider '" + provider
+                        + "' does not serve " + api.path() + ".", "model");
+            }
+            first = List.of(new Deployment(provider, model, 1));
+        } else {
+            List<Deployment> serving = configured.stream().filter(d -> serves(d.provider(), api)).toList();
+            if (serving.isEmpty()) {
+                throw GatewayException.badRequest("model_not_supported", "No deployment of model '" + model
+                        + "' serves " + api.path() + ".", "model");
+            }
+            first = balancer.order(serving, strategies.get(model));
         }
-        if (!serves(provider, api)) {
-            throw GatewayException.badRequest("model_not_supported", "The model's provider '" + provider
-                    + "' does not serve " + api.path() + ".", "model");
-        }
-        List<String> chain = new ArrayList<>();
-        chain.add(provider);
-        ProviderSettings s = settings.get(provider);
-        if (s.fallbacks() != null) {
-            s.fallbacks().stream().filter(p -> serves(p, api)).filter(p -> !chain.contains(p)).forEach(chain::add);
+        List<Deployment> chain = new ArrayList<>(first);
+        for (Deployment deployment : first) {
+            List<String> fallbacks = settings.get(deployment.provider()).fallbacks();
+            if (fallbacks == null) {
+                continue;
+            }
+            fallbacks.stream().filter(p -> serves(p, api)).map(p -> new Deployment(p, deployment.model(), 1))
+                    .filter(d -> chain.stream().noneMatch(c -> c.id().equals(d.id()))).forEach(chain::add);
         }
         return chain;
     }
@@ -189,6 +286,10 @@ public class ProviderRouter {
     private static GatewayException translate(String provider, Throwable e) {
         if (e instanceof GatewayException g) {
             return g;
+        }
+        if (e instanceof ProviderFailure failure && failure.contextLength()) {
+            // OpenAI's own code: clients (and the money path's fallback chain) know it.
+            return GatewayException.badRequest(CONTEXT_LENGTH_EXCEEDED, failure.getMessage(), "messages");
         }
         if (e instanceof ProviderFailure failure && !failure.retryable()) {
             return GatewayException.badRequest("provider_rejected_request", failure.getMessage(), null);

@@ -28,7 +28,8 @@ final class UpstreamErrors {
     Function<ClientResponse, Mono<? extends Throwable>> fromStatus() {
         return response -> response.bodyToMono(String.class).defaultIfEmpty("")
                 .map(text -> new ProviderFailure(response.statusCode().value(), provider + " answered "
-                        + response.statusCode().value() + ": " + message(text)));
+                        + response.statusCode().value() + ": " + message(text),
+                        response.statusCode().value() == 400 && contextLength(text)));
     }
 
     /** Connection failures and timeouts are worth a retry: status 0. */
@@ -40,6 +41,25 @@ final class UpstreamErrors {
             return new ProviderFailure(0, provider + " did not answer within " + timeout.toMillis() + " ms");
         }
         return e;
+    }
+
+    /**
+     * OpenAI (and the servers that copy it: vLLM, Azure) answer {@code "code": "context_length_exceeded"}; Anthropic
+     * an {@code invalid_request_error} whose message is "prompt is too long: N tokens > M maximum"; Gemini's
+     * compatible endpoint "exceeds the maximum number of tokens allowed".
+     */
+    boolean contextLength(String body) {
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            if ("context_length_exceeded".equals(error.path("code").asString(""))) {
+                return true;
+            }
+            String message = error.path("message").asString("").toLowerCase(java.util.Locale.ROOT);
+            return message.contains("prompt is too long") || message.contains("maximum context length")
+                    || message.contains("context length") || message.contains("exceeds the maximum number of tokens");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     String message(String body) {

@@ -69,26 +69,82 @@ public class MoneyPath {
 
     /**
      * A non-streamed call runs to its end even when the client leaves: the provider bills a call it started, so it
-     * is charged either way (recorded as closed by the client). The answer goes once its charge is journaled.
+     * is charged either way (recorded as closed by the client). The answer goes once its charge is journaled. When
+     * the model has a fallback chain, a step that fails (provider error, prompt too long) gives its hold back and the
+     * next step is held at its own price, then called.
      */
     public Mono<ObjectNode> complete(Route route, PreparedRequest prepared) {
-        return reserve(route, prepared, fallbacks(route, prepared))
+        List<PreparedRequest> steps = preparer.chain(route, prepared);
+        AtomicReference<PreparedRequest> tried = new AtomicReference<>(prepared);
+        return held(route, steps, 0, null, tried)
                 .flatMap(reserved -> {
                     AtomicBoolean clientLeft = new AtomicBoolean();
-                    CompletableFuture<ObjectNode> answer = providers.complete(reserved.request().orgId(),
-                                    reserved.request().price().provider(), route.api(),
-                                    provider -> providerRequest(reserved))
-                            .timeout(maxRequestDuration, Mono.error(() -> tooLong(reserved)))
-                            .flatMap(routed -> settle(reserved, routed, clientLeft))
-                            .onErrorResume(e -> {
-                                reserved.hold().giveBack();
-                                return Mono.error(e);
-                            })
-                            .toFuture();
+                    CompletableFuture<ObjectNode> answer = answer(steps, reserved, clientLeft, tried).toFuture();
                     // Not cancelling the future when the client leaves: the call and its charge go on.
                     return Mono.fromFuture(answer, true).doOnCancel(() -> clientLeft.set(true));
                 })
-                .doOnError(e -> recordFailure(route, prepared, e));
+                .doOnError(e -> recordFailure(route, tried.get(), e));
+    }
+
+    private Mono<ObjectNode> answer(List<PreparedRequest> steps, Reserved reserved, AtomicBoolean clientLeft,
+            AtomicReference<PreparedRequest> tried) {
+        PreparedRequest request = reserved.request();
+        return Mono.defer(() -> providers.complete(request.orgId(), request.model(), request.price().provider(),
+                        reserved.route().api(), provider -> providerRequest(reserved)))
+                .timeout(timeLeft(reserved), Mono.error(() -> tooLong(reserved)))
+                .flatMap(routed -> settle(reserved, routed, clientLeft))
+                .onErrorResume(e -> {
+                    reserved.hold().giveBack();
+                    int next = reserved.step() + 1;
+                    if (next < steps.size() && chainWorthy(e) && !clientLeft.get()) {
+                        log.warn("model {} failed ({}); falling back to {}", request.model(), e.getMessage(),
+                                steps.get(next).model());
+                        return held(reserved.route(), steps, next, fallbackReason(e), tried)
+                                .flatMap(nextStep -> answer(steps, nextStep, clientLeft, tried));
+                    }
+                    return Mono.error(e);
+                });
+    }
+
+    /**
+     * Holds the chain's step {@code index} (named as a fallback for {@code reason}); when a budget refuses it and a
+     * step follows, holds that one instead. The last step may still fall back to the policy's cheaper models.
+     */
+    private Mono<Reserved> held(Route route, List<PreparedRequest> steps, int index, String reason,
+            AtomicReference<PreparedRequest> tried) {
+        PreparedRequest step = index == 0 ? steps.get(0) : steps.get(index).because(reason);
+        tried.set(step);
+        boolean last = index + 1 == steps.size();
+        Mono<Reserved> held = reserve(route, step, last ? fallbacks(route, step) : List.of())
+                .map(reserved -> reserved.at(index));
+        if (last) {
+            return held;
+        }
+        return held.onErrorResume(GatewayException.class, e -> e.outcome() == RequestOutcome.BUDGET_EXCEEDED
+                ? held(route, steps, index + 1, "budget_exceeded", tried) : Mono.error(e));
+    }
+
+    /**
+     * What a chain's next step is worth trying for: the provider failed (5xx, 429, unreachable, timed out, its circuit
+     * open, after its own retries and deployments), or the prompt is too long for this model.
+     */
+    private static boolean chainWorthy(Throwable e) {
+        return e instanceof GatewayException g && ("provider_error".equals(g.code())
+                || ProviderRouter.CONTEXT_LENGTH_EXCEEDED.equals(g.code()));
+    }
+
+    private static String fallbackReason(Throwable e) {
+        return ((GatewayException) e).code();
+    }
+
+    /** The first step has the whole maximum duration; a later one what is left of it. */
+    private Duration timeLeft(Reserved reserved) {
+        if (reserved.step() == 0) {
+            return maxRequestDuration;
+        }
+        Duration spent = Duration.ofNanos(System.nanoTime() - reserved.request().startedNanos());
+        Duration left = maxRequestDuration.minus(spent);
+        return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
     }
 
     /** Cheaper models answer only routes whose requests they can serve: chat. */
@@ -113,9 +169,11 @@ public class MoneyPath {
      * request as it was held (its model may be a cheaper fallback).
      */
     public Mono<Streamed> stream(Route route, PreparedRequest prepared) {
-        return reserve(route, prepared, fallbacks(route, prepared))
-                .map(reserved -> new Streamed(reserved.request(), streamReserved(reserved)))
-                .doOnError(e -> recordFailure(route, prepared, e));
+        List<PreparedRequest> steps = preparer.chain(route, prepared);
+        AtomicReference<PreparedRequest> tried = new AtomicReference<>(prepared);
+        return held(route, steps, 0, null, tried)
+                .map(reserved -> new Streamed(reserved.request(), streamReserved(reserved, steps)))
+                .doOnError(e -> recordFailure(route, tried.get(), e));
     }
 
     /** A stream whose credits are held: the request as held, and its Server-Sent Events. */
@@ -129,7 +187,7 @@ public class MoneyPath {
      * left it out, broke off, or ran past the maximum duration) is charged the prompt plus what was generated; so is
      * one whose client left, which also ends the upstream call. An error event goes after its charge is journaled too.
      */
-    private Flux<ServerSentEvent<String>> streamReserved(Reserved reserved) {
+    private Flux<ServerSentEvent<String>> streamReserved(Reserved reserved, List<PreparedRequest> steps) {
         PreparedRequest request = reserved.request();
         WireFormat format = reserved.route().format();
         boolean typed = format.typedEvents();
@@ -139,15 +197,18 @@ public class MoneyPath {
         AtomicBoolean settled = new AtomicBoolean();
         AtomicBoolean timedOut = new AtomicBoolean();
         AtomicReference<ChargeReceipt> receipt = new AtomicReference<>();
+        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean handedOver = new AtomicBoolean();
         // Typed streams always carry usage (Anthropic's message_delta, the Responses API's response.completed);
         // x_platform rides on their last event.
         boolean clientWantsUsage = typed
                 || request.body().path("stream_options").path("include_usage").asBoolean(false);
 
-        Flux<ServerSentEvent<String>> chunks = providers.stream(request.orgId(), request.price().provider(),
-                        reserved.route().api(), name -> providerRequest(reserved))
-                .takeUntilOther(Mono.delay(maxRequestDuration).doOnNext(tick -> timedOut.set(true)))
+        Flux<ServerSentEvent<String>> chunks = Flux.defer(() -> providers.stream(request.orgId(), request.model(),
+                        request.price().provider(), reserved.route().api(), name -> providerRequest(reserved)))
+                .takeUntilOther(Mono.delay(timeLeft(reserved)).doOnNext(tick -> timedOut.set(true)))
                 .concatMap(routed -> {
+                    started.set(true);
                     provider.set(routed.provider());
                     StreamChunk chunk = routed.result();
                     generated.append(chunk.text());
@@ -193,6 +254,24 @@ public class MoneyPath {
                     return Flux.empty();
                 }))
                 .onErrorResume(e -> {
+                    int next = reserved.step() + 1;
+                    // Only before the first chunk: the next model's answer would otherwise be spliced into this one.
+                    if (next < steps.size() && !started.get() && chainWorthy(e)
+                            && settled.compareAndSet(false, true)) {
+                        reserved.hold().giveBack();
+                        log.warn("model {} failed before its first chunk ({}); falling back to {}", request.model(),
+                                e.getMessage(), steps.get(next).model());
+                        AtomicReference<PreparedRequest> tried = new AtomicReference<>(steps.get(next));
+                        return held(reserved.route(), steps, next, fallbackReason(e), tried)
+                                .flatMapMany(nextStep -> {
+                                    handedOver.set(true);
+                                    return streamReserved(nextStep, steps);
+                                })
+                                .onErrorResume(refused -> {
+                                    recordFailure(reserved.route(), tried.get(), refused);
+                                    return Flux.just(errorEvent(format, refused));
+                                });
+                    }
                     if (settled.compareAndSet(false, true)) {
                         long completion = tokenizer.count(request.model(), generated.toString());
                         if (completion == 0) {
@@ -216,7 +295,9 @@ public class MoneyPath {
                 });
         Flux<ServerSentEvent<String>> end = typed ? Flux.empty()
                 : Flux.just(ServerSentEvent.builder("[DONE]").build());
-        return chunks.concatWith(Flux.defer(() -> written(receipt.get()).thenMany(end)));
+        // A stream handed over to the chain's next step ends as that step's does.
+        return chunks.concatWith(Flux.defer(() -> handedOver.get() ? Flux.empty()
+                : written(receipt.get()).thenMany(end)));
     }
 
     /**
@@ -272,8 +353,16 @@ public class MoneyPath {
                 });
     }
 
-    /** A request, its route and the credits held for it. */
-    private record Reserved(Route route, PreparedRequest request, LeaseHold hold) {
+    /** A request, its route, the credits held for it, and which step of its fallback chain it is. */
+    private record Reserved(Route route, PreparedRequest request, LeaseHold hold, int step) {
+
+        Reserved(Route route, PreparedRequest request, LeaseHold hold) {
+            this(route, request, hold, 0);
+        }
+
+        Reserved at(int index) {
+            return new Reserved(route, request, hold, index);
+        }
     }
 
     private static ProviderRequest providerRequest(Reserved reserved) {

@@ -19,7 +19,9 @@ import java.util.List;
  * @param output          the output limit per choice and the number of choices
  * @param outputTokens    the most output tokens the provider can bill: every choice at its limit, plus a prediction
  * @param reservedCredits the most this request can cost: promptTokens and outputTokens, priced, rounded up
- * @param fallbackReason  why a cheaper model replaced the requested one: budget_warning or budget_exceeded
+ * @param fallbackReason  why another model replaced the requested one: budget_warning or budget_exceeded (a
+ *                        cheaper model of the policy's), or a fallback chain's provider_error,
+ *                        context_length_exceeded or budget_exceeded
  */
 public record PreparedRequest(String requestId, long startedNanos, Principal principal, RequestHeaders headers,
         ObjectNode body, boolean stream, String requestedModel, String model, PriceState price, EffectivePolicy policy,
@@ -33,6 +35,13 @@ public record PreparedRequest(String requestId, long startedNanos, Principal pri
 
     public String orgId() {
         return principal.org().id();
+    }
+
+    /** The same request, replacing the requested model for {@code reason}. */
+    public PreparedRequest because(String reason) {
+        return new PreparedRequest(requestId, startedNanos, principal, headers, body, stream, requestedModel, model,
+                price, policy, promptTokens, output, outputTokens, reservedCredits, scopes, accountIds, priority,
+                reason);
     }
 
     /** The same request, drawing on other accounts with one more scope whose budgets must allow it. */

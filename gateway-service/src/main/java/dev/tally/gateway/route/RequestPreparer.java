@@ -182,6 +182,46 @@ public class RequestPreparer {
                 request.priority(), reason);
     }
 
+    /**
+     * The request, then the steps of its model's fallback chain (tally.gateway.routing, docs/providers.md): each a
+     * model the policy allows, with a price, served on this route, and able to take this body; held and charged at
+     * its own price (its own tokenizer and output field too). A step that cannot take the request is left out.
+     */
+    public List<PreparedRequest> chain(Route route, PreparedRequest request) {
+        List<String> models = providers.fallbackModels(request.model());
+        if (models.isEmpty()) {
+            return List.of(request);
+        }
+        List<PreparedRequest> steps = new ArrayList<>();
+        steps.add(request);
+        for (String model : models) {
+            if (steps.stream().anyMatch(step -> step.model().equals(model)) || !request.policy().allows(model)) {
+                continue;
+            }
+            PriceState price = view.price(model).orElse(null);
+            if (price == null || !providers.knows(price.provider())
+                    || !providers.servesModel(model, price.provider(), route.api())
+                    || !servesChoices(request, model, price)) {
+                continue;
+            }
+            try {
+                route.checkServes(model, price);
+                ObjectNode body = request.body().deepCopy();
+                body.put("model", model);
+                HoldEstimate hold = route.hold(model, price, request.principal().org().creditsPerUsd(), body,
+                        request.output());
+                steps.add(new PreparedRequest(request.requestId(), request.startedNanos(), request.principal(),
+                        request.headers(), route.forwarded(body, request.output(), hold.family()), request.stream(),
+                        request.requestedModel(), model, price, request.policy(), hold.inputTokens(),
+                        request.output(), hold.outputTokens(), hold.credits(), request.scopes(),
+                        request.accountIds(), request.priority(), null));
+            } catch (GatewayException cannotTake) {
+                // e.g. a field this model's provider does not take: the chain goes on without it
+            }
+        }
+        return List.copyOf(steps);
+    }
+
     /** Allowed fallback models with a price and a configured provider, cheapest first. */
     public List<String> cheaperFallbacks(PreparedRequest request) {
         return request.policy().fallbackModels().stream()

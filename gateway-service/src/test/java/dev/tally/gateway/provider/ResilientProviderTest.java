@@ -39,7 +39,7 @@ class ResilientProviderTest {
             assertThatThrownBy(() -> provider.complete(REQUEST).block()).isInstanceOf(GatewayException.class);
         }
 
-        assertThat(provider.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(provider.state("m")).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     @Test
@@ -54,6 +54,36 @@ class ResilientProviderTest {
             }
         }
 
-        assertThat(provider.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(provider.state("m")).isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    @Test
+    void a_circuit_opened_by_one_deployment_leaves_the_providers_other_deployments_closed() {
+        ProviderRequest other = new ProviderRequest(JsonMapper.builder().build().createObjectNode(), "other", 10,
+                null, 1);
+        ResilientProvider provider = new ResilientProvider("p", new ChatProvider() {
+            @Override
+            public Mono<ProviderResponse> complete(ProviderRequest request) {
+                return "m".equals(request.model()) ? Mono.error(new ProviderFailure(503, "down"))
+                        : Mono.just(new ProviderResponse(request.body(), null));
+            }
+
+            @Override
+            public Flux<StreamChunk> stream(ProviderRequest request) {
+                return Flux.empty();
+            }
+        }, 0, 10);
+
+        for (int i = 0; i < 30; i++) {
+            try {
+                provider.complete(REQUEST).block();
+            } catch (RuntimeException expected) {
+                // a failure or, once open, the breaker's refusal
+            }
+        }
+
+        assertThat(provider.state("m")).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(provider.complete(other).block()).isNotNull();
+        assertThat(provider.state("other")).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 }

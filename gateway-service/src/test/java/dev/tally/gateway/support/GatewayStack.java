@@ -188,6 +188,7 @@ public final class GatewayStack {
         args.add("--tally.gateway.providers.bedrock.access-key-id=AKIAPLATFORMKEY00000");
         args.add("--tally.gateway.providers.bedrock.secret-access-key=platform-secret-access-key");
         args.add("--tally.gateway.providers.bedrock.max-retries=2");
+        routing(args);
         if (openAiBaseUrl.startsWith(upstream.baseUrl())) {
             // Tests run requests past the maximum duration; the benchmark keeps the production one.
             args.add("--tally.gateway.max-request-duration=" + MAX_REQUEST_DURATION.toSeconds() + "s");
@@ -199,6 +200,41 @@ public final class GatewayStack {
         }
         args.add("--logging.level.org.apache.kafka=WARN");
         return ServiceProcess.start(name, jar("tally.gateway.jar"), args, gatewayJvm, ServiceProcess.freePort());
+    }
+
+    /**
+     * RoutingIT's deployments and fallback chains, on providers and model names of its own, so no other test's
+     * traffic is balanced, cooled down or chained: {@code routed-lb} on two deployments weighted 3:1 (the first knows
+     * it as {@code routed-lb-one}), {@code routed-cool} on two deployments for the cooldown, and the chain
+     * {@code routed-gpt} (OpenAI-compatible) → {@code routed-claude} (Anthropic), and {@code routed-dear} →
+     * {@code routed-gpt} for a budget's refusal.
+     */
+    private void routing(List<String> args) {
+        for (String provider : List.of("lb-one", "lb-two", "chain-openai", "breaker")) {
+            args.add("--tally.gateway.providers." + provider + ".type=openai");
+            args.add("--tally.gateway.providers." + provider + ".base-url=" + upstream.baseUrl() + "/" + provider
+                    + "/v1");
+            args.add("--tally.gateway.providers." + provider + ".api-key=sk-" + provider);
+        }
+        args.add("--tally.gateway.providers.chain-anthropic.type=anthropic");
+        args.add("--tally.gateway.providers.chain-anthropic.base-url=" + upstream.baseUrl() + "/chain-anthropic");
+        args.add("--tally.gateway.providers.chain-anthropic.api-key=sk-ant-chain");
+        String models = "--tally.gateway.routing.models";
+        args.add(models + "[0].model=routed-lb");
+        args.add(models + "[0].deployments[0].provider=lb-one");
+        args.add(models + "[0].deployments[0].model=routed-lb-one");
+        args.add(models + "[0].deployments[0].weight=3");
+        args.add(models + "[0].deployments[1].provider=lb-two");
+        args.add(models + "[0].deployments[1].weight=1");
+        args.add(models + "[1].model=routed-cool");
+        args.add(models + "[1].deployments[0].provider=lb-one");
+        args.add(models + "[1].deployments[1].provider=lb-two");
+        args.add(models + "[2].model=routed-gpt");
+        args.add(models + "[2].fallbacks=routed-claude");
+        args.add(models + "[3].model=routed-dear");
+        args.add(models + "[3].fallbacks=routed-gpt");
+        // Long enough that a test never sees a cooled-down deployment come back.
+        args.add("--tally.gateway.routing.cooldown.period=10m");
     }
 
     private List<String> springArgs(PostgresDatabase db) {
