@@ -21,7 +21,8 @@ final class CommandLine {
     }
 
     private static final Map<String, BiConsumer<StackOptions.Builder, String>> VALUED = new LinkedHashMap<>();
-    private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build", "kafka-sasl");
+    private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build", "kafka-sasl",
+            "kafka-tls");
 
     static {
         VALUED.put("data-dir", (builder, value) -> builder.dataDirectory(Path.of(value)));
@@ -53,6 +54,9 @@ final class CommandLine {
               --no-demo                      do not create the demo organisation
               --kafka-sasl                   the broker takes SASL/SCRAM-SHA-512 only; every service gets the user
                                              (password in <data>/secrets.properties; needs a data folder made so)
+              --kafka-tls                    the broker takes TLS only, with a certificate made on the first start
+                                             (<data>/kafka/tls); every service gets the truststore; with
+                                             --kafka-sasl: SASL_SSL
               --data-dir DIR                 data folder (default: <repo>/.tally)
               --gateway-port P[,P2,...]      gateway port; several = several replicas (default 8080)
               --ledger-port P                ledger-service (default 8081)
@@ -110,6 +114,8 @@ final class CommandLine {
                     builder.createDemo(false);
                 } else if (name.equals("kafka-sasl")) {
                     builder.kafkaSasl(true);
+                } else if (name.equals("kafka-tls")) {
+                    builder.kafkaTls(true);
                 }
             } else if (VALUED.containsKey(name)) {
                 if (value == null) {

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param serviceJvmOptions   JVM options of every service process
  * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
  * @param kafkaSasl           start the broker with a SASL/SCRAM listener only, and give every service its user
+ * @param kafkaTls            start the broker with a TLS listener only (a certificate made on the first start), and
+ *                            give every service the truststore
  * @param postgresSettings    server settings of the embedded PostgreSQL on top of the embedded defaults (which turn
  *                            {@code synchronous_commit} off), e.g. {@code synchronous_commit=on} for durable commits
  */
@@ -31,7 +33,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         int governancePort, int analyticsPort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
         List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments,
-        Map<String, String> postgresSettings, boolean kafkaSasl) {
+        Map<String, String> postgresSettings, boolean kafkaSasl, boolean kafkaTls) {
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
     public static final int GATEWAY_PORT = 8080;
@@ -89,6 +91,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.serviceArguments = new LinkedHashMap<>(serviceArguments);
         builder.postgresSettings = new LinkedHashMap<>(postgresSettings);
         builder.kafkaSasl = kafkaSasl;
+        builder.kafkaTls = kafkaTls;
         return builder;
     }
 
@@ -124,6 +127,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private boolean wipe;
         private boolean createDemo = true;
         private boolean kafkaSasl;
+        private boolean kafkaTls;
         private List<String> serviceJvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         private Map<String, List<String>> serviceArguments = new LinkedHashMap<>();
         private Map<String, String> postgresSettings = new LinkedHashMap<>();
@@ -236,6 +240,12 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        /** The broker the stack starts takes TLS only, with a certificate of its own (docs/security.md). */
+        public Builder kafkaTls(boolean kafkaTls) {
+            this.kafkaTls = kafkaTls;
+            return this;
+        }
+
         public Builder createDemo(boolean createDemo) {
             this.createDemo = createDemo;
             return this;
@@ -260,8 +270,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         }
 
         public StackOptions build() {
-            if (kafkaSasl && externalKafka != null) {
-                throw new IllegalArgumentException("--kafka-sasl is for the broker the stack starts; for an external "
+            if ((kafkaSasl || kafkaTls) && externalKafka != null) {
+                throw new IllegalArgumentException((kafkaSasl ? "--kafka-sasl" : "--kafka-tls") + " is for the broker the stack starts; for an external "
                         + "Kafka set TALLY_KAFKA_SECURITY_PROTOCOL and the other TALLY_KAFKA_* variables "
                         + "(docs/security.md)");
             }
@@ -270,7 +280,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
                     analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
-                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl);
+                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl, kafkaTls);
         }
 
         private static String blankToNull(String value) {
