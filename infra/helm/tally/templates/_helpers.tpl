@@ -105,34 +105,71 @@ notification: {port: 8085, portEnv: NOTIFICATION_PORT, artifact: notification-se
 {{- end -}}
 
 {{/*
-Kafka's security settings, through Spring's relaxed binding (SPRING_KAFKA_SECURITY_PROTOCOL is
-spring.kafka.security.protocol; SPRING_KAFKA_PROPERTIES_SASL_MECHANISM is spring.kafka.properties[sasl.mechanism]).
+Kafka's security settings as the services' own tally.kafka.* settings (TALLY_KAFKA_SASL_PASSWORD is
+tally.kafka.sasl.password): service-kit gives them to every client of a service, Spring's and the hand-built ones
+(the ledger client, the governance state readers), so none connects unauthenticated. Checked here too, so a wrong
+combination stops the install rather than every pod's start.
 */}}
 {{- define "tally.kafkaSecurityEnv" -}}
 {{- $kafka := .Values.kafka -}}
-{{- if ne $kafka.securityProtocol "PLAINTEXT" }}
-- name: SPRING_KAFKA_SECURITY_PROTOCOL
-  value: {{ $kafka.securityProtocol | quote }}
+{{- $protocol := $kafka.securityProtocol -}}
+{{- if not (has $protocol (list "PLAINTEXT" "SSL" "SASL_PLAINTEXT" "SASL_SSL")) }}
+{{- fail (printf "kafka.securityProtocol is %q; it must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL" $protocol) }}
 {{- end }}
-{{- if hasPrefix "SASL" $kafka.securityProtocol }}
-- name: SPRING_KAFKA_PROPERTIES_SASL_MECHANISM
+{{- $tls := or (eq $protocol "SSL") (eq $protocol "SASL_SSL") -}}
+{{- if and $kafka.tls.existingSecret (not $tls) }}
+{{- fail (printf "kafka.tls.existingSecret is set, but kafka.securityProtocol is %s; %s" $protocol
+    "a truststore is used with SSL or SASL_SSL") }}
+{{- end }}
+{{- if ne $protocol "PLAINTEXT" }}
+- name: TALLY_KAFKA_SECURITY_PROTOCOL
+  value: {{ $protocol | quote }}
+{{- end }}
+{{- if hasPrefix "SASL" $protocol }}
+{{- $needed := "kafka.sasl.existingSecret is required with a SASL securityProtocol" }}
+{{- $secret := required $needed $kafka.sasl.existingSecret }}
+- name: TALLY_KAFKA_SASL_MECHANISM
   value: {{ $kafka.sasl.mechanism | quote }}
-- name: SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG
+- name: TALLY_KAFKA_SASL_USERNAME
+{{- if $kafka.sasl.username }}
+  value: {{ $kafka.sasl.username | quote }}
+{{- else }}
   valueFrom:
     secretKeyRef:
-      name: {{ required "kafka.sasl.existingSecret is required with a SASL securityProtocol" $kafka.sasl.existingSecret }}
-      key: {{ $kafka.sasl.jaasConfigKey }}
+      name: {{ $secret }}
+      key: {{ $kafka.sasl.usernameKey }}
 {{- end }}
-{{- if $kafka.tls.existingSecret }}
-- name: SPRING_KAFKA_SSL_TRUST_STORE_LOCATION
-  value: "file:/etc/tally/kafka-tls/{{ $kafka.tls.truststoreKey }}"
-- name: SPRING_KAFKA_SSL_TRUST_STORE_TYPE
+- name: TALLY_KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $kafka.sasl.passwordKey }}
+{{- end }}
+{{- if and $tls $kafka.tls.existingSecret }}
+- name: TALLY_KAFKA_SSL_TRUSTSTORE_LOCATION
+  value: "/etc/tally/kafka-tls/{{ $kafka.tls.truststoreKey }}"
+- name: TALLY_KAFKA_SSL_TRUSTSTORE_TYPE
   value: {{ $kafka.tls.truststoreType | quote }}
-- name: SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD
+{{- if $kafka.tls.truststorePasswordKey }}
+- name: TALLY_KAFKA_SSL_TRUSTSTORE_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ $kafka.tls.existingSecret }}
       key: {{ $kafka.tls.truststorePasswordKey }}
+{{- end }}
+{{- if $kafka.tls.keystoreKey }}
+- name: TALLY_KAFKA_SSL_KEYSTORE_LOCATION
+  value: "/etc/tally/kafka-tls/{{ $kafka.tls.keystoreKey }}"
+- name: TALLY_KAFKA_SSL_KEYSTORE_TYPE
+  value: {{ $kafka.tls.keystoreType | quote }}
+{{- if $kafka.tls.keystorePasswordKey }}
+- name: TALLY_KAFKA_SSL_KEYSTORE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $kafka.tls.existingSecret }}
+      key: {{ $kafka.tls.keystorePasswordKey }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -147,6 +184,10 @@ spring.kafka.security.protocol; SPRING_KAFKA_PROPERTIES_SASL_MECHANISM is spring
     items:
       - key: {{ .Values.kafka.tls.truststoreKey }}
         path: {{ .Values.kafka.tls.truststoreKey }}
+      {{- with .Values.kafka.tls.keystoreKey }}
+      - key: {{ . }}
+        path: {{ . }}
+      {{- end }}
 {{- end }}
 {{- end -}}
 

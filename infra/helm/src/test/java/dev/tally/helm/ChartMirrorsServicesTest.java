@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.tally.servicekit.kafka.KafkaSecurity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Service;
@@ -72,10 +73,10 @@ class ChartMirrorsServicesTest {
             Set<String> known = new TreeSet<>(yml.variables().keySet());
             known.addAll(yml.codeVariables());
             known.addAll(PLATFORM_VARIABLES);
+            // service-kit's Kafka security settings, which every service reads (ChartKafkaSecurityTest).
+            KafkaSecurity.SETTINGS.forEach(setting -> known.add(KafkaSecurity.environmentVariable(setting)));
             Set<String> unknown = new TreeSet<>(environment(rendered, service).keySet());
             unknown.removeAll(known);
-            // spring.kafka.* (security protocol, SASL, truststore) through relaxed binding: Spring Boot's own keys.
-            unknown.removeIf(name -> name.startsWith("SPRING_KAFKA_"));
             assertThat(unknown).as(service + ": set by the chart, read by nobody").isEmpty();
         }
     }

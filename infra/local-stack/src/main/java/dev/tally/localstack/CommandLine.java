@@ -22,7 +22,7 @@ final class CommandLine {
 
     private static final Map<String, BiConsumer<StackOptions.Builder, String>> VALUED = new LinkedHashMap<>();
     private static final List<String> SWITCHES = List.of("wipe", "no-demo", "build", "kafka-sasl",
-            "aot-cache");
+            "kafka-tls", "aot-cache");
 
     static {
         VALUED.put("data-dir", (builder, value) -> builder.dataDirectory(Path.of(value)));
@@ -55,6 +55,9 @@ final class CommandLine {
               --no-demo                      do not create the demo organisation
               --kafka-sasl                   the broker takes SASL/SCRAM-SHA-512 only; every service gets the user
                                              (password in <data>/secrets.properties; needs a data folder made so)
+              --kafka-tls                    the broker takes TLS only, with a certificate made on the first start
+                                             (<data>/kafka/tls); every service gets the truststore; with
+                                             --kafka-sasl: SASL_SSL
               --data-dir DIR                 data folder (default: <repo>/.tally)
               --gateway-port P[,P2,...]      gateway port; several = several replicas (default 8080)
               --ledger-port P                ledger-service (default 8081)
@@ -116,6 +119,8 @@ final class CommandLine {
                     builder.createDemo(false);
                 } else if (name.equals("kafka-sasl")) {
                     builder.kafkaSasl(true);
+                } else if (name.equals("kafka-tls")) {
+                    builder.kafkaTls(true);
                 } else if (name.equals("aot-cache")) {
                     builder.aotCache(true);
                 }

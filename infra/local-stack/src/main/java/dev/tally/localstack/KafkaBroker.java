@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +24,8 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
  * process. Its storage is formatted once; the cluster id, the topics and the offsets live in {@code <data>/kafka}
  * across restarts. With a SCRAM password it listens with SASL/SCRAM-SHA-512 only (clients and the broker itself) and
  * its storage is formatted with the user {@value Secrets#KAFKA_USER}; the password reaches the format step through
- * the environment ({@link ScramFormat}), since command lines go into the log.
+ * the environment ({@link ScramFormat}), since command lines go into the log. With a {@link BrokerCertificate} the
+ * client listener speaks TLS (SSL, or SASL_SSL with SCRAM too).
  */
 final class KafkaBroker {
 
@@ -42,11 +45,13 @@ final class KafkaBroker {
     private final String marker;
     /** Null: a plaintext listener, no authentication. */
     private final String scramPassword;
+    /** Null: no TLS. */
+    private final BrokerCertificate certificate;
     private ManagedProcess process;
     private boolean retired;
 
     KafkaBroker(Path directory, Path libDirectory, int port, int controllerPort, Path logFile, String marker,
-            String scramPassword) {
+            String scramPassword, BrokerCertificate certificate) {
         this.directory = directory;
         this.libDirectory = libDirectory;
         this.port = port;
@@ -54,16 +59,31 @@ final class KafkaBroker {
         this.logFile = logFile;
         this.marker = marker;
         this.scramPassword = scramPassword;
+        this.certificate = certificate;
     }
 
-    /** How clients authenticate to this broker. */
+    /** How clients authenticate to this broker and check its certificate. */
     KafkaSecurity clientSecurity() {
-        if (scramPassword == null) {
-            return KafkaSecurity.PLAINTEXT;
+        Map<String, String> settings = new HashMap<>();
+        settings.put(KafkaSecurity.PROTOCOL, protocol());
+        if (scramPassword != null) {
+            settings.putAll(Map.of(KafkaSecurity.MECHANISM, "SCRAM-SHA-512", KafkaSecurity.USERNAME,
+                    Secrets.KAFKA_USER, KafkaSecurity.PASSWORD, scramPassword));
         }
-        return KafkaSecurity.from(Map.of(KafkaSecurity.PROTOCOL, "SASL_PLAINTEXT",
-                KafkaSecurity.MECHANISM, "SCRAM-SHA-512", KafkaSecurity.USERNAME, Secrets.KAFKA_USER,
-                KafkaSecurity.PASSWORD, scramPassword)::get);
+        if (certificate != null) {
+            settings.putAll(Map.of(KafkaSecurity.TRUSTSTORE_LOCATION, certificate.truststore().toString(),
+                    KafkaSecurity.TRUSTSTORE_PASSWORD, certificate.password(),
+                    KafkaSecurity.TRUSTSTORE_TYPE, "PKCS12"));
+        }
+        return KafkaSecurity.from(settings::get);
+    }
+
+    /** The client listener's protocol, which is also its name. */
+    private String protocol() {
+        if (certificate == null) {
+            return scramPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        }
+        return scramPassword == null ? "SSL" : "SASL_SSL";
     }
 
     String bootstrapServers() {
@@ -146,26 +166,38 @@ final class KafkaBroker {
     }
 
     /**
-     * The client listener: plaintext, or SASL/SCRAM-SHA-512 for clients and for the broker's own connections (the
-     * controller's listener stays plaintext on loopback: only this broker talks to it).
+     * The client listener: plaintext, or SASL/SCRAM-SHA-512 for clients and for the broker's own connections, over TLS
+     * with a certificate (the controller's listener stays plaintext on loopback: only this broker talks to it).
      */
     private String listeners() {
-        if (scramPassword == null) {
-            return """
-                    listeners=PLAINTEXT://localhost:%1$d,CONTROLLER://localhost:%2$d
-                    advertised.listeners=PLAINTEXT://localhost:%1$d
-                    listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-                    inter.broker.listener.name=PLAINTEXT""".formatted(port, controllerPort);
+        String protocol = protocol();
+        StringBuilder listeners = new StringBuilder("""
+                listeners=%1$s://localhost:%2$d,CONTROLLER://localhost:%3$d
+                advertised.listeners=%1$s://localhost:%2$d
+                listener.security.protocol.map=%1$s:%1$s,CONTROLLER:PLAINTEXT
+                inter.broker.listener.name=%1$s""".formatted(protocol, port, controllerPort));
+        if (scramPassword != null) {
+            listeners.append("""
+
+                    sasl.enabled.mechanisms=SCRAM-SHA-512
+                    sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+                    listener.name.%s.scram-sha-512.sasl.jaas.config=%s""".formatted(
+                    protocol.toLowerCase(Locale.ROOT), clientSecurity().clientProperties().get("sasl.jaas.config")));
         }
-        return """
-                listeners=SASL_PLAINTEXT://localhost:%1$d,CONTROLLER://localhost:%2$d
-                advertised.listeners=SASL_PLAINTEXT://localhost:%1$d
-                listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
-                inter.broker.listener.name=SASL_PLAINTEXT
-                sasl.enabled.mechanisms=SCRAM-SHA-512
-                sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-                listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=%3$s""".formatted(port, controllerPort,
-                clientSecurity().clientProperties().get("sasl.jaas.config"));
+        if (certificate != null) {
+            // The broker's own connections to itself check its certificate like any client.
+            listeners.append("""
+
+                    ssl.keystore.location=%1$s
+                    ssl.keystore.type=PKCS12
+                    ssl.keystore.password=%3$s
+                    ssl.key.password=%3$s
+                    ssl.truststore.location=%2$s
+                    ssl.truststore.type=PKCS12
+                    ssl.truststore.password=%3$s""".formatted(certificate.keystore(), certificate.truststore(),
+                    certificate.password()));
+        }
+        return listeners.toString();
     }
 
     /** KRaft storage is formatted with a cluster id once; formatting again would refuse or lose the topics. */

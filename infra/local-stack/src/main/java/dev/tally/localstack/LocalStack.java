@@ -175,11 +175,13 @@ public final class LocalStack implements AutoCloseable {
                 kafka = new KafkaBroker(options.dataDirectory().resolve("kafka"), options.kafkaLibDirectory(),
                         options.kafkaPort(), options.kafkaControllerPort(), logs.resolve("kafka.log"),
                         Leftovers.marker(options.dataDirectory()),
-                        options.kafkaSasl() ? secrets.kafkaPassword() : null);
+                        options.kafkaSasl() ? secrets.kafkaPassword() : null,
+                        options.kafkaTls() ? BrokerCertificate.createOnce(options.dataDirectory().resolve("kafka/tls"))
+                                : null);
                 kafkaSecurity = kafka.clientSecurity();
                 kafka.start();
                 kafkaBootstrapServers = kafka.bootstrapServers();
-                progress.ok(options.kafkaSasl() ? "Kafka (KRaft, SASL)" : "Kafka (KRaft)", kafkaBootstrapServers,
+                progress.ok(kafkaLabel(options), kafkaBootstrapServers,
                         since(begin));
             } else {
                 // The services read the same TALLY_KAFKA_* variables from the environment they inherit.
@@ -215,11 +217,10 @@ public final class LocalStack implements AutoCloseable {
         common.put("TALLY_KAFKA_BOOTSTRAP", kafkaBootstrapServers);
         if (kafka != null) {
             // The stack's own broker: its settings replace any TALLY_KAFKA_* the launcher inherited (blank = unset).
-            boolean sasl = options.kafkaSasl();
-            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.PROTOCOL), kafkaSecurity.protocol().name());
-            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.MECHANISM), sasl ? "SCRAM-SHA-512" : "");
-            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.USERNAME), sasl ? Secrets.KAFKA_USER : "");
-            common.put(KafkaSecurity.environmentVariable(KafkaSecurity.PASSWORD), sasl ? secrets.kafkaPassword() : "");
+            Map<String, String> settings = kafkaSecurity.settings();
+            for (String setting : KafkaSecurity.SETTINGS) {
+                common.put(KafkaSecurity.environmentVariable(setting), settings.getOrDefault(setting, ""));
+            }
         }
         common.put("AXONIQ_UPDATE_CHECKER_DISABLED", "true");
         // Services on this machine listen on loopback only: the stack's keys are in a file beside it, and nothing
@@ -397,7 +398,15 @@ public final class LocalStack implements AutoCloseable {
         return kafkaBootstrapServers;
     }
 
-    /** How the stack's clients authenticate to Kafka (PLAINTEXT unless --kafka-sasl or an external Kafka's). */
+    /** The broker's progress label, short enough for the column. */
+    private static String kafkaLabel(StackOptions options) {
+        if (options.kafkaSasl() && options.kafkaTls()) {
+            return "Kafka (SASL, TLS)";
+        }
+        return options.kafkaSasl() ? "Kafka (KRaft, SASL)" : options.kafkaTls() ? "Kafka (KRaft, TLS)" : "Kafka (KRaft)";
+    }
+
+    /** How the stack's clients log in to Kafka (PLAINTEXT unless --kafka-sasl, --kafka-tls or an external Kafka's). */
     public KafkaSecurity kafkaSecurity() {
         return kafkaSecurity;
     }

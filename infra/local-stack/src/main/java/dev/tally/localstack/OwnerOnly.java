@@ -59,6 +59,18 @@ final class OwnerOnly {
         }
     }
 
+    /** Narrows a file another program wrote (keytool's stores) to 0600; its directory is 0700 from the start. */
+    static void restrict(Path file) {
+        if (!POSIX) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(file, FILE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make " + file + " the user's alone", e);
+        }
+    }
+
     private static FileAttribute<?>[] attributes(Set<PosixFilePermission> permissions) {
         return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
                 : new FileAttribute<?>[0];

@@ -3,6 +3,8 @@ package dev.tally.localstack;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import dev.tally.servicekit.kafka.KafkaSecurity;
+
 /** What {@code ./tally up} prints once everything is ready: where things are, the keys, and calls to copy. */
 final class ReadyBanner {
 
@@ -19,9 +21,7 @@ final class ReadyBanner {
         row(text, "notifications", stack.notificationUrl() + "   (alerts and channels, docs/notifications.md)");
         row(text, "ledger", stack.ledgerUrl());
         row(text, "dashboard", stack.analyticsUrl() + "/   (sign in with an org admin key; API: docs/analytics.md)");
-        row(text, "Kafka", stack.kafkaBootstrapServers() + (stack.options().kafkaSasl()
-                ? "   (SASL_PLAINTEXT, SCRAM-SHA-512, user " + Secrets.KAFKA_USER + ", kafka_password in "
-                        + display(stack.dataDirectory().resolve("secrets.properties")) + ")" : ""));
+        row(text, "Kafka", stack.kafkaBootstrapServers() + kafkaSecurity(stack));
         row(text, "PostgreSQL", stack.jdbcUrl("tally_ledger").replace("/tally_ledger", "/")
                 + "   (tally_ledger, tally_governance, tally_analytics, tally_notification; user " + stack.databaseUser() + ")");
         row(text, "data and logs", display(stack.dataDirectory()) + "   (logs/<service>.log)");
@@ -59,6 +59,22 @@ final class ReadyBanner {
 
     private static void row(StringBuilder text, String label, String value) {
         text.append(String.format(Locale.ROOT, "  %-16s %s%n", label, value));
+    }
+
+    /** How to log in to the stack's broker; where the password is, never the password. */
+    private static String kafkaSecurity(LocalStack stack) {
+        if (stack.kafkaSecurity().protocol() == KafkaSecurity.Protocol.PLAINTEXT) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("   (").append(stack.kafkaSecurity().protocol());
+        if (stack.options().kafkaSasl()) {
+            text.append(", SCRAM-SHA-512, user ").append(Secrets.KAFKA_USER).append(", kafka_password in ")
+                    .append(display(stack.dataDirectory().resolve("secrets.properties")));
+        }
+        if (stack.kafkaSecurity().truststore() != null) {
+            text.append(", truststore ").append(display(Path.of(stack.kafkaSecurity().truststore().location())));
+        }
+        return text.append(")").toString();
     }
 
     private static String display(Path path) {

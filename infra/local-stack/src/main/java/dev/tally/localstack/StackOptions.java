@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param serviceJvmOptions   JVM options of every service process
  * @param serviceArguments    extra {@code --key=value} arguments per service name (e.g. "ledger-service")
  * @param kafkaSasl           start the broker with a SASL/SCRAM listener only, and give every service its user
+ * @param kafkaTls            start the broker with a TLS listener only (a certificate made on the first start), and
+ *                            give every service the truststore
  * @param postgresSettings    server settings of the embedded PostgreSQL on top of the embedded defaults (which turn
  *                            {@code synchronous_commit} off), e.g. {@code synchronous_commit=on} for durable commits
  * @param serviceJavaHome     the JDK the services run on; null = the launcher's own
@@ -33,7 +35,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         int governancePort, int analyticsPort, int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort, String externalKafka,
         String externalPostgres, String dbUser, String dbPassword, boolean wipe, boolean createDemo,
         List<String> serviceJvmOptions, Map<String, List<String>> serviceArguments,
-        Map<String, String> postgresSettings, boolean kafkaSasl, Path serviceJavaHome, boolean aotCache) {
+        Map<String, String> postgresSettings, boolean kafkaSasl, boolean kafkaTls, Path serviceJavaHome,
+        boolean aotCache) {
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
     public static final int GATEWAY_PORT = 8080;
@@ -91,6 +94,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         builder.serviceArguments = new LinkedHashMap<>(serviceArguments);
         builder.postgresSettings = new LinkedHashMap<>(postgresSettings);
         builder.kafkaSasl = kafkaSasl;
+        builder.kafkaTls = kafkaTls;
         builder.serviceJavaHome = serviceJavaHome;
         builder.aotCache = aotCache;
         return builder;
@@ -134,6 +138,7 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         private boolean wipe;
         private boolean createDemo = true;
         private boolean kafkaSasl;
+        private boolean kafkaTls;
         private Path serviceJavaHome;
         private boolean aotCache;
         private List<String> serviceJvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
@@ -248,6 +253,12 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             return this;
         }
 
+        /** The broker the stack starts takes TLS only, with a certificate of its own (docs/security.md). */
+        public Builder kafkaTls(boolean kafkaTls) {
+            this.kafkaTls = kafkaTls;
+            return this;
+        }
+
         public Builder createDemo(boolean createDemo) {
             this.createDemo = createDemo;
             return this;
@@ -282,8 +293,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
         }
 
         public StackOptions build() {
-            if (kafkaSasl && externalKafka != null) {
-                throw new IllegalArgumentException("--kafka-sasl is for the broker the stack starts; for an external "
+            if ((kafkaSasl || kafkaTls) && externalKafka != null) {
+                throw new IllegalArgumentException((kafkaSasl ? "--kafka-sasl" : "--kafka-tls") + " is for the broker the stack starts; for an external "
                         + "Kafka set TALLY_KAFKA_SECURITY_PROTOCOL and the other TALLY_KAFKA_* variables "
                         + "(docs/security.md)");
             }
@@ -292,8 +303,8 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
             String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
                     analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
-                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl, serviceJavaHome,
-                    aotCache);
+                    createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl, kafkaTls,
+                    serviceJavaHome, aotCache);
         }
 
         private static String blankToNull(String value) {

@@ -47,6 +47,7 @@ class CommandLineTest {
         assertThat(options.externalPostgres()).isNull();
         assertThat(options.wipe()).isFalse();
         assertThat(options.kafkaSasl()).isFalse();
+        assertThat(options.kafkaTls()).isFalse();
         assertThat(options.createDemo()).isTrue();
         assertThat(options.dbUser()).isEqualTo("postgres");
         assertThat(options.jar("gateway-service"))
@@ -69,12 +70,16 @@ class CommandLineTest {
     }
 
     @Test
-    void kafka_sasl_is_a_switch_for_the_stacks_own_broker_only() {
+    void kafka_sasl_and_kafka_tls_are_switches_for_the_stacks_own_broker_only() {
         assertThat(parse(Map.of(), "up", "--kafka-sasl").options().kafkaSasl()).isTrue();
         assertThatThrownBy(() -> parse(Map.of(), "up", "--kafka-sasl=yes")).hasMessage("--kafka-sasl takes no value");
         assertThatThrownBy(() -> parse(Map.of(), "up", "--kafka-sasl", "--external-kafka", "k:9092"))
                 .hasMessageStartingWith("--kafka-sasl is for the broker the stack starts");
         assertThat(CommandLine.USAGE).contains("--kafka-sasl");
+        assertThat(parse(Map.of(), "up", "--kafka-tls").options().kafkaTls()).isTrue();
+        assertThatThrownBy(() -> parse(Map.of(), "up", "--kafka-tls", "--external-kafka", "k:9092"))
+                .hasMessageStartingWith("--kafka-tls is for the broker the stack starts");
+        assertThat(CommandLine.USAGE).contains("--kafka-tls");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,6 +35,10 @@ public record KafkaSecurity(Protocol protocol, Mechanism mechanism, String usern
     public static final String KEYSTORE_LOCATION = "tally.kafka.ssl.keystore.location";
     public static final String KEYSTORE_PASSWORD = "tally.kafka.ssl.keystore.password";
     public static final String KEYSTORE_TYPE = "tally.kafka.ssl.keystore.type";
+
+    /** Every setting read here, for tools that pass them on (the Helm chart sets each as its environment variable). */
+    public static final List<String> SETTINGS = List.of(PROTOCOL, MECHANISM, USERNAME, PASSWORD, TRUSTSTORE_LOCATION,
+            TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE);
 
     /** What a service uses when nothing is set: no authentication, no TLS (the local stack, tests). */
     public static final KafkaSecurity PLAINTEXT = new KafkaSecurity(Protocol.PLAINTEXT, null, null, null, null, null);
@@ -144,6 +149,37 @@ public record KafkaSecurity(Protocol protocol, Mechanism mechanism, String usern
             properties.put("ssl.key.password", keystore.password());
         }
         return properties;
+    }
+
+    /**
+     * The settings that {@link #from} reads back into these values, by setting name: what a launcher hands to the
+     * services it starts.
+     */
+    public Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(PROTOCOL, protocol.name());
+        if (mechanism != null) {
+            settings.put(MECHANISM, mechanism.kafkaName());
+            settings.put(USERNAME, username);
+            settings.put(PASSWORD, password);
+        }
+        putSettings(settings, truststore, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE);
+        putSettings(settings, keystore, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE);
+        return settings;
+    }
+
+    private static void putSettings(Map<String, String> settings, Store store, String location, String password,
+            String type) {
+        if (store == null) {
+            return;
+        }
+        settings.put(location, store.location());
+        if (store.password() != null) {
+            settings.put(password, store.password());
+        }
+        if (store.type() != null) {
+            settings.put(type, store.type());
+        }
     }
 
     /** {@code properties} with these settings' client properties added (they win over the same keys). */

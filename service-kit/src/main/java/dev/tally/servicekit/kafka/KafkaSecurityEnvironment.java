@@ -1,6 +1,7 @@
 package dev.tally.servicekit.kafka;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -19,9 +20,22 @@ public class KafkaSecurityEnvironment implements EnvironmentPostProcessor, Order
 
     static final String PROPERTY_SOURCE = "tallyKafkaSecurity";
 
+    /**
+     * Spring Boot's own ways to secure its clients. They reach only the clients Spring builds, never the hand-built
+     * ones (the ledger client, the governance state readers), which would then connect unauthenticated and fail far
+     * from the cause; so they count only beside {@value KafkaSecurity#PROTOCOL}, as overrides.
+     */
+    static final List<String> SPRING_ONLY_SETTINGS = List.of("spring.kafka.security.protocol",
+            "spring.kafka.properties.security.protocol", "spring.kafka.properties.sasl.jaas.config",
+            "spring.kafka.jaas.enabled");
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        Map<String, Object> clientProperties = KafkaSecurity.from(environment::getProperty).clientProperties();
+        KafkaSecurity security = KafkaSecurity.from(environment::getProperty);
+        if (environment.getProperty(KafkaSecurity.PROTOCOL) == null) {
+            refuseSpringOnlySettings(environment);
+        }
+        Map<String, Object> clientProperties = security.clientProperties();
         if (clientProperties.isEmpty()) {
             return;
         }
@@ -29,6 +43,18 @@ public class KafkaSecurityEnvironment implements EnvironmentPostProcessor, Order
         clientProperties.forEach((key, value) -> springProperties.put("spring.kafka.properties." + key, value));
         // Last: a spring.kafka.properties.* entry an operator sets on purpose still wins.
         environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE, springProperties));
+    }
+
+    private static void refuseSpringOnlySettings(ConfigurableEnvironment environment) {
+        for (String setting : SPRING_ONLY_SETTINGS) {
+            String value = environment.getProperty(setting);
+            if (value != null && !value.isBlank() && !value.equalsIgnoreCase("PLAINTEXT")
+                    && !value.equalsIgnoreCase("false")) {
+                throw new KafkaSecurityException(setting + " (" + KafkaSecurity.environmentVariable(setting)
+                        + ") is set, but " + KafkaSecurity.name(KafkaSecurity.PROTOCOL) + " is not; Spring's setting "
+                        + "misses the service's own Kafka clients, so use the tally.kafka.* settings instead.");
+            }
+        }
     }
 
     /** After the configuration files are read, so settings in application.yml count too. */

@@ -39,6 +39,33 @@ class KafkaSecurityEnvironmentTest {
         assertThat(environment.getPropertySources().contains(KafkaSecurityEnvironment.PROPERTY_SOURCE)).isFalse();
     }
 
+    @Test
+    void spring_kafka_security_without_the_tally_kafka_settings_is_refused_as_it_would_miss_the_hand_built_clients() {
+        for (String setting : KafkaSecurityEnvironment.SPRING_ONLY_SETTINGS) {
+            MockEnvironment environment = new MockEnvironment().withProperty(setting,
+                    setting.endsWith("enabled") ? "true" : "SASL_SSL");
+
+            assertThatThrownBy(() -> new KafkaSecurityEnvironment().postProcessEnvironment(environment,
+                    new SpringApplication()))
+                    .isInstanceOf(KafkaSecurityException.class)
+                    .hasMessageStartingWith(setting + " (")
+                    .hasMessageContaining("tally.kafka.security.protocol (TALLY_KAFKA_SECURITY_PROTOCOL) is not");
+        }
+    }
+
+    @Test
+    void spring_kafka_settings_still_override_beside_the_tally_kafka_settings() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty(KafkaSecurity.PROTOCOL, "SASL_PLAINTEXT")
+                .withProperty(KafkaSecurity.USERNAME, "tally")
+                .withProperty(KafkaSecurity.PASSWORD, "pw")
+                .withProperty("spring.kafka.properties.sasl.jaas.config", "operator's own");
+
+        new KafkaSecurityEnvironment().postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("spring.kafka.properties.sasl.jaas.config")).isEqualTo("operator's own");
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Empty {
     }

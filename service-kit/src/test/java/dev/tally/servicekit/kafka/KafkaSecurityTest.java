@@ -21,6 +21,21 @@ class KafkaSecurityTest {
     }
 
     @Test
+    void the_settings_read_back_into_the_same_security() throws Exception {
+        Path truststore = Files.writeString(folder.resolve("trust.p12"), "t");
+        Path keystore = Files.writeString(folder.resolve("key.pem"), "k");
+        KafkaSecurity security = read(Map.of(KafkaSecurity.PROTOCOL, "SASL_SSL",
+                KafkaSecurity.MECHANISM, "SCRAM-SHA-256", KafkaSecurity.USERNAME, "tally",
+                KafkaSecurity.PASSWORD, "s3cret", KafkaSecurity.TRUSTSTORE_LOCATION, truststore.toString(),
+                KafkaSecurity.TRUSTSTORE_PASSWORD, "tp", KafkaSecurity.KEYSTORE_LOCATION, keystore.toString(),
+                KafkaSecurity.KEYSTORE_TYPE, "PEM"));
+
+        assertThat(read(security.settings())).isEqualTo(security);
+        assertThat(read(KafkaSecurity.PLAINTEXT.settings())).isEqualTo(KafkaSecurity.PLAINTEXT);
+        assertThat(KafkaSecurity.SETTINGS).containsAll(security.settings().keySet());
+    }
+
+    @Test
     void nothing_set_is_plaintext_and_adds_no_client_property() {
         KafkaSecurity security = read(Map.of());
 

@@ -1,6 +1,7 @@
 package dev.tally.localstack.dlt;
 
 import dev.tally.localstack.StackOptions;
+import dev.tally.servicekit.kafka.KafkaSecurity;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ public final class DeadLetterCommand {
 
               --bootstrap-servers  the Kafka to use (default: TALLY_KAFKA_BOOTSTRAP, else the local stack's
                                    localhost:TALLY_KAFKA_PORT, 19092)
+
+            It logs in as the services do, with the TALLY_KAFKA_SECURITY_PROTOCOL, TALLY_KAFKA_SASL_* and
+            TALLY_KAFKA_SSL_* variables of the environment (docs/security.md, "Kafka authentication").
             """;
 
     private DeadLetterCommand() {
@@ -48,8 +52,10 @@ public final class DeadLetterCommand {
             out.print(USAGE);
             return words.isEmpty() ? 2 : 0;
         }
-        DeadLetterReplay replay = new DeadLetterReplay(bootstrap);
         try {
+            KafkaSecurity security = KafkaSecurity.from(
+                    setting -> environment.get(KafkaSecurity.environmentVariable(setting)));
+            DeadLetterReplay replay = new DeadLetterReplay(bootstrap, security);
             switch (words.get(0)) {
                 case "list" -> {
                     out.printf("%-40s %10s %14s%n", "dead-letter topic", "records", "not replayed");

@@ -1,6 +1,7 @@
 package dev.tally.localstack.dlt;
 
 import org.apache.kafka.clients.admin.Admin;
+import dev.tally.servicekit.kafka.KafkaSecurity;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,9 +51,16 @@ public final class DeadLetterReplay {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
+    private final KafkaSecurity security;
 
     public DeadLetterReplay(String bootstrapServers) {
+        this(bootstrapServers, KafkaSecurity.PLAINTEXT);
+    }
+
+    /** @param security how to log in to the brokers: the services' own tally.kafka.* settings */
+    public DeadLetterReplay(String bootstrapServers, KafkaSecurity security) {
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
     }
 
     /** A dead-letter topic: how many records it holds and how many of them no replay has fed back yet. */
@@ -68,7 +76,8 @@ public final class DeadLetterReplay {
 
     /** Every {@code <topic>.DLT} on the cluster, by name. */
     public List<Waiting> list() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        try (Admin admin = Admin.create(security.addTo(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)));
                 KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             Set<String> names = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return names.stream().filter(name -> name.endsWith(SUFFIX)).sorted().map(topic -> {
@@ -174,20 +183,20 @@ public final class DeadLetterReplay {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
+        return new KafkaConsumer<>(security.addTo(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
+        return new KafkaProducer<>(security.addTo(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

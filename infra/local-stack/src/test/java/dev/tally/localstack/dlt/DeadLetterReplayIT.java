@@ -1,7 +1,10 @@
 package dev.tally.localstack.dlt;
 
+import dev.tally.testsupport.ScramKafka;
 import dev.tally.testsupport.TallyInfrastructure;
 import dev.tally.testsupport.TopicContents;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -73,6 +76,28 @@ class DeadLetterReplayIT {
         assertThat(run.output()).contains("is not a dead-letter topic");
     }
 
+    @Test
+    void tally_dlt_logs_in_with_the_services_tally_kafka_settings_and_a_wrong_password_is_refused_with_the_reason()
+            throws Exception {
+        try (ScramKafka broker = ScramKafka.start("tally", "dlt-secret")) {
+            try (Admin admin = Admin.create(broker.clientProperties())) {
+                admin.createTopics(List.of(new NewTopic(deadLetters, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            Map<String, String> login = Map.of("TALLY_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                    "TALLY_KAFKA_SASL_USERNAME", "tally", "TALLY_KAFKA_SASL_PASSWORD", "dlt-secret");
+
+            Run list = tally(broker.bootstrapServers(), login, "dlt", "list");
+            assertThat(list.exitCode()).as(list.output()).isZero();
+            assertThat(list.output()).containsPattern(java.util.regex.Pattern.quote(deadLetters) + "\\s+0\\s+0\\b");
+
+            Map<String, String> wrong = new java.util.HashMap<>(login);
+            wrong.put("TALLY_KAFKA_SASL_PASSWORD", "not-it");
+            Run refused = tally(broker.bootstrapServers(), wrong, "dlt", "list");
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+            assertThat(refused.output()).contains("Authentication failed").doesNotContain("not-it");
+        }
+    }
+
     private void deadLetter(String key, String value, String eventId) throws Exception {
         ProducerRecord<String, String> record = new ProducerRecord<>(deadLetters, key, value);
         // As spring-kafka's DeadLetterPublishingRecoverer writes it: the source's headers, then its own.
@@ -96,10 +121,17 @@ class DeadLetterReplayIT {
     }
 
     private static Run tally(String... args) throws IOException, InterruptedException {
+        return tally(INFRA.kafkaBootstrapServers(), Map.of(), args);
+    }
+
+    private static Run tally(String bootstrapServers, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("tally").toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--bootstrap-servers", INFRA.kafkaBootstrapServers()));
-        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        command.addAll(List.of("--bootstrap-servers", bootstrapServers));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         return new Run(process.exitValue(), output);
