@@ -19,6 +19,8 @@ public final class Load implements AutoCloseable {
     private final List<String> keys;
     private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Each thread's pause after every answer; zero: back to back. */
+    private volatile Duration pace = Duration.ZERO;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
@@ -51,11 +53,23 @@ public final class Load implements AutoCloseable {
             String key = keys.get(Math.floorMod(next.getAndIncrement(), keys.size()));
             Gateway.Answer answer = gateway.post(replica++, key, Gateway.ONE_CREDIT, Duration.ofSeconds(60));
             sent.add(new Sent(begin, System.nanoTime(), answer));
-            if (answer.status() != 200) {
+            Duration pause = pace;
+            if (answer.status() != 200 && pause.compareTo(Duration.ofMillis(100)) < 0) {
                 // Do not spin on a failing stack: a fault makes answers fast (503 from an open breaker).
-                pauseUnlessStopped(Duration.ofMillis(100));
+                pause = Duration.ofMillis(100);
+            }
+            if (!pause.isZero()) {
+                pauseUnlessStopped(pause);
             }
         }
+    }
+
+    /**
+     * Lets each thread pause {@code pause} after every answer from now on (zero: back to back again): light traffic
+     * goes on while a process restarts, instead of full traffic taking the CPU the restart needs on a small machine.
+     */
+    public void pace(Duration pause) {
+        this.pace = pause;
     }
 
     /** Answers so far. */
