@@ -101,8 +101,12 @@ class KafkaSaslIT {
                 assertThatThrownBy(() -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS))
                         .isInstanceOfAny(ExecutionException.class, TimeoutException.class);
             }
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(brokerLog))
-                    .contains(REFUSED + " ").contains(tls ? "SSL handshake failed" : "during SASL handshake"));
+            if (tls) {
+                // Over SASL_PLAINTEXT the broker does not always log a plaintext client (it may give up before its
+                // first request after ApiVersions): the wrong password below shows the log's refusals there.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(brokerLog))
+                        .contains(REFUSED + " ").contains("SSL handshake failed"));
+            }
             Map<String, String> wrongPassword = new HashMap<>(stack.kafkaSecurity().settings());
             wrongPassword.put(KafkaSecurity.PASSWORD, password + "-wrong");
             KafkaSecurity wrong = KafkaSecurity.from(wrongPassword::get);
@@ -112,7 +116,7 @@ class KafkaSaslIT {
                         .hasCauseInstanceOf(SaslAuthenticationException.class);
             }
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(brokerLog))
-                    .contains("invalid credentials with SASL mechanism SCRAM-SHA-512"));
+                    .contains(REFUSED + " ").contains("invalid credentials with SASL mechanism SCRAM-SHA-512"));
             if (tls) {
                 // The right user, but trusting only the JVM's CAs: the client refuses the broker's certificate.
                 Map<String, String> noTruststore = new HashMap<>(stack.kafkaSecurity().settings());
