@@ -29,6 +29,12 @@ final class LeaseLine {
     private long lastRequestNanos;
     /** The recent time between two requests (moving average); zero until the second request. */
     private long gapNanos;
+    /**
+     * The longest recent time between two requests: each gap, or the one before less an eighth, whichever is longer.
+     * Requests in bursts (parallel tool calls, a client's threads) average to a gap shorter than the pause between the
+     * bursts; this one remembers the pause.
+     */
+    private long longGapNanos;
 
     LeaseLine(LeaseKey key) {
         this.key = key;
@@ -39,6 +45,7 @@ final class LeaseLine {
         if (lastRequestNanos != 0) {
             long gap = nowNanos - lastRequestNanos;
             gapNanos = gapNanos == 0 ? gap : (3 * gapNanos + gap) / 4;
+            longGapNanos = Math.max(gap, longGapNanos - longGapNanos / 8);
         }
         lastRequestNanos = nowNanos;
         if (nowNanos - windowStart >= SECOND) {
@@ -59,16 +66,16 @@ final class LeaseLine {
     }
 
     /**
-     * How long this line's lease may go unused before it is returned: three of its usual gaps between requests, so a
-     * member asking every few seconds keeps its lease instead of reserving, and releasing, one per request, but never
-     * less than {@code least} nor more than {@code most}. {@code least} when credit is short, and for a member whose
-     * usual gap is longer than {@code most}: its next request would come after the lease went back anyway, so keeping
-     * it would only hold credit for nothing.
+     * How long this line's lease may go unused before it is returned: three of its longest recent gaps between
+     * requests, so a member asking every few seconds, alone or in bursts, keeps its lease instead of reserving, and
+     * releasing, one per request or burst, but never less than {@code least} nor more than {@code most}.
+     * {@code least} when credit is short, and for a member whose usual gap is longer than {@code most}: its next
+     * request would come after the lease went back anyway, so keeping it would only hold credit for nothing.
      */
     long idleNanos(long least, long most, long nowNanos) {
         if (nowNanos < exactUntilNanos || gapNanos > most) {
             return least;
         }
-        return Math.max(least, Math.min(most, 3 * gapNanos));
+        return Math.max(least, Math.min(most, 3 * longGapNanos));
     }
 }

@@ -30,6 +30,27 @@ class LeaseLineTest {
     }
 
     @Test
+    void a_member_asking_in_bursts_keeps_its_lease_from_one_burst_to_the_next() {
+        // Two requests a few milliseconds apart every three seconds (how wrk's threads pass a list of 1,000 keys, and
+        // how an agent fires parallel tool calls): an average of the gaps sat between the two and gave an idle time
+        // shorter than the time to the next burst, so every burst reserved a lease and released it again.
+        long millisecond = TimeUnit.MILLISECONDS.toNanos(1);
+        long last = 0;
+        for (long burst = 1; burst <= 20; burst++) {
+            line.count(burst * 3 * SECOND);
+            last = burst * 3 * SECOND + 5 * millisecond;
+            line.count(last);
+
+            long idle = line.idleNanos(DEFAULTS.idleRelease().toNanos(), DEFAULTS.maxIdle().toNanos(), last);
+
+            if (burst >= 2) {
+                assertThat(idle).as("idle time after burst %d", burst).isGreaterThan(4 * SECOND);
+            }
+        }
+        assertThat(line.requestsWithin(30 * SECOND)).as("two requests every three seconds").isBetween(16L, 24L);
+    }
+
+    @Test
     void a_member_asking_every_twenty_seconds_keeps_its_lease_for_the_longest_idle_time() {
         for (long at = 1; at <= 4; at++) {
             line.count(at * 20 * SECOND);
