@@ -14,13 +14,22 @@ import org.springframework.stereotype.Component;
 @Component
 public class Tokenizer {
 
-    private final Encoding o200k;
-    private final Encoding cl100k;
+    /** Characters of recently counted texts remembered per encoding (about 4 MB each as Latin-1 strings). */
+    static final long REMEMBERED_CHARS = 4_000_000;
+
+    private final RecentCounts o200k;
+    private final RecentCounts cl100k;
 
     public Tokenizer() {
+        this(REMEMBERED_CHARS);
+    }
+
+    Tokenizer(long rememberedChars) {
         EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-        o200k = registry.getEncoding(EncodingType.O200K_BASE);
-        cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
+        Encoding o200kBase = registry.getEncoding(EncodingType.O200K_BASE);
+        Encoding cl100kBase = registry.getEncoding(EncodingType.CL100K_BASE);
+        o200k = new RecentCounts(rememberedChars, o200kBase::countTokensOrdinary);
+        cl100k = new RecentCounts(rememberedChars, cl100kBase::countTokensOrdinary);
     }
 
     public int count(String model, String text) {
@@ -28,6 +37,6 @@ public class Tokenizer {
     }
 
     public int count(ModelFamily family, String text) {
-        return text.isEmpty() ? 0 : (family.o200k() ? o200k : cl100k).countTokensOrdinary(text);
+        return text.isEmpty() ? 0 : (family.o200k() ? o200k : cl100k).count(text);
     }
 }
