@@ -41,7 +41,7 @@ public class BalanceProjector {
     private final Map<String, Folded> ledgers = new HashMap<>();
 
     public BalanceProjector(BalanceStore store, EventStoreReader eventStore,
-            @Value("${tally.ledger.projection-checkpoint-every:1000}") long checkpointEvery) {
+            @Value("${tally.ledger.projection-checkpoint-every:10000}") long checkpointEvery) {
         this.store = store;
         this.eventStore = eventStore;
         this.checkpointEvery = checkpointEvery;
