@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.time.Duration;
@@ -37,6 +38,8 @@ class LedgerRestartIT {
         properties.put("logging.level.org.apache.kafka", "WARN");
         properties.put("logging.level.org.axonframework", "WARN");
         properties.put("tally.ledger.projection-checkpoint-every", "1000");
+        // A snapshot after the first few events: the restarted ledger loads from it and the events after it.
+        properties.put("tally.ledger.snapshot-every", "3");
         String ledgerId = "org-" + id();
         PurchaseCreditsCommand topUp = purchase(ledgerId, 500);
         LedgerReply firstReply;
@@ -58,6 +61,10 @@ class LedgerRestartIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> http.get().uri("/ledgers/{id}", ledgerId)
                     .exchange().expectStatus().isOk().expectBody()
                     .jsonPath("$.accounts[0].balance").isEqualTo(600));
+            JdbcTemplate database = service.getBean(JdbcTemplate.class);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(database.queryForObject(
+                    "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?", Long.class, ledgerId))
+                    .as("snapshots taken on their own thread").isPositive());
         }
 
         try (ConfigurableApplicationContext service = start(properties);

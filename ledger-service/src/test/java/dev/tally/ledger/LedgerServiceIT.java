@@ -14,11 +14,14 @@ import dev.tally.ledger.support.LedgerServiceTestBase;
 import dev.tally.ledger.support.TopicReader;
 import org.junit.jupiter.api.Test;
 import com.zaxxer.hikari.HikariDataSource;
+import org.axonframework.eventsourcing.AbstractSnapshotter;
+import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.timeout.HandlerTimeoutHandlerEnhancerDefinition;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 
 import javax.sql.DataSource;
+import java.lang.reflect.Field;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -361,5 +365,19 @@ class LedgerServiceIT extends LedgerServiceTestBase {
         assertThat(dataSource).isInstanceOf(HikariDataSource.class);
         assertThat(((HikariDataSource) dataSource).getDataSourceProperties())
                 .containsEntry("reWriteBatchedInserts", "true");
+    }
+
+    @Test
+    void snapshots_are_not_taken_on_the_commands_thread(@Autowired Snapshotter snapshotter) throws Exception {
+        // Axon's default runs a snapshot where it is triggered: inside a command's transaction, re-reading thousands
+        // of events and writing the whole ledger while the organisation's other commands wait.
+        Field executor = AbstractSnapshotter.class.getDeclaredField("executor");
+        executor.setAccessible(true);
+        Thread[] ranOn = new Thread[1];
+        ((Executor) executor.get(snapshotter)).execute(() -> ranOn[0] = Thread.currentThread());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ranOn[0] != null);
+        assertThat(ranOn[0]).isNotSameAs(Thread.currentThread());
+        assertThat(ranOn[0].getName()).isEqualTo("ledger-snapshots");
     }
 }

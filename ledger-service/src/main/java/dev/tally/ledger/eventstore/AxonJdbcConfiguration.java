@@ -16,6 +16,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotterFactoryBean;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -26,6 +27,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import javax.sql.DataSource;
+import java.util.concurrent.Executors;
 
 /**
  * Axon's JDBC event store on PostgreSQL, declared by hand: Axon's auto-configuration runs before Boot 4's relocated
@@ -112,6 +114,23 @@ public class AxonJdbcConfiguration {
     @Bean
     public Cache ledgerCache(@Value("${tally.ledger.cached-ledgers:10000}") int cachedLedgers) {
         return new LedgerCache(cachedLedgers);
+    }
+
+    /**
+     * Snapshots are taken on a thread of their own. Axon's default takes them on the command's thread, inside its
+     * transaction: re-reading up to {@code snapshot-every} events and writing the whole ledger stalled an
+     * organisation's commands for about 150 ms every 2,000 events under spread load (docs/benchmarks.md). A snapshot
+     * is only a shortcut for loading: one lost at shutdown is taken again later.
+     */
+    @Bean
+    public SpringAggregateSnapshotterFactoryBean aggregateSnapshotter() {
+        SpringAggregateSnapshotterFactoryBean snapshotter = new SpringAggregateSnapshotterFactoryBean();
+        snapshotter.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ledger-snapshots");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        return snapshotter;
     }
 
     /** Loading a ledger reads at most this many events after its last snapshot. */
