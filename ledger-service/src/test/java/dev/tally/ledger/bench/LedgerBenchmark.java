@@ -27,15 +27,20 @@ import static dev.tally.ledger.support.Commands.usage;
 /**
  * Drives reserve + record-usage pairs through Kafka → aggregate → PostgreSQL → events, the way gateways do, and prints
  * commands/s at saturation and reply latency at a fixed rate. Everything runs on this machine: broker, database,
- * ledger-service and this load generator share its cores. See docs/benchmarks.md for the command and the results.
+ * ledger-service and this load generator share its cores. {@code -Dbench.processes=2} starts a second ledger-service
+ * process from the jar, sharing the command partitions with the first. See docs/benchmarks.md for the command and the results.
  */
 public final class LedgerBenchmark {
+
+    private static final String OTHER_LEDGERS = "other ledger-service processes (whole process)";
 
     public static void main(String[] args) throws Exception {
         int ledgers = Integer.getInteger("bench.ledgers", 32);
         int inFlight = Integer.getInteger("bench.inFlight", 64);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int rate = Integer.getInteger("bench.rate", 500);
+        int processes = Integer.getInteger("bench.processes", 1);
+        int warmup = Integer.getInteger("bench.warmup", 5);
 
         TallyInfrastructure infra = TallyInfrastructure.shared();
         Map<String, Object> properties = new HashMap<>(infra.springProperties(infra.newDatabase("bench")));
@@ -45,7 +50,8 @@ public final class LedgerBenchmark {
                 .toArray(String[]::new);
         try (ConfigurableApplicationContext service = new SpringApplicationBuilder(LedgerServiceApplication.class)
                 .run(springArgs);
-                LedgerKafkaClient client = new LedgerKafkaClient(infra.kafkaBootstrapServers())) {
+                LedgerKafkaClient client = new LedgerKafkaClient(infra.kafkaBootstrapServers());
+                OtherLedgerProcesses others = OtherLedgerProcesses.start(processes - 1, properties)) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < ledgers; i++) {
                 String ledgerId = "bench-" + i + "-" + id();
@@ -53,16 +59,21 @@ public final class LedgerBenchmark {
                 client.sendAndWait(purchase(ledgerId, 1_000_000_000L));
                 ids.add(ledgerId);
             }
-            System.out.printf("warm-up ...%n");
-            saturate(client, ids, inFlight, 5);
+            System.out.printf("warm-up %d s ...%n", warmup);
+            saturate(client, ids, inFlight, warmup);
             CpuShares cpu = new CpuShares(java.net.URI.create(((String) properties.get("spring.datasource.url"))
                     .substring("jdbc:".length())).getPort());
             cpu.start();
+            others.startCpu();
             Result throughput = saturate(client, ids, inFlight, seconds);
             Map<String, Long> used = cpu.stop();
-            System.out.printf("saturation: %d commands in %d s with %d pairs in flight = %.0f commands/s "
-                            + "(reply latency p50 %.1f ms, p99 %.1f ms)%n",
-                    throughput.commands, seconds, inFlight, throughput.commands / (double) seconds,
+            if (others.any()) {
+                used.put(OTHER_LEDGERS, others.cpuNanos());
+            }
+            System.out.printf("saturation: %d commands in %d s with %d pairs in flight over %d ledgers and %d "
+                            + "ledger-service process(es) = %.0f commands/s (reply latency p50 %.1f ms, p99 %.1f ms)%n",
+                    throughput.commands, seconds, inFlight, ledgers, processes,
+                    throughput.commands / (double) seconds,
                     throughput.percentile(50), throughput.percentile(99));
             printCpu(used, throughput.commands);
             Result paced = paced(client, ids, rate, seconds);
@@ -82,6 +93,11 @@ public final class LedgerBenchmark {
         StringBuilder line = new StringBuilder("  CPU ms/command:");
         used.forEach((part, nanos) -> line.append(String.format(" %s %.3f,", part, nanos / 1e6 / commands)));
         System.out.println(line.substring(0, line.length() - 1));
+        if (used.containsKey(OTHER_LEDGERS)) {
+            double allMs = (used.get(CpuShares.LEDGER) + used.get(OTHER_LEDGERS)) / 1e6 / commands;
+            System.out.printf("  all ledger-service processes: %.3f ms of CPU a command%n", allMs);
+            return;
+        }
         double ledgerMs = used.get(CpuShares.LEDGER) / 1e6 / commands;
         System.out.printf("  ledger-service alone: %.3f ms of CPU a command = %.0f commands/s on one core of its own%n",
                 ledgerMs, 1000 / ledgerMs);
