@@ -1,0 +1,117 @@
+package dev.tally.ledger.audit.cli;
+
+import dev.tally.ledger.audit.file.AuditFileVerifier;
+import dev.tally.ledger.audit.file.AuditManifest;
+import dev.tally.ledger.audit.file.FileVerification;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code ./tally audit …}: the operator's audit commands. It lives in ledger-service's jar, next to the fold it
+ * replays with, so the ledger's image runs it as a Kubernetes job and an offline check uses exactly the aggregate's
+ * rules. It starts no Spring context. Exit status: 0 all checks passed, 1 a difference or a refusal, 2 a usage mistake.
+ */
+public final class AuditCommand {
+
+    static final String USAGE = """
+            usage: ./tally audit export --org ID [--from INSTANT] [--to INSTANT] --out FILE
+                   ./tally audit verify FILE
+              --ledger-url URL   ledger-service's HTTP API (TALLY_LEDGER_URL, default http://localhost:8081)
+              --key KEY          an admin key, tadm_… (TALLY_ADMIN_KEY): the organisation's owner or admin, or a
+                                 platform admin
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public AuditCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new AuditCommand(System.out, System.err).run(args));
+    }
+
+    public int run(String... args) {
+        if (args.length == 0 || Set.of("help", "-h", "--help").contains(args[0])) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return switch (args[0]) {
+                case "export" -> export(new Options(rest, Set.of()));
+                case "verify" -> verify(new Options(rest, Set.of()));
+                default -> throw new Options.UsageException("unknown audit command '" + args[0] + "'");
+            };
+        } catch (Options.UsageException e) {
+            err.println("tally audit: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (LedgerApi.ApiFailure e) {
+            err.println("tally audit: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("tally audit: " + e);
+            return 1;
+        }
+    }
+
+    private int export(Options options) throws IOException {
+        String ledgerId = options.required("org");
+        Path target = Path.of(options.required("out"));
+        Instant from = options.instant("from");
+        Instant to = options.instant("to");
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new Options.UsageException("--from must be before --to");
+        }
+        AuditManifest manifest = new ExportCommand(api(options), out).export(ledgerId, from, to, target);
+        out.println("exported " + manifest.count() + " events of ledger " + ledgerId + range(manifest) + " to "
+                + target + " (last hash " + manifest.lastHash() + ")");
+        return 0;
+    }
+
+    private int verify(Options options) throws IOException {
+        if (options.positional().size() != 1) {
+            throw new Options.UsageException("verify needs one FILE");
+        }
+        Path file = Path.of(options.positional().get(0));
+        if (!Files.isReadable(file)) {
+            throw new Options.UsageException("cannot read " + file);
+        }
+        FileVerification result = AuditFileVerifier.verify(file);
+        if (result.ok()) {
+            AuditManifest manifest = result.manifest();
+            out.println("OK " + file + ": ledger " + manifest.ledgerId() + ", " + result.events() + " events"
+                    + range(manifest) + ", none missing, none altered, the replay gives the manifest's "
+                    + manifest.closing().accounts().size() + " balances and " + manifest.closing().budgets().size()
+                    + " budget windows");
+            return 0;
+        }
+        result.problems().forEach(problem -> out.println("FAIL " + problem));
+        out.println("FAILED " + file + ": " + result.problems().size() + " problem(s)");
+        return 1;
+    }
+
+    private static String range(AuditManifest manifest) {
+        return manifest.firstSequence() == null ? ""
+                : " (sequences " + manifest.firstSequence() + "–" + manifest.lastSequence() + ")";
+    }
+
+    private static LedgerApi api(Options options) {
+        String url = options.get("ledger-url", "TALLY_LEDGER_URL", "http://localhost:8081");
+        String key = options.get("key", "TALLY_ADMIN_KEY", null);
+        if (key == null) {
+            throw new Options.UsageException("an admin key is needed: --key tadm_… or TALLY_ADMIN_KEY");
+        }
+        return new LedgerApi(url, key);
+    }
+}
