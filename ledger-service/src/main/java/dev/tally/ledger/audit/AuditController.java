@@ -43,7 +43,7 @@ public class AuditController {
         this.settings = settings;
     }
 
-    /** One line per event, oldest first: {@code event_id, sequence, type, time, data}. */
+    /** One line per event, oldest first: {@code event_id, sequence, type, time, hash, data}. */
     @GetMapping("/ledgers/{ledgerId}/events")
     public Mono<ResponseEntity<String>> export(Caller caller, @PathVariable String ledgerId,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -89,6 +89,7 @@ public class AuditController {
         line.put("sequence", event.sequence());
         line.put("type", event.ceType());
         line.put("time", event.time().toString());
+        line.put("hash", event.hash());
         line.set("data", TallyJson.mapper().readTree(event.payload()));
         return line + "\n";
     }

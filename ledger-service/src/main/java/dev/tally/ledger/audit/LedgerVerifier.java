@@ -6,11 +6,13 @@ import dev.tally.ledger.domain.LedgerState;
 import dev.tally.ledger.eventstore.EventPages;
 import org.springframework.stereotype.Service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Proves the balances projection: replays a ledger from its first event and compares every row. The events come
+ * Proves the event store's history unedited (the hash chain, {@link ChainCheck}) and the balances projection right:
+ * replays a ledger from its first event and compares every row. The events come
  * through the readers' pool a page at a time, so a long ledger neither holds a connection for the whole replay nor
  * takes one from the command path.
  */
@@ -30,14 +32,29 @@ public class LedgerVerifier {
 
     public Optional<VerificationReport> verify(String ledgerId) {
         LedgerState replayed = new LedgerState();
-        long count = events.forEach(ledgerId, REPLAY_PAGE, stored -> replayed.apply(stored.event()));
+        ChainCheck chain = new ChainCheck(ledgerId);
+        List<String> unreadable = new ArrayList<>();
+        long count = events.forEach(ledgerId, REPLAY_PAGE, stored -> {
+            chain.check(stored);
+            if (!unreadable.isEmpty()) {
+                return;
+            }
+            try {
+                replayed.apply(stored.event());
+            } catch (RuntimeException e) {
+                // A row edited into something the fold cannot take: say where, instead of failing the whole check.
+                unreadable.add("replay stopped at event sequence " + stored.sequence() + ": " + e.getMessage());
+            }
+        });
         if (count == 0) {
             return Optional.empty();
         }
         LedgerSnapshot expected = replayed.snapshot();
         Optional<LedgerSnapshot> actual = projection.read(ledgerId);
-        List<String> differences = actual.isEmpty() ? List.of("the projection has no ledger " + ledgerId)
-                : SnapshotComparison.differences(expected, actual.get(), "replay", "projection");
+        List<String> differences = new ArrayList<>(chain.problems());
+        differences.addAll(unreadable);
+        differences.addAll(actual.isEmpty() ? List.of("the projection has no ledger " + ledgerId)
+                : SnapshotComparison.differences(expected, actual.get(), "replay", "projection"));
         return Optional.of(new VerificationReport(ledgerId, count, projection.eventsApplied(ledgerId),
                 differences.isEmpty(), differences));
     }

@@ -23,6 +23,7 @@ public final class AuditCommand {
     static final String USAGE = """
             usage: ./tally audit export --org ID [--from INSTANT] [--to INSTANT] --out FILE
                    ./tally audit verify FILE
+                   ./tally audit verify --org ID
               --ledger-url URL   ledger-service's HTTP API (TALLY_LEDGER_URL, default http://localhost:8081)
               --key KEY          an admin key, tadm_… (TALLY_ADMIN_KEY): the organisation's owner or admin, or a
                                  platform admin
@@ -80,6 +81,9 @@ public final class AuditCommand {
     }
 
     private int verify(Options options) throws IOException {
+        if (options.get("org") != null) {
+            return new LedgerCheck(api(options), out).check(options.get("org")) ? 0 : 1;
+        }
         if (options.positional().size() != 1) {
             throw new Options.UsageException("verify needs one FILE");
         }

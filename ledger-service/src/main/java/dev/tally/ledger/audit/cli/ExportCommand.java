@@ -64,6 +64,12 @@ final class ExportCommand {
                     byte[] payload = AuditFile.payload(data);
                     String before = hash;
                     hash = EventHash.of(before, ledgerId, sequence, eventId, type, payload);
+                    String stored = line.path("hash").asString(null);
+                    if (stored != null && !stored.equals(hash)) {
+                        throw new LedgerApi.ApiFailure("event sequence " + sequence + " of ledger " + ledgerId
+                                + " does not give its stored chain hash: the event store was changed (run verify"
+                                + " --org " + ledgerId + ")");
+                    }
                     boolean inWindow = from == null || !time.isBefore(from);
                     if (inWindow) {
                         if (first == null) {

@@ -46,6 +46,13 @@ final class LedgerApi {
         return new EventPage(events, next == null ? null : Long.parseLong(next));
     }
 
+    /** {@code POST /ledgers/{id}/verify}: the event store's chain and replay against the projection. */
+    JsonNode verify(String ledgerId) {
+        String path = "/ledgers/" + encode(ledgerId) + "/verify";
+        return TallyJson.mapper().readTree(send(path, HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .POST(HttpRequest.BodyPublishers.noBody())).body());
+    }
+
     private HttpResponse<String> get(String path) {
         return send(path, HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
