@@ -65,6 +65,28 @@ public class AuditController {
                 .map(page -> answer(page, size));
     }
 
+    /** Every ledger id, a page at a time, for a platform admin's sweep ({@code ./tally audit verify --all}). */
+    @GetMapping("/ledgers")
+    public Mono<ResponseEntity<LedgerIds>> ledgers(Caller caller, @RequestParam(required = false) String after,
+            @RequestParam(required = false) Integer limit) {
+        caller.requirePlatformAdmin();
+        int size = limit(limit);
+        return Mono.fromCallable(() -> ReadFailures.translate(settings, () -> events.ledgerIds(after, size + 1)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(ids -> {
+                    List<String> page = ids.stream().limit(size).toList();
+                    ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+                    if (ids.size() > size) {
+                        response.header(NEXT_AFTER, page.get(page.size() - 1));
+                    }
+                    return response.body(new LedgerIds(page));
+                });
+    }
+
+    /** The answer of {@code GET /ledgers}. */
+    public record LedgerIds(List<String> ledgers) {
+    }
+
     @PostMapping("/ledgers/{ledgerId}/verify")
     public Mono<VerificationReport> verify(Caller caller, @PathVariable String ledgerId) {
         caller.requireOrg(ledgerId, "ledger", ledgerId);

@@ -55,6 +55,17 @@ public class EventPages {
         return jdbc.query(sql.toString(), ROW, arguments.toArray());
     }
 
+    /**
+     * Up to {@code limit} ledger ids above {@code after} (null for the first), in order: the ledgers that have a
+     * first event. A full scan of the events' table on PostgreSQL; a sweep reads every event anyway.
+     */
+    public List<String> ledgerIds(String after, int limit) {
+        return jdbc.queryForList("""
+                SELECT aggregate_identifier FROM domain_event_entry
+                WHERE sequence_number = 0 AND aggregate_identifier > ? ORDER BY aggregate_identifier LIMIT ?""",
+                String.class, after == null ? "" : after, limit);
+    }
+
     public boolean exists(String ledgerId) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
                 "SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ?)", Boolean.class,

@@ -1,16 +1,22 @@
 package dev.tally.ledger.audit.cli;
 
+import dev.tally.events.topic.Topics;
 import dev.tally.ledger.audit.file.AuditFileVerifier;
 import dev.tally.ledger.audit.file.AuditManifest;
 import dev.tally.ledger.audit.file.FileVerification;
+
+import dev.tally.servicekit.kafka.KafkaSecurity;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,10 +29,16 @@ public final class AuditCommand {
     static final String USAGE = """
             usage: ./tally audit export --org ID [--from INSTANT] [--to INSTANT] --out FILE
                    ./tally audit verify FILE
-                   ./tally audit verify --org ID
+                   ./tally audit verify --org ID | --all  [--skip-topic] [--topic NAME] [--publication-grace S]
               --ledger-url URL   ledger-service's HTTP API (TALLY_LEDGER_URL, default http://localhost:8081)
               --key KEY          an admin key, tadm_… (TALLY_ADMIN_KEY): the organisation's owner or admin, or a
-                                 platform admin
+                                 platform admin (--all needs a platform admin)
+              --bootstrap-servers HOST:PORT  the Kafka holding tally.ledger.events (TALLY_KAFKA_BOOTSTRAP, else
+                                 localhost:TALLY_KAFKA_PORT, 19092); it logs in with the services' TALLY_KAFKA_*
+                                 security variables
+              --publication-grace S  events stored less than S seconds (default 30) before the topic was read
+                                 may still be on their way to it: not reported missing
+            Exit status: 0 every check passed, 1 a difference or a refusal, 2 a mistake in the command line.
             """;
 
     private final PrintStream out;
@@ -38,7 +50,15 @@ public final class AuditCommand {
     }
 
     public static void main(String[] args) {
+        quietLogging();
         System.exit(new AuditCommand(System.out, System.err).run(args));
+    }
+
+    /** Without Spring, Logback would print the Kafka client's DEBUG lines; the command's own output is the report. */
+    private static void quietLogging() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
     }
 
     public int run(String... args) {
@@ -50,7 +70,7 @@ public final class AuditCommand {
         try {
             return switch (args[0]) {
                 case "export" -> export(new Options(rest, Set.of()));
-                case "verify" -> verify(new Options(rest, Set.of()));
+                case "verify" -> verify(new Options(rest, Set.of("all", "skip-topic")));
                 default -> throw new Options.UsageException("unknown audit command '" + args[0] + "'");
             };
         } catch (Options.UsageException e) {
@@ -59,6 +79,9 @@ public final class AuditCommand {
             return 2;
         } catch (LedgerApi.ApiFailure e) {
             err.println("tally audit: " + e.getMessage());
+            return 1;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            err.println("tally audit: Kafka: " + e.getMessage());
             return 1;
         } catch (IOException e) {
             err.println("tally audit: " + e);
@@ -81,8 +104,8 @@ public final class AuditCommand {
     }
 
     private int verify(Options options) throws IOException {
-        if (options.get("org") != null) {
-            return new LedgerCheck(api(options), out).check(options.get("org")) ? 0 : 1;
+        if (options.get("org") != null || options.flag("all")) {
+            return sweep(options);
         }
         if (options.positional().size() != 1) {
             throw new Options.UsageException("verify needs one FILE");
@@ -103,6 +126,27 @@ public final class AuditCommand {
         result.problems().forEach(problem -> out.println("FAIL " + problem));
         out.println("FAILED " + file + ": " + result.problems().size() + " problem(s)");
         return 1;
+    }
+
+    private int sweep(Options options) {
+        LedgerApi api = api(options);
+        String org = options.get("org");
+        List<String> ledgers = org != null ? List.of(org) : Sweep.allLedgers(api);
+        TopicIndex topic = null;
+        if (!options.flag("skip-topic")) {
+            String name = options.get("topic", null, Topics.LEDGER_EVENTS.name());
+            topic = TopicIndex.read(kafka(options), name, org == null ? id -> true : org::equals, err);
+        }
+        Duration grace = Duration.ofSeconds(options.number("publication-grace", 30));
+        return new Sweep(api, new LedgerCheck(api, topic, grace), out, err).run(ledgers) ? 0 : 1;
+    }
+
+    /** The services' Kafka settings: their bootstrap and security variables (docs/security.md). */
+    private static Map<String, Object> kafka(Options options) {
+        String port = options.get("kafka-port", "TALLY_KAFKA_PORT", "19092");
+        String bootstrap = options.get("bootstrap-servers", "TALLY_KAFKA_BOOTSTRAP", "localhost:" + port);
+        KafkaSecurity security = KafkaSecurity.from(setting -> System.getenv(KafkaSecurity.environmentVariable(setting)));
+        return security.addTo(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     private static String range(AuditManifest manifest) {

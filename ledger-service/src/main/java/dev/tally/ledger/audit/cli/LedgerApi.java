@@ -46,6 +46,18 @@ final class LedgerApi {
         return new EventPage(events, next == null ? null : Long.parseLong(next));
     }
 
+    record IdPage(List<String> ids, String nextAfter) {
+    }
+
+    /** One page of {@code GET /ledgers}: every ledger id, for a platform admin key. */
+    IdPage ledgers(String after) {
+        String path = "/ledgers?limit=" + PAGE + (after == null ? "" : "&after=" + encode(after));
+        HttpResponse<String> response = get(path);
+        List<String> ids = new ArrayList<>();
+        TallyJson.mapper().readTree(response.body()).path("ledgers").forEach(id -> ids.add(id.asString()));
+        return new IdPage(ids, response.headers().firstValue(AuditController.NEXT_AFTER).orElse(null));
+    }
+
     /** {@code POST /ledgers/{id}/verify}: the event store's chain and replay against the projection. */
     JsonNode verify(String ledgerId) {
         String path = "/ledgers/" + encode(ledgerId) + "/verify";

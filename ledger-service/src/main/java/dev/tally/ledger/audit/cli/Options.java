@@ -55,6 +55,22 @@ final class Options {
         return value;
     }
 
+    long number(String name, long fallback) {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be a whole number, 0 or more, was " + value);
+    }
+
     boolean flag(String name) {
         return values.containsKey(name);
     }
