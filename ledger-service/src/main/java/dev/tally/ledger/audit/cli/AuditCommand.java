@@ -29,6 +29,8 @@ public final class AuditCommand {
     static final String USAGE = """
             usage: ./tally audit export --org ID [--from INSTANT] [--to INSTANT] --out FILE
                    ./tally audit verify FILE
+                   ./tally audit replay --org ID --to INSTANT
+                   ./tally audit dlt list | replay TOPIC.DLT... | replay --all   (./tally dlt, local only)
                    ./tally audit verify --org ID | --all  [--skip-topic] [--topic NAME] [--publication-grace S]
               --ledger-url URL   ledger-service's HTTP API (TALLY_LEDGER_URL, default http://localhost:8081)
               --key KEY          an admin key, tadm_… (TALLY_ADMIN_KEY): the organisation's owner or admin, or a
@@ -70,6 +72,7 @@ public final class AuditCommand {
         try {
             return switch (args[0]) {
                 case "export" -> export(new Options(rest, Set.of()));
+                case "replay" -> replay(new Options(rest, Set.of()));
                 case "verify" -> verify(new Options(rest, Set.of("all", "skip-topic")));
                 default -> throw new Options.UsageException("unknown audit command '" + args[0] + "'");
             };
@@ -100,6 +103,17 @@ public final class AuditCommand {
         AuditManifest manifest = new ExportCommand(api(options), out).export(ledgerId, from, to, target);
         out.println("exported " + manifest.count() + " events of ledger " + ledgerId + range(manifest) + " to "
                 + target + " (last hash " + manifest.lastHash() + ")");
+        return 0;
+    }
+
+    private int replay(Options options) {
+        String ledgerId = options.required("org");
+        Instant to = options.instant("to");
+        if (to == null) {
+            throw new Options.UsageException("--to is required");
+        }
+        var answer = new ReplayCommand(api(options)).replay(ledgerId, to);
+        out.println(answer.toPrettyString());
         return 0;
     }
 
