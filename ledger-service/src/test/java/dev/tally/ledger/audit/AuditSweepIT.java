@@ -1,5 +1,6 @@
 package dev.tally.ledger.audit;
 
+import dev.tally.events.governance.AdminRole;
 import dev.tally.ledger.support.AuditCli;
 import dev.tally.ledger.support.AuditLedgers;
 import dev.tally.ledger.support.GovernanceKeys;
@@ -119,5 +120,22 @@ class AuditSweepIT extends LedgerServiceTestBase {
         assertThat(run.out()).contains("topic: event sequence " + TopicReader.header(published.get(5),
                 "ce_tallysequence") + " differs from the event store in its content");
         assertThat(run.out()).contains("SUMMARY 1 ledger(s) checked, 0 agree, 1 differ: " + ledgerId);
+    }
+
+    @Test
+    void listing_every_ledger_is_for_platform_admins_only_and_the_sweep_says_so() {
+        String orgAdmin = GovernanceKeys.newKey(INFRA, "org-" + id(), AdminRole.ORG_ADMIN);
+        http(orgAdmin);
+
+        var refused = http(orgAdmin).get().uri("/ledgers").exchange().expectBody(String.class).returnResult();
+        AuditCli.Run sweep = AuditCli.run("verify", "--all", "--skip-topic", "--ledger-url", "http://localhost:" + port,
+                "--key", orgAdmin);
+        var badLimit = http().get().uri("/ledgers?limit=0").exchange().expectBody(String.class).returnResult();
+
+        assertThat(refused.getStatus().value()).isEqualTo(403);
+        assertThat(sweep.status()).isEqualTo(1);
+        assertThat(sweep.err()).contains("GET /ledgers").contains("403").contains("platform admin");
+        assertThat(badLimit.getStatus().value()).isEqualTo(400);
+        assertThat(badLimit.getResponseBody()).contains("\"field\":\"limit\"");
     }
 }
