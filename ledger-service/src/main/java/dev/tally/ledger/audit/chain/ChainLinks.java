@@ -57,6 +57,13 @@ public final class ChainLinks {
         }
     }
 
+    /** Drops what this replica remembers of a ledger: its next append reads the previous hash from the store. */
+    public void forget(String ledgerId) {
+        synchronized (links) {
+            links.remove(ledgerId);
+        }
+    }
+
     private static String stored(Connection connection, String table, String ledgerId, long sequence)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT meta_data FROM " + table
@@ -69,13 +76,59 @@ public final class ChainLinks {
                             + " to chain its next event onto");
                 }
                 String hash = hashIn(row.getBytes(1));
-                if (hash == null) {
-                    throw new IllegalStateException("ledger " + ledgerId + " event " + sequence + " has no "
-                            + ChainHeaders.HASH_METADATA + "; the hash chain migration (V4) has not run");
-                }
-                return hash;
+                return hash != null ? hash : catchUp(connection, table, ledgerId, sequence);
             }
         }
+    }
+
+    /**
+     * Events without a hash after the migration ran were appended by a ledger-service that predates the chain (a
+     * rolling upgrade): chain them now, from the last event that has a hash, and store their hashes in this
+     * transaction, so the ledger's next event can be appended and its chain stays whole.
+     */
+    private static String catchUp(Connection connection, String table, String ledgerId, long upTo)
+            throws SQLException {
+        String previous = EventHash.GENESIS;
+        long from = 0;
+        try (PreparedStatement last = connection.prepareStatement("SELECT sequence_number, meta_data FROM " + table
+                + " WHERE aggregate_identifier = ? AND sequence_number <= ? ORDER BY sequence_number DESC")) {
+            last.setString(1, ledgerId);
+            last.setLong(2, upTo);
+            try (ResultSet rows = last.executeQuery()) {
+                while (rows.next()) {
+                    String hash = hashIn(rows.getBytes(2));
+                    if (hash != null) {
+                        previous = hash;
+                        from = rows.getLong(1) + 1;
+                        break;
+                    }
+                }
+            }
+        }
+        try (PreparedStatement unchained = connection.prepareStatement("SELECT sequence_number, event_identifier,"
+                + " payload_type, payload_revision, payload FROM " + table + " WHERE aggregate_identifier = ?"
+                + " AND sequence_number >= ? AND sequence_number <= ? ORDER BY sequence_number");
+                PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET meta_data ="
+                        + " convert_to((COALESCE(convert_from(meta_data, 'UTF8')::jsonb, '{}'::jsonb)"
+                        + " || jsonb_build_object('" + ChainHeaders.HASH_METADATA + "', ?::text))::text, 'UTF8')"
+                        + " WHERE aggregate_identifier = ? AND sequence_number = ?")) {
+            unchained.setString(1, ledgerId);
+            unchained.setLong(2, from);
+            unchained.setLong(3, upTo);
+            try (ResultSet rows = unchained.executeQuery()) {
+                while (rows.next()) {
+                    long sequence = rows.getLong(1);
+                    previous = EventHash.of(previous, ledgerId, sequence, rows.getString(2),
+                            rows.getString(3) + ".v" + rows.getString(4), rows.getBytes(5));
+                    update.setString(1, previous);
+                    update.setString(2, ledgerId);
+                    update.setLong(3, sequence);
+                    update.addBatch();
+                }
+            }
+            update.executeBatch();
+        }
+        return previous;
     }
 
     /** The chain hash in an event's stored metadata (Axon's JSON map), or null. */

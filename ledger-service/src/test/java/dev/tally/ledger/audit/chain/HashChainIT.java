@@ -37,6 +37,8 @@ class HashChainIT extends LedgerServiceTestBase {
 
     @Autowired
     DataSource dataSource;
+    @Autowired
+    ChainLinks chainLinks;
     @TempDir
     Path dir;
 
@@ -48,9 +50,10 @@ class HashChainIT extends LedgerServiceTestBase {
     }
 
     private AuditCli.Run audit(String... args) {
-        String[] all = Arrays.copyOf(args, args.length + 4);
+        String[] all = Arrays.copyOf(args, args.length + 6);
         System.arraycopy(new String[] {"--ledger-url", "http://localhost:" + port, "--key",
-                GovernanceKeys.PLATFORM_KEY}, 0, all, args.length, 4);
+                GovernanceKeys.PLATFORM_KEY, "--bootstrap-servers", INFRA.kafkaBootstrapServers()}, 0, all,
+                args.length, 6);
         return AuditCli.run(all);
     }
 
@@ -137,5 +140,26 @@ class HashChainIT extends LedgerServiceTestBase {
 
         assertThat(storedEvents(ledgerId).stream().map(e -> e.path("hash").asString()).toList())
                 .isEqualTo(appended);
+    }
+
+    @Test
+    void events_an_older_ledger_service_appended_without_hashes_are_chained_by_the_next_append() {
+        String ledgerId = AuditLedgers.varied(ledger);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        List<String> appended = storedEvents(ledgerId).stream().map(e -> e.path("hash").asString()).toList();
+        // As if the last three events had been appended by a replica from before the chain, during a rolling upgrade.
+        jdbc.update("""
+                UPDATE domain_event_entry
+                SET meta_data = convert_to((convert_from(meta_data, 'UTF8')::jsonb - 'tallyhash')::text, 'UTF8')
+                WHERE aggregate_identifier = ? AND sequence_number >= ?""", ledgerId, appended.size() - 3);
+        chainLinks.forget(ledgerId);
+
+        AuditLedgers.accepted(ledger, dev.tally.ledger.support.Commands.purchase(ledgerId, 5));
+
+        List<String> now = storedEvents(ledgerId).stream().map(e -> e.path("hash").asString()).toList();
+        assertThat(now.subList(0, appended.size())).isEqualTo(appended);
+        assertThat(now).hasSize(appended.size() + 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> audit("verify", "--org", ledgerId, "--skip-topic").status() == 0);
     }
 }
