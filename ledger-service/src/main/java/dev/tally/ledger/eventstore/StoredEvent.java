@@ -11,8 +11,8 @@ import java.time.Instant;
  *
  * @param hash the event's link in its ledger's hash chain (docs/audit.md); null where it was not read
  */
-public record StoredEvent(String eventId, long sequence, String storedType, String revision, Instant time, byte[] payload,
-        String hash) {
+public record StoredEvent(String eventId, long sequence, String storedType, String revision, Instant time,
+        byte[] payload, String hash) {
 
     public StoredEvent(String eventId, long sequence, String storedType, String revision, Instant time,
             byte[] payload) {

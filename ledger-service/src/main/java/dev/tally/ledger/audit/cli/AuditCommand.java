@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -71,9 +72,10 @@ public final class AuditCommand {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
             return switch (args[0]) {
-                case "export" -> export(new Options(rest, Set.of()));
-                case "replay" -> replay(new Options(rest, Set.of()));
-                case "verify" -> verify(new Options(rest, Set.of("all", "skip-topic")));
+                case "export" -> export(new Options(rest, Set.of(), api("org", "from", "to", "out")));
+                case "replay" -> replay(new Options(rest, Set.of(), api("org", "to")));
+                case "verify" -> verify(new Options(rest, Set.of("all", "skip-topic"), api("org", "topic",
+                        "bootstrap-servers", "publication-grace")));
                 default -> throw new Options.UsageException("unknown audit command '" + args[0] + "'");
             };
         } catch (Options.UsageException e) {
@@ -100,7 +102,7 @@ public final class AuditCommand {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new Options.UsageException("--from must be before --to");
         }
-        AuditManifest manifest = new ExportCommand(api(options), out).export(ledgerId, from, to, target);
+        AuditManifest manifest = new ExportCommand(api(options), err).export(ledgerId, from, to, target);
         out.println("exported " + manifest.count() + " events of ledger " + ledgerId + range(manifest) + " to "
                 + target + " (last hash " + manifest.lastHash() + ")");
         return 0;
@@ -157,15 +159,24 @@ public final class AuditCommand {
 
     /** The services' Kafka settings: their bootstrap and security variables (docs/security.md). */
     private static Map<String, Object> kafka(Options options) {
-        String port = options.get("kafka-port", "TALLY_KAFKA_PORT", "19092");
+        // As ./tally dlt: the services' bootstrap, else the local stack's broker (StackOptions.KAFKA_PORT).
+        String port = Optional.ofNullable(System.getenv("TALLY_KAFKA_PORT")).orElse("19092");
         String bootstrap = options.get("bootstrap-servers", "TALLY_KAFKA_BOOTSTRAP", "localhost:" + port);
-        KafkaSecurity security = KafkaSecurity.from(setting -> System.getenv(KafkaSecurity.environmentVariable(setting)));
+        KafkaSecurity security = KafkaSecurity.from(
+                setting -> System.getenv(KafkaSecurity.environmentVariable(setting)));
         return security.addTo(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     private static String range(AuditManifest manifest) {
         return manifest.firstSequence() == null ? ""
                 : " (sequences " + manifest.firstSequence() + "–" + manifest.lastSequence() + ")";
+    }
+
+    /** The options of a command that calls ledger-service, with {@code own}. */
+    private static Set<String> api(String... own) {
+        Set<String> names = new java.util.HashSet<>(Set.of(own));
+        names.addAll(Set.of("ledger-url", "key"));
+        return names;
     }
 
     private static LedgerApi api(Options options) {

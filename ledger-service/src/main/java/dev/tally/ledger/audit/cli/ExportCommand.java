@@ -27,11 +27,11 @@ import java.time.Instant;
 final class ExportCommand {
 
     private final LedgerApi api;
-    private final PrintStream out;
+    private final PrintStream progress;
 
-    ExportCommand(LedgerApi api, PrintStream out) {
+    ExportCommand(LedgerApi api, PrintStream progress) {
         this.api = api;
-        this.out = out;
+        this.progress = progress;
     }
 
     AuditManifest export(String ledgerId, Instant from, Instant to, Path target) throws IOException {
@@ -91,7 +91,7 @@ final class ExportCommand {
                     done = true;
                 } else {
                     after = page.nextAfter();
-                    out.println("export: " + read + " events read, " + count + " written");
+                    progress.println("export: " + read + " events read, " + count + " written");
                 }
             }
             if (!any) {

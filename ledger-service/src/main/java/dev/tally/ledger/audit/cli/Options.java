@@ -14,7 +14,8 @@ final class Options {
     private final Map<String, String> values = new HashMap<>();
     private final List<String> positional = new ArrayList<>();
 
-    Options(List<String> args, Set<String> flags) {
+    /** Refuses any option not in {@code flags} (no value) or {@code named} (with a value), so a typo is not ignored. */
+    Options(List<String> args, Set<String> flags, Set<String> named) {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
@@ -23,8 +24,12 @@ final class Options {
             }
             String name = arg.substring(2);
             int equals = name.indexOf('=');
+            String bare = equals >= 0 ? name.substring(0, equals) : name;
+            if (!flags.contains(bare) && !named.contains(bare)) {
+                throw new UsageException("unknown option --" + bare);
+            }
             if (equals >= 0) {
-                values.put(name.substring(0, equals), name.substring(equals + 1));
+                values.put(bare, name.substring(equals + 1));
             } else if (flags.contains(name)) {
                 values.put(name, "true");
             } else if (i + 1 < args.size()) {

@@ -50,11 +50,12 @@ class HashChainIT extends LedgerServiceTestBase {
     }
 
     private AuditCli.Run audit(String... args) {
-        String[] all = Arrays.copyOf(args, args.length + 6);
-        System.arraycopy(new String[] {"--ledger-url", "http://localhost:" + port, "--key",
-                GovernanceKeys.PLATFORM_KEY, "--bootstrap-servers", INFRA.kafkaBootstrapServers()}, 0, all,
-                args.length, 6);
-        return AuditCli.run(all);
+        List<String> all = new java.util.ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--ledger-url", "http://localhost:" + port, "--key", GovernanceKeys.PLATFORM_KEY));
+        if (args[0].equals("verify")) {
+            all.addAll(List.of("--bootstrap-servers", INFRA.kafkaBootstrapServers()));
+        }
+        return AuditCli.run(all.toArray(String[]::new));
     }
 
     private long sequenceOf(String ledgerId, String type) {

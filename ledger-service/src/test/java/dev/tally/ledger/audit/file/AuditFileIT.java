@@ -173,6 +173,7 @@ class AuditFileIT extends LedgerServiceTestBase {
         Run cut = audit("verify", write(lines.subList(0, lines.size() - 1)).toString());
         Run noOrg = audit("export", "--out", dir.resolve("x").toString(), "--key", "tadm_x");
         Run unknown = export("--out", dir.resolve("y").toString(), "--org", "org-nobody");
+        Run typo = audit("verify", "--form", "2026-11-01T00:00:00Z", file.toString());
 
         assertThat(cut.status()).isEqualTo(1);
         assertThat(cut.out()).contains("FAIL the file has no manifest line");
@@ -180,6 +181,8 @@ class AuditFileIT extends LedgerServiceTestBase {
         assertThat(noOrg.err()).contains("--org is required");
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.err()).contains("404").contains("ledger org-nobody not found");
+        assertThat(typo.status()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown option --form");
     }
 
     private static int indexOf(List<String> lines, String type) {
