@@ -43,7 +43,7 @@ public class AuditController {
         this.settings = settings;
     }
 
-    /** One line per event, oldest first: {@code event_id, sequence, type, time, data}. */
+    /** One line per event, oldest first: {@code event_id, sequence, type, time, hash, data}. */
     @GetMapping("/ledgers/{ledgerId}/events")
     public Mono<ResponseEntity<String>> export(Caller caller, @PathVariable String ledgerId,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -63,6 +63,28 @@ public class AuditController {
                 }))
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(page -> answer(page, size));
+    }
+
+    /** Every ledger id, a page at a time, for a platform admin's sweep ({@code ./tally audit verify --all}). */
+    @GetMapping("/ledgers")
+    public Mono<ResponseEntity<LedgerIds>> ledgers(Caller caller, @RequestParam(required = false) String after,
+            @RequestParam(required = false) Integer limit) {
+        caller.requirePlatformAdmin();
+        int size = limit(limit);
+        return Mono.fromCallable(() -> ReadFailures.translate(settings, () -> events.ledgerIds(after, size + 1)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(ids -> {
+                    List<String> page = ids.stream().limit(size).toList();
+                    ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+                    if (ids.size() > size) {
+                        response.header(NEXT_AFTER, page.get(page.size() - 1));
+                    }
+                    return response.body(new LedgerIds(page));
+                });
+    }
+
+    /** The answer of {@code GET /ledgers}. */
+    public record LedgerIds(List<String> ledgers) {
     }
 
     @PostMapping("/ledgers/{ledgerId}/verify")
@@ -89,6 +111,7 @@ public class AuditController {
         line.put("sequence", event.sequence());
         line.put("type", event.ceType());
         line.put("time", event.time().toString());
+        line.put("hash", event.hash());
         line.set("data", TallyJson.mapper().readTree(event.payload()));
         return line + "\n";
     }

@@ -8,15 +8,11 @@ import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * Proves the balances projection: replays a ledger from its first event and compares every row. The events come
+ * Proves the event store's history unedited (the hash chain, {@link ChainCheck}) and the balances projection right:
+ * replays a ledger from its first event and compares every row. The events come
  * through the readers' pool a page at a time, so a long ledger neither holds a connection for the whole replay nor
  * takes one from the command path.
  */
@@ -36,47 +32,30 @@ public class LedgerVerifier {
 
     public Optional<VerificationReport> verify(String ledgerId) {
         LedgerState replayed = new LedgerState();
-        long count = events.forEach(ledgerId, REPLAY_PAGE, stored -> replayed.apply(stored.event()));
+        ChainCheck chain = new ChainCheck(ledgerId);
+        List<String> unreadable = new ArrayList<>();
+        long count = events.forEach(ledgerId, REPLAY_PAGE, stored -> {
+            chain.check(stored);
+            if (!unreadable.isEmpty()) {
+                return;
+            }
+            try {
+                replayed.apply(stored.event());
+            } catch (RuntimeException e) {
+                // A row edited into something the fold cannot take: say where, instead of failing the whole check.
+                unreadable.add("replay stopped at event sequence " + stored.sequence() + ": " + e.getMessage());
+            }
+        });
         if (count == 0) {
             return Optional.empty();
         }
         LedgerSnapshot expected = replayed.snapshot();
         Optional<LedgerSnapshot> actual = projection.read(ledgerId);
-        List<String> differences = new ArrayList<>();
-        if (actual.isEmpty()) {
-            differences.add("the projection has no ledger " + ledgerId);
-        } else {
-            compare(expected, actual.get(), differences);
-        }
+        List<String> differences = new ArrayList<>(chain.problems());
+        differences.addAll(unreadable);
+        differences.addAll(actual.isEmpty() ? List.of("the projection has no ledger " + ledgerId)
+                : SnapshotComparison.differences(expected, actual.get(), "replay", "projection"));
         return Optional.of(new VerificationReport(ledgerId, count, projection.eventsApplied(ledgerId),
                 differences.isEmpty(), differences));
-    }
-
-    private static void compare(LedgerSnapshot replay, LedgerSnapshot projected, List<String> differences) {
-        if (replay.criticalOverdraftLimit() != projected.criticalOverdraftLimit()) {
-            differences.add("critical_overdraft_limit: replay " + replay.criticalOverdraftLimit() + ", projection "
-                    + projected.criticalOverdraftLimit());
-        }
-        compareRows("account", replay.accounts(), projected.accounts(), LedgerSnapshot.AccountBalance::accountId,
-                differences);
-        compareRows("reservation", replay.reservations(), projected.reservations(),
-                LedgerSnapshot.OpenReservation::reservationId, differences);
-        compareRows("budget", replay.budgets(), projected.budgets(), LedgerSnapshot.BudgetWindow::budgetId,
-                differences);
-    }
-
-    private static <T> void compareRows(String kind, List<T> replay, List<T> projected, Function<T, String> id,
-            List<String> differences) {
-        Map<String, T> expected = replay.stream().collect(Collectors.toMap(id, Function.identity()));
-        Map<String, T> actual = projected.stream().collect(Collectors.toMap(id, Function.identity()));
-        TreeSet<String> ids = new TreeSet<>(expected.keySet());
-        ids.addAll(actual.keySet());
-        for (String rowId : ids) {
-            T want = expected.get(rowId);
-            T have = actual.get(rowId);
-            if (!Objects.equals(want, have)) {
-                differences.add(kind + " " + rowId + ": replay " + want + ", projection " + have);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tally.ledger.eventstore;
 
+import dev.tally.ledger.audit.chain.ChainLinks;
+import dev.tally.ledger.audit.chain.ChainedAppendEvents;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
@@ -87,7 +89,7 @@ public class AxonJdbcConfiguration {
     @Bean
     public EventStorageEngine eventStorageEngine(ConnectionProvider connectionProvider,
             TransactionManager axonTransactionManager, PersistenceExceptionResolver persistenceExceptionResolver,
-            @Qualifier("eventSerializer") Serializer eventSerializer) {
+            @Qualifier("eventSerializer") Serializer eventSerializer, ChainLinks chainLinks) {
         return JdbcEventStorageEngine.builder()
                 .connectionProvider(connectionProvider)
                 .transactionManager(axonTransactionManager)
@@ -96,7 +98,14 @@ public class AxonJdbcConfiguration {
                 .snapshotSerializer(eventSerializer)
                 .schema(EVENT_SCHEMA)
                 .dataType(byte[].class)
+                // Every event gets its link in the ledger's hash chain as it is appended (docs/audit.md).
+                .appendEvents(new ChainedAppendEvents(chainLinks))
                 .build();
+    }
+
+    @Bean
+    public ChainLinks chainLinks(@Value("${tally.ledger.cached-ledgers:10000}") int cachedLedgers) {
+        return new ChainLinks(cachedLedgers);
     }
 
     @Bean

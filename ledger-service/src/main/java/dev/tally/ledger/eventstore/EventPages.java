@@ -1,5 +1,6 @@
 package dev.tally.ledger.eventstore;
 
+import dev.tally.ledger.audit.chain.ChainLinks;
 import dev.tally.ledger.readers.ReaderPool;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
 public class EventPages {
 
     private static final RowMapper<StoredEvent> ROW = (rs, row) -> new StoredEvent(rs.getString(1), rs.getLong(2),
-            rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)), rs.getBytes(6));
+            rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)), rs.getBytes(6),
+            ChainLinks.hashIn(rs.getBytes(7)));
 
     private final JdbcTemplate jdbc;
 
@@ -35,7 +37,7 @@ public class EventPages {
      */
     public List<StoredEvent> page(String ledgerId, long after, int limit, Instant from, Instant to) {
         StringBuilder sql = new StringBuilder("""
-                SELECT event_identifier, sequence_number, payload_type, payload_revision, time_stamp, payload
+                SELECT event_identifier, sequence_number, payload_type, payload_revision, time_stamp, payload, meta_data
                 FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number > ?""");
         List<Object> arguments = new ArrayList<>(List.of(ledgerId, after));
         // Axon writes time_stamp as ISO-8601 text whose fraction can be 3 to 9 digits long, so it only compares
@@ -51,6 +53,17 @@ public class EventPages {
         sql.append(" ORDER BY sequence_number LIMIT ?");
         arguments.add(limit);
         return jdbc.query(sql.toString(), ROW, arguments.toArray());
+    }
+
+    /**
+     * Up to {@code limit} ledger ids above {@code after} (null for the first), in order: the ledgers that have a
+     * first event. A full scan of the events' table on PostgreSQL; a sweep reads every event anyway.
+     */
+    public List<String> ledgerIds(String after, int limit) {
+        return jdbc.queryForList("""
+                SELECT aggregate_identifier FROM domain_event_entry
+                WHERE sequence_number = 0 AND aggregate_identifier > ? ORDER BY aggregate_identifier LIMIT ?""",
+                String.class, after == null ? "" : after, limit);
     }
 
     public boolean exists(String ledgerId) {

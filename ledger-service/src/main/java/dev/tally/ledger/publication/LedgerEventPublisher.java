@@ -2,7 +2,9 @@ package dev.tally.ledger.publication;
 
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.topic.Topics;
+import dev.tally.ledger.audit.chain.ChainHeaders;
 import dev.tally.ledger.intake.LedgerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -20,8 +22,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes every stored ledger event to {@code tally.ledger.events}, in store order, from a tracking processor over
- * the event store. The processor's token only moves after Kafka acknowledged the whole batch, so a crash between
- * the store's commit and the send re-sends, never skips; a re-sent event carries the same {@code ce_id}.
+ * the event store, with its sequence and hash-chain link as CloudEvents extensions. The processor's token only moves
+ * after Kafka acknowledged the whole batch, so a crash between the store's commit and the send re-sends, never skips;
+ * a re-sent event carries the same {@code ce_id}.
  */
 @Component
 @ProcessingGroup(LedgerEventPublisher.PROCESSOR)
@@ -38,8 +41,10 @@ public class LedgerEventPublisher {
 
     @EventHandler
     public void on(LedgerEvent event, EventMessage<?> message) {
-        pendingSends().add(kafka.send(LedgerRecords.record(Topics.LEDGER_EVENTS.name(), null, event.ledgerId(),
-                message.getIdentifier(), event.occurredAt(), event.ledgerId(), event)));
+        ProducerRecord<String, byte[]> record = LedgerRecords.record(Topics.LEDGER_EVENTS.name(), null,
+                event.ledgerId(), message.getIdentifier(), event.occurredAt(), event.ledgerId(), event);
+        ChainHeaders.add(record.headers(), message);
+        pendingSends().add(kafka.send(record));
     }
 
     private List<CompletableFuture<?>> pendingSends() {

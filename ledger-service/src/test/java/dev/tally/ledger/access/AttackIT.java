@@ -45,7 +45,9 @@ class AttackIT extends LedgerServiceTestBase {
             // A ledger is its organisation's: its owner and admins, and platform admins.
             entry("GET /ledgers/{ledgerId}", Access.ORG_ADMIN),
             entry("GET /ledgers/{ledgerId}/events", Access.ORG_ADMIN),
-            entry("POST /ledgers/{ledgerId}/verify", Access.ORG_ADMIN));
+            entry("POST /ledgers/{ledgerId}/verify", Access.ORG_ADMIN),
+            // The list of every ledger, for the audit sweep: platform admins only.
+            entry("GET /ledgers", Access.PLATFORM_ADMIN));
 
     @Autowired
     ApplicationContext context;
