@@ -33,6 +33,11 @@ class AttackIT extends GovernanceTestBase {
     static {
         // Public: the price list and the actuator's probes.
         classify(Access.PUBLIC, "GET /pricing", "GET /actuator/health", "GET /actuator/health/{*path}");
+        // The API reference and its UI (springdoc), open: docs/security.md says why.
+        classify(Access.PUBLIC, "GET /v3/api-docs", "GET /v3/api-docs.yaml", "GET /v3/api-docs/swagger-config",
+                "GET /swagger-ui.html", "ANY /swagger-ui/**", "ANY /swagger-ui/*swagger-initializer.js",
+                "ANY /webjars/*swagger-ui/**", "ANY /webjars/*swagger-ui/*swagger-initializer.js",
+                "ANY /webjars/*swagger-ui/5.32.2/*swagger-initializer.js");
         // Spring Boot's static resource handlers: governance ships no static files, and its filter asks a key of every
         // path but the public ones, so they are behind the admin door like the API.
         classify(Access.ORG_ADMIN, "ANY /**", "ANY /webjars/**");

@@ -38,6 +38,8 @@ public final class GatewayStack {
     private static GatewayStack instance;
 
     public final TallyInfrastructure infra = TallyInfrastructure.shared();
+    /** Where the traced processes (the ledger and gateway B; not the benchmark's) export their spans. */
+    public final SpanCollector spans = new SpanCollector();
     public final WireMockServer upstream;
     private final PostgresDatabase ledgerDb;
     private final List<String> ledgerArgs;
@@ -74,6 +76,8 @@ public final class GatewayStack {
         if (openAiBaseUrl == null) {
             // Tests wait for expiries; the benchmark keeps the production scan interval.
             ledgerArgs.add("--tally.ledger.expiry-scan-ms=200");
+            // Traced, as gateway B is (TraceIT); gateway A and the benchmark run with tracing off, the default.
+            ledgerArgs.addAll(tracing());
         }
         // A restarted ledger gets its partitions back after the old member's session ends: keep that short.
         ledgerArgs.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
@@ -93,8 +97,8 @@ public final class GatewayStack {
                 ServiceProcess.freePort());
 
         this.openAiBaseUrl = openAiBaseUrl != null ? openAiBaseUrl : upstream.baseUrl() + "/openai/v1";
-        gatewayA = startGateway("gateway-a");
-        gatewayB = gateways > 1 ? startGateway("gateway-b") : null;
+        gatewayA = startGateway("gateway-a", List.of());
+        gatewayB = gateways > 1 ? startGateway("gateway-b", tracing()) : null;
     }
 
     /**
@@ -151,8 +155,13 @@ public final class GatewayStack {
         ledger = ServiceProcess.start("ledger-service", jar("tally.ledger.jar"), ledgerArgs, ledgerJvm, ledgerPort);
     }
 
-    private ServiceProcess startGateway(String name) {
-        List<String> args = new ArrayList<>();
+    private List<String> tracing() {
+        return List.of("--tally.tracing.enabled=true", "--tally.tracing.sampling-probability=1.0",
+                "--tally.tracing.otlp-endpoint=" + spans.endpoint());
+    }
+
+    private ServiceProcess startGateway(String name, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(extraArgs);
         args.add("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers());
         args.add("--tally.gateway.ledger-url=http://localhost:" + ledgerPort);
         args.add("--tally.gateway.ledger-admin-key=" + PLATFORM_KEY);

@@ -3,6 +3,7 @@ package dev.tally.governance.auth;
 import dev.tally.governance.web.ApiError;
 import dev.tally.governance.web.ApiException;
 import dev.tally.servicekit.auth.ActuatorPaths;
+import dev.tally.servicekit.auth.ApiReferencePaths;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -17,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every admin route needs a bearer key. The caller is stored on the exchange for {@link CallerArgumentResolver};
- * health checks and the public price list need none. The actuator's other endpoints (metrics, info) need a platform
- * admin key, as in every Tally service ({@link ActuatorPaths}). A gateway key ({@code cpk_}) reaches the people's
+ * health checks, the public price list and the API reference ({@link ApiReferencePaths}) need none. The actuator's
+ * other endpoints (metrics, info) need a platform admin key, as in every Tally service ({@link ActuatorPaths}). A gateway key ({@code cpk_}) reaches the people's
  * own routes only ({@link #forGatewayKeys}); on any other route it is refused here, before its body is read, so a
  * member learns nothing from how a route would have judged the body or the ids it names.
  */
@@ -39,7 +40,7 @@ public class AuthenticationFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = ActuatorPaths.pathOf(exchange);
-        if (ActuatorPaths.isHealthProbe(path)
+        if (ActuatorPaths.isHealthProbe(path) || ApiReferencePaths.isApiReference(path)
                 || (path.equals("/pricing") && exchange.getRequest().getMethod() == HttpMethod.GET)) {
             return chain.filter(exchange);
         }

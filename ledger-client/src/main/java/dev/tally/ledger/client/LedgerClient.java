@@ -60,6 +60,7 @@ public final class LedgerClient implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final LedgerClientSettings settings;
+    private final TraceHeaders traceHeaders;
     private final Producer<String, byte[]> producer;
     private final Consumer<String, byte[]> consumer;
     private final Map<String, CompletableFuture<LedgerReply>> pending = new ConcurrentHashMap<>();
@@ -76,11 +77,22 @@ public final class LedgerClient implements AutoCloseable {
      * @throws IllegalStateException when the topics do not appear in time
      */
     public LedgerClient(LedgerClientSettings settings) {
-        this(settings, producer(settings), consumer(settings));
+        this(settings, TraceHeaders.NONE);
+    }
+
+    /** As above; every command's record also gets {@code traceHeaders}' trace context. */
+    public LedgerClient(LedgerClientSettings settings, TraceHeaders traceHeaders) {
+        this(settings, producer(settings), consumer(settings), traceHeaders);
     }
 
     LedgerClient(LedgerClientSettings settings, Producer<String, byte[]> producer, Consumer<String, byte[]> consumer) {
+        this(settings, producer, consumer, TraceHeaders.NONE);
+    }
+
+    LedgerClient(LedgerClientSettings settings, Producer<String, byte[]> producer, Consumer<String, byte[]> consumer,
+            TraceHeaders traceHeaders) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.traceHeaders = Objects.requireNonNull(traceHeaders, "traceHeaders");
         this.producer = producer;
         this.consumer = consumer;
         int instance = INSTANCES.incrementAndGet();
@@ -185,6 +197,7 @@ public final class LedgerClient implements AutoCloseable {
         try {
             ProducerRecord<String, byte[]> record = LedgerRecords.command(command, settings.source(), correlationId,
                     Instant.now());
+            traceHeaders.write(record.headers());
             pending.put(correlationId, reply);
             ScheduledFuture<?> timeout = timeouts.schedule(() -> timedOut(correlationId, reply, command),
                     settings.replyTimeout().toNanos(), TimeUnit.NANOSECONDS);

@@ -4,6 +4,8 @@ import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.ledger.domain.LedgerState;
 import dev.tally.ledger.eventstore.EventStoreReader;
 import dev.tally.ledger.eventstore.StoredEvent;
+import dev.tally.ledger.intake.CommandTraces;
+import io.micrometer.tracing.Span;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -39,9 +41,11 @@ public class BalanceProjector {
     private final long checkpointEvery;
     // Touched only by the processor's single thread; dropped on rollback so it never holds uncommitted state.
     private final Map<String, Folded> ledgers = new HashMap<>();
+    private final CommandTraces traces;
 
     public BalanceProjector(BalanceStore store, EventStoreReader eventStore,
-            @Value("${tally.ledger.projection-checkpoint-every:10000}") long checkpointEvery) {
+            @Value("${tally.ledger.projection-checkpoint-every:10000}") long checkpointEvery, CommandTraces traces) {
+        this.traces = traces;
         this.store = store;
         this.eventStore = eventStore;
         this.checkpointEvery = checkpointEvery;
@@ -49,11 +53,18 @@ public class BalanceProjector {
 
     @EventHandler
     public void on(LedgerEvent event) {
-        Folded ledger = currentBatch().computeIfAbsent(event.ledgerId(),
-                id -> ledgers.computeIfAbsent(id, this::load));
-        ledger.state.apply(event);
-        ledger.applied++;
-        ledger.lastEventAt = event.occurredAt();
+        Span span = traces.project(event, "project balances");
+        try {
+            Folded ledger = currentBatch().computeIfAbsent(event.ledgerId(),
+                    id -> ledgers.computeIfAbsent(id, this::load));
+            ledger.state.apply(event);
+            ledger.applied++;
+            ledger.lastEventAt = event.occurredAt();
+        } finally {
+            if (span != null) {
+                span.end();
+            }
+        }
     }
 
     @ResetHandler

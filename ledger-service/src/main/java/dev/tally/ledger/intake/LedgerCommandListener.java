@@ -2,6 +2,7 @@ package dev.tally.ledger.intake;
 
 import dev.tally.events.ledger.LedgerCommand;
 import dev.tally.events.ledger.LedgerReply;
+import io.micrometer.tracing.Span;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +35,14 @@ public class LedgerCommandListener {
     private final LedgerCommandDispatcher dispatcher;
     private final ReplyPublisher replies;
     private final CommandMetrics metrics;
+    private final CommandTraces traces;
 
-    public LedgerCommandListener(LedgerCommandDispatcher dispatcher, ReplyPublisher replies, CommandMetrics metrics) {
+    public LedgerCommandListener(LedgerCommandDispatcher dispatcher, ReplyPublisher replies, CommandMetrics metrics,
+            CommandTraces traces) {
         this.dispatcher = dispatcher;
         this.replies = replies;
         this.metrics = metrics;
+        this.traces = traces;
     }
 
     /*
@@ -61,7 +65,12 @@ public class LedgerCommandListener {
                 break;
             }
         }
-        answer(records.subList(0, commands.size()), commands);
+        List<Span> spans = traces.decide(records, commands);
+        try {
+            answer(records.subList(0, commands.size()), commands);
+        } finally {
+            traces.end(spans);
+        }
         if (unreadable != null) {
             throw new BatchListenerFailedException(unreadable.getMessage(), unreadable, commands.size());
         }

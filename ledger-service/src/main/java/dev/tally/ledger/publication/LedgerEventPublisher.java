@@ -3,6 +3,7 @@ package dev.tally.ledger.publication;
 import dev.tally.events.ledger.LedgerEvent;
 import dev.tally.events.topic.Topics;
 import dev.tally.ledger.audit.chain.ChainHeaders;
+import dev.tally.ledger.intake.CommandTraces;
 import dev.tally.ledger.intake.LedgerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.config.ProcessingGroup;
@@ -34,9 +35,11 @@ public class LedgerEventPublisher {
     private static final String PENDING = LedgerEventPublisher.class.getName() + ".pending";
 
     private final KafkaTemplate<String, byte[]> kafka;
+    private final CommandTraces traces;
 
-    public LedgerEventPublisher(KafkaTemplate<String, byte[]> kafka) {
+    public LedgerEventPublisher(KafkaTemplate<String, byte[]> kafka, CommandTraces traces) {
         this.kafka = kafka;
+        this.traces = traces;
     }
 
     @EventHandler
@@ -44,6 +47,8 @@ public class LedgerEventPublisher {
         ProducerRecord<String, byte[]> record = LedgerRecords.record(Topics.LEDGER_EVENTS.name(), null,
                 event.ledgerId(), message.getIdentifier(), event.occurredAt(), event.ledgerId(), event);
         ChainHeaders.add(record.headers(), message);
+        // The consumers of the event (analytics' projections, BI) continue the trace of the command that caused it.
+        traces.publish(event, record.headers());
         pendingSends().add(kafka.send(record));
     }
 

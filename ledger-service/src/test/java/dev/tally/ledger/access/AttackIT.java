@@ -33,6 +33,16 @@ class AttackIT extends LedgerServiceTestBase {
             // Public: the actuator's probes.
             entry("GET /actuator/health", Access.PUBLIC),
             entry("GET /actuator/health/{*path}", Access.PUBLIC),
+            // The API reference and its UI (springdoc), open: docs/security.md says why.
+            entry("GET /v3/api-docs", Access.PUBLIC),
+            entry("GET /v3/api-docs.yaml", Access.PUBLIC),
+            entry("GET /v3/api-docs/swagger-config", Access.PUBLIC),
+            entry("GET /swagger-ui.html", Access.PUBLIC),
+            entry("ANY /swagger-ui/**", Access.PUBLIC),
+            entry("ANY /swagger-ui/*swagger-initializer.js", Access.PUBLIC),
+            entry("ANY /webjars/*swagger-ui/**", Access.PUBLIC),
+            entry("ANY /webjars/*swagger-ui/*swagger-initializer.js", Access.PUBLIC),
+            entry("ANY /webjars/*swagger-ui/5.32.2/*swagger-initializer.js", Access.PUBLIC),
             // Spring Boot's static resource handlers: this service ships no static files, and its filter guards
             // /ledgers and the actuator only, so any other path answers 404 to everyone.
             entry("ANY /**", Access.PUBLIC),

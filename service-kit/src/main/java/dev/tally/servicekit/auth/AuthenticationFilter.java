@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * The admin APIs' door: a protected path needs {@code Authorization: Bearer tadm_…}, an active admin key from
  * governance, and the {@link Caller} goes on the exchange for {@link CallerArgumentResolver}. The service says which
  * paths are protected; the actuator's are the same everywhere ({@link ActuatorPaths}): health, liveness and readiness
- * open, every other endpoint for platform admin keys only, whatever the service protects.
+ * open, every other endpoint for platform admin keys only, whatever the service protects. The API reference is open
+ * everywhere too ({@link ApiReferencePaths}).
  *
  * <p>Until the service has read tally.governance.state up to where it stood at start-up, an admin key answers 503
  * {@code loading}, whether or not it is known yet: the topic holds a key's ACTIVE record before its REVOKED one, so a
@@ -59,7 +60,8 @@ public class AuthenticationFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = ActuatorPaths.pathOf(exchange);
         boolean operatorEndpoint = ActuatorPaths.isOperatorEndpoint(path);
-        if (ActuatorPaths.isHealthProbe(path) || !(operatorEndpoint || protectedPath.test(path))) {
+        if (ActuatorPaths.isHealthProbe(path) || ApiReferencePaths.isApiReference(path)
+                || !(operatorEndpoint || protectedPath.test(path))) {
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);

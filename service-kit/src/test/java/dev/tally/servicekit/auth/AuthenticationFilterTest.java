@@ -179,6 +179,21 @@ class AuthenticationFilterTest {
         assertThat(status(openService, "/actuatorish", null)).isNull();
     }
 
+    @Test
+    void the_api_reference_opens_without_a_key_even_where_the_service_protects_every_path() {
+        AuthenticationFilter closedService = new AuthenticationFilter(keys, loaded::get, path -> true);
+
+        for (String reference : new String[] {"/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/swagger-config",
+                "/swagger-ui.html", "/swagger-ui/index.html", "/webjars/swagger-ui/index.html",
+                "/webjars/*swagger-ui/**"}) {
+            assertThat(status(closedService, reference, null)).as(reference).isNull();
+        }
+        for (String lookalike : new String[] {"/v3/api-docsx", "/swagger-ui.htmlx", "/swagger-uix/a",
+                "/webjars/other/swagger-ui", "/webjars/swagger-uix/a", "/orgs/swagger-ui/"}) {
+            assertThat(status(closedService, lookalike, null)).as(lookalike).isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+    }
+
     /** The status the filter answered with; null when it let the request through. */
     private static HttpStatus status(AuthenticationFilter filter, String path, String authorization) {
         // From a URI as sent: the String variants would encode the '%' of an encoded path once more.

@@ -1,0 +1,38 @@
+package dev.tally.governance.web;
+
+import dev.tally.governance.auth.Caller;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI document (springdoc, {@code /v3/api-docs}, the UI at {@code /swagger-ui.html}). The caller is resolved
+ * from the key by the service itself, so it is not a parameter a client sends; every route takes the key as a bearer
+ * token, which the UI asks for once ("Authorize"). The version is the API's, not the build's: the document is open
+ * (docs/security.md) and says nothing about what runs.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ApiReference {
+
+    static {
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
+
+    @Bean
+    OpenAPI apiReferenceDocument() {
+        return new OpenAPI()
+                .info(new Info().title("Tally governance API").version("1")
+                        .description("The admin API: organisations, workspaces, teams, users, agents, keys, "
+                                + "projects, policies, budgets, pricing, credentials, credits and approvals."))
+                .components(new Components().addSecuritySchemes("key", new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP).scheme("bearer")
+                        .description("An admin key (tadm_…); the /users/me and /approvals routes also take a "
+                                + "user's gateway key (cpk_…).")))
+                .addSecurityItem(new SecurityRequirement().addList("key"));
+    }
+}
