@@ -38,12 +38,14 @@ public class KeyAuthenticator {
 
     public Principal authenticate(String authorization) {
         String key = bearer(authorization);
-        ApiKeyState apiKey = view.key(sha256(key))
-                .orElseThrow(() -> GatewayException.unauthenticated("Incorrect API key provided."));
+        // A revoked key is not kept in the view (GovernanceView), so it is refused as an unknown one.
+        ApiKeyState apiKey = view.key(sha256(key)).orElseThrow(() -> GatewayException.unauthenticated(
+                "Incorrect API key provided: it is unknown or was revoked."));
         if (apiKey.status() != KeyStatus.ACTIVE) {
             throw GatewayException.unauthenticated("This API key has been revoked.");
         }
-        // Nothing is published when a key expires: each gateway compares the expiry with its own clock.
+        // Nothing is published when a key expires: each gateway compares the expiry with its own clock (and forgets
+        // the key a while later: GovernanceView#forgetExpiredKeys).
         if (!apiKey.usableAt(Instant.now())) {
             throw GatewayException.unauthenticated("This API key expired at " + apiKey.expiresAt() + ".");
         }

@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * BudgetThresholdCrossed events, so the gateway can switch to a cheaper model before the budget refuses. The same
  * feed tells this replica when another one's request was refused for want of credit (CreditReservationRejected), so
  * that its leases give back what they hold of that credit ({@link CreditLeases#reclaimAfterRefusal}). Other events
- * are skipped by their type header without reading the value.
+ * are skipped by their type header without reading the value. A crossing counts only in its budget's current window,
+ * so the feed's thread forgets the others once a minute: memory holds this window's warnings, not the feed's history.
  */
 @Component
 public class BudgetWarnings implements SmartLifecycle {
@@ -50,6 +51,7 @@ public class BudgetWarnings implements SmartLifecycle {
             .getBytes(StandardCharsets.UTF_8);
     /** Refusals older than this when read (the feed starts from the beginning) are history, not a call to act. */
     private static final Duration RECENT = Duration.ofSeconds(10);
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private record Crossing(BudgetPeriod period, LocalDate windowStart, int percent) {
     }
@@ -95,6 +97,16 @@ public class BudgetWarnings implements SmartLifecycle {
                         || (now.windowStart().equals(old.windowStart()) && now.percent() > old.percent()) ? now : old);
     }
 
+    /** Forgets every crossing whose window is not the current one on {@code today}: it can never warn again. */
+    void forgetPastWindows(LocalDate today) {
+        highest.values().removeIf(crossing -> !crossing.windowStart().equals(crossing.period().windowStart(today)));
+    }
+
+    /** How many crossings are held: for the bound's test. */
+    int crossings() {
+        return highest.size();
+    }
+
     @Override
     public void start() {
         Map<String, Object> properties = new HashMap<>(securityProperties);
@@ -124,7 +136,12 @@ public class BudgetWarnings implements SmartLifecycle {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            long lastSweep = System.nanoTime();
             while (running) {
+                if (System.nanoTime() - lastSweep > SWEEP_EVERY.toNanos()) {
+                    forgetPastWindows(todayUtc());
+                    lastSweep = System.nanoTime();
+                }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Header type = record.headers().lastHeader(CloudEventHeaders.TYPE);
                     if (type != null && leases != null && Arrays.equals(type.value(), REFUSED)) {

@@ -24,6 +24,7 @@ public class ChatController {
     @PostMapping(path = {"/v1/chat/completions", "/gateway/v1/chat/completions"})
     public Mono<ResponseEntity<?>> chat(@RequestHeader HttpHeaders httpHeaders,
             @RequestBody(required = false) byte[] body) {
+        RouteServer.requireJson(httpHeaders);
         return server.serve(route, httpHeaders, body);
     }
 }

@@ -180,7 +180,8 @@ public class MessagesRoute implements Route {
     public int inputTokens(String model, PriceState price, ObjectNode body) {
         ModelFamily family = ModelFamily.of(model, price.provider());
         if (providers != null && !providers.speaksMessages(price.provider())) {
-            int maxTokens = body.path("max_tokens").isIntegralNumber() ? body.path("max_tokens").asInt() : 1;
+            int maxTokens = BodyFields.integerIn(body.path("max_tokens"), 1, Integer.MAX_VALUE)
+                    ? body.path("max_tokens").asInt() : 1;
             return chatMeter.inputTokens(family, MessagesToChat.request(body, model, maxTokens));
         }
         return meter.inputTokens(family, body);

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Requests and tokens per minute per member, in fixed one-minute windows on this replica. Limits are per replica:
  * with N replicas behind a balancer a member gets up to N times the limit; budgets, which the ledger enforces,
- * are the hard spending cap.
+ * are the hard spending cap. A window counts only in its own minute, so the first request of a new minute sweeps the
+ * older windows out: memory holds the members that called in the current minute, not every member ever seen.
  */
 @Component
 public class RateLimiter {
@@ -18,6 +19,8 @@ public class RateLimiter {
     }
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+    /** The minute up to which older windows were swept. */
+    private final AtomicLong sweptMinute = new AtomicLong();
 
     /** Counts the request and its estimated tokens, or refuses with 429 and the seconds until the window turns. */
     public void acquire(String memberId, Integer rpmLimit, Integer tpmLimit, long tokens, long nowMillis) {
@@ -25,6 +28,10 @@ public class RateLimiter {
             return;
         }
         long minute = nowMillis / 60_000;
+        long swept = sweptMinute.get();
+        if (minute > swept && sweptMinute.compareAndSet(swept, minute)) {
+            windows.values().removeIf(w -> w.minute() < minute);
+        }
         Window window = windows.compute(memberId, (id, w) -> w == null || w.minute() != minute
                 ? new Window(minute, new AtomicLong(), new AtomicLong()) : w);
         long retryAfter = Math.max(1, (minute + 1) * 60 - nowMillis / 1000);
@@ -39,5 +46,10 @@ public class RateLimiter {
             window.requests().decrementAndGet();
             throw GatewayException.rateLimited("Rate limit reached: " + tpmLimit + " tokens per minute.", retryAfter);
         }
+    }
+
+    /** How many windows are held: for the bound's test. */
+    int windows() {
+        return windows.size();
     }
 }

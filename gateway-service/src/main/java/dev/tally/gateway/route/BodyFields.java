@@ -4,6 +4,7 @@ import dev.tally.gateway.error.GatewayException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.math.BigInteger;
 import java.util.List;
 
 /** Reads optional fields of a request body, refusing a wrong type or value with a 400 that names the field. */
@@ -18,11 +19,23 @@ public final class BodyFields {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        if (!integerIn(value, min, max)) {
             throw GatewayException.badRequest("invalid_value", "'" + field + "' must be an integer from " + min
                     + (max == Integer.MAX_VALUE ? " up" : " to " + max) + ".", field);
         }
         return value.asInt();
+    }
+
+    /**
+     * Whether the value is a JSON integer from {@code min} to {@code max}. Compared as a BigInteger: a number past
+     * 64 bits is out of range, not an error (Jackson refuses to read it as a long).
+     */
+    public static boolean integerIn(JsonNode value, long min, long max) {
+        if (value == null || !value.isIntegralNumber()) {
+            return false;
+        }
+        BigInteger number = value.bigIntegerValue();
+        return number.compareTo(BigInteger.valueOf(min)) >= 0 && number.compareTo(BigInteger.valueOf(max)) <= 0;
     }
 
     /** The field's boolean value; false when absent or null. */

@@ -67,7 +67,7 @@ public record OutputLimit(int perChoice, int choices, boolean sentMaxTokens, boo
         if (value == null || value.isNull()) {
             return 1;
         }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > MAX_CHOICES) {
+        if (!BodyFields.integerIn(value, 1, MAX_CHOICES)) {
             throw GatewayException.badRequest("invalid_value", "'" + field + "' must be an integer from 1 to "
                     + MAX_CHOICES + ".", field);
         }
@@ -79,7 +79,7 @@ public record OutputLimit(int perChoice, int choices, boolean sentMaxTokens, boo
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > Integer.MAX_VALUE) {
+        if (!BodyFields.integerIn(value, 1, Integer.MAX_VALUE)) {
             throw GatewayException.badRequest("invalid_value", "'" + field + "' must be a positive integer.", field);
         }
         return value.asInt();

@@ -100,7 +100,7 @@ public record TextInputs(List<TextInput> inputs) {
     private static TextInput tokens(JsonNode array, String field) {
         for (int i = 0; i < array.size(); i++) {
             JsonNode id = array.get(i);
-            if (!id.isIntegralNumber() || id.asLong() < 0 || id.asLong() > Integer.MAX_VALUE) {
+            if (!BodyFields.integerIn(id, 0, Integer.MAX_VALUE)) {
                 String name = field + "[" + i + "]";
                 throw GatewayException.badRequest("invalid_type", "'" + name + "' must be a token id: an integer "
                         + "of 0 or more.", name);

@@ -17,6 +17,7 @@ import dev.tally.events.ledger.Scope;
 import dev.tally.servicekit.auth.AdminKeys;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The gateway's in-memory copy of tally.governance.state: everything the hot path needs, looked up without I/O.
  * Fed by {@link StateTopicConsumer}; a record replaces the previous one with the same key, a tombstone removes it.
+ *
+ * <p>Memory follows what can still authenticate or be used, not the topic's history: revoked keys and credentials
+ * stay on the compacted topic for ever, but are not kept here (a revoked key then looks unknown, which is answered
+ * alike); keys past their {@code expires_at} leave at a sweep a few minutes later
+ * ({@link #forgetKeysExpiredBefore}); an index entry (a group's members, a scope's policies…) goes with its last
+ * record. Nothing is stored for a key that is not on the topic, so no number of unknown keys grows it.
  */
 @Component
 public class GovernanceView {
@@ -42,7 +49,8 @@ public class GovernanceView {
     private final Map<Scope, Map<String, BudgetState>> budgets = new ConcurrentHashMap<>();
     private final Map<String, BudgetState> budgetsById = new ConcurrentHashMap<>();
     private final Map<String, PriceState> pricesByModel = new ConcurrentHashMap<>();
-    private final Map<String, CredentialState> credentials = new ConcurrentHashMap<>();
+    /** Per organisation, its active BYOK credentials by {@code <provider>/<id>}: a request looks at its own only. */
+    private final Map<String, Map<String, CredentialState>> credentials = new ConcurrentHashMap<>();
     private final Map<String, Map<String, MemberState>> membersByGroup = new ConcurrentHashMap<>();
     /** Per project, the ids of the users, agents, teams and agent groups it admits. */
     private final Map<String, Set<String>> projectMembers = new ConcurrentHashMap<>();
@@ -56,13 +64,57 @@ public class GovernanceView {
         } else {
             adminKeys.apply(key, state);
         }
-        GovernanceState previous = state == null ? byKey.remove(key) : byKey.put(key, state);
+        GovernanceState kept = state != null && kept(state) ? state : null;
+        GovernanceState previous = kept == null ? byKey.remove(key) : byKey.put(key, kept);
         if (previous != null) {
             remove(previous);
         }
-        if (state != null) {
-            add(state);
+        if (kept != null) {
+            add(kept);
         }
+    }
+
+    /** Revoked keys and credentials authenticate and open nothing: they are dropped, as a tombstone would be. */
+    private static boolean kept(GovernanceState state) {
+        if (state instanceof ApiKeyState k) {
+            return k.status() == KeyStatus.ACTIVE;
+        }
+        if (state instanceof CredentialState c) {
+            return c.status() == KeyStatus.ACTIVE;
+        }
+        return true;
+    }
+
+    /**
+     * Drops every key whose expiry passed before {@code before}: nothing is published when a key expires, so each
+     * gateway forgets it by its own clock ({@link StateTopicConsumer} sweeps with a delay, so that a key that just
+     * expired is still refused as expired rather than unknown). A later record of the key (a new expiry) brings it
+     * back.
+     */
+    public void forgetKeysExpiredBefore(Instant before) {
+        for (ApiKeyState key : keys.values()) {
+            // Both conditional: a newer record of the same key, applied meanwhile, stays.
+            if (key.expiresAt() != null && key.expiresAt().isBefore(before) && byKey.remove(key.stateKey(), key)) {
+                keys.remove(key.keyHash(), key);
+            }
+        }
+    }
+
+    /** How many records are held: for the bounds' tests. */
+    public int size() {
+        return byKey.size();
+    }
+
+    /** How many entries every index holds, the inner maps' included: for the bounds' tests. */
+    int indexEntries() {
+        return keys.size() + orgs.size() + workspaces.size() + groups.size() + members.size() + projects.size()
+                + budgetsById.size() + pricesByModel.size() + nested(policies) + nested(budgets)
+                + nested(credentials) + nested(membersByGroup)
+                + projectMembers.size() + projectMembers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private static int nested(Map<?, ? extends Map<?, ?>> index) {
+        return index.size() + index.values().stream().mapToInt(Map::size).sum();
     }
 
     private void add(GovernanceState state) {
@@ -89,7 +141,8 @@ public class GovernanceView {
         } else if (state instanceof PriceState p) {
             pricesByModel.put(p.model(), p);
         } else if (state instanceof CredentialState c) {
-            credentials.put(c.orgId() + "/" + c.provider() + "/" + c.id(), c);
+            credentials.computeIfAbsent(c.orgId(), org -> new ConcurrentHashMap<>())
+                    .put(c.provider() + "/" + c.id(), c);
         } else if (state instanceof ProjectMemberState m) {
             projectMembers.computeIfAbsent(m.projectId(), id -> ConcurrentHashMap.newKeySet()).add(m.member().id());
         }
@@ -107,34 +160,33 @@ public class GovernanceView {
         } else if (state instanceof MemberState m) {
             members.remove(m.id());
             if (m.groupId() != null) {
-                Map<String, MemberState> group = membersByGroup.get(m.groupId());
-                if (group != null) {
-                    group.remove(m.id());
-                }
+                removeFrom(membersByGroup, m.groupId(), m.id());
             }
         } else if (state instanceof ProjectState p) {
             projects.remove(p.id());
         } else if (state instanceof PolicyState p) {
-            Map<String, PolicyState> atTarget = policies.get(p.target());
-            if (atTarget != null) {
-                atTarget.remove(p.id());
-            }
+            removeFrom(policies, p.target(), p.id());
         } else if (state instanceof BudgetState b) {
-            Map<String, BudgetState> atScope = budgets.get(b.scope());
-            if (atScope != null) {
-                atScope.remove(b.id());
-            }
+            removeFrom(budgets, b.scope(), b.id());
             budgetsById.remove(b.id());
         } else if (state instanceof PriceState p) {
             pricesByModel.remove(p.model(), p);
         } else if (state instanceof CredentialState c) {
-            credentials.remove(c.orgId() + "/" + c.provider() + "/" + c.id());
+            removeFrom(credentials, c.orgId(), c.provider() + "/" + c.id());
         } else if (state instanceof ProjectMemberState m) {
-            Set<String> admitted = projectMembers.get(m.projectId());
-            if (admitted != null) {
+            projectMembers.computeIfPresent(m.projectId(), (id, admitted) -> {
                 admitted.remove(m.member().id());
-            }
+                return admitted.isEmpty() ? null : admitted;
+            });
         }
+    }
+
+    /** Removes an entry of an inner map, and the inner map with its last entry. */
+    private static <K, V> void removeFrom(Map<K, Map<String, V>> index, K outer, String inner) {
+        index.computeIfPresent(outer, (k, entries) -> {
+            entries.remove(inner);
+            return entries.isEmpty() ? null : entries;
+        });
     }
 
     public Optional<ApiKeyState> key(String keyHash) {
@@ -197,8 +249,8 @@ public class GovernanceView {
 
     /** The organisation's active BYOK credential for a provider, if it has one. */
     public Optional<CredentialState> credential(String orgId, String provider) {
-        String prefix = orgId + "/" + provider + "/";
-        return credentials.entrySet().stream()
+        String prefix = provider + "/";
+        return credentials.getOrDefault(orgId, Map.of()).entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix) && e.getValue().status() == KeyStatus.ACTIVE)
                 .map(Map.Entry::getValue)
                 .max(java.util.Comparator.comparing(CredentialState::updatedAt));

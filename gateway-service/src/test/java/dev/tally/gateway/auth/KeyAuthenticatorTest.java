@@ -215,4 +215,16 @@ class KeyAuthenticatorTest {
         assertThat(refused.status()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(refused.code()).isEqualTo("group_inactive");
     }
+
+    @Test
+    void a_flood_of_unknown_keys_is_refused_and_leaves_nothing_in_memory() {
+        activeChain();
+        int held = view.size();
+
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(refusal("Bearer cpk_unknown-" + i).status()).isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+
+        assertThat(view.size()).isEqualTo(held);
+    }
 }

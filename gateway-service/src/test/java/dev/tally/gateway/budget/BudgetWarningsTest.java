@@ -126,4 +126,18 @@ class BudgetWarningsTest {
 
         assertThat(warnings.warned("budget-1", MAR_1)).isTrue();
     }
+
+    @Test
+    void crossings_of_windows_that_are_over_are_forgotten() {
+        for (int i = 0; i < 100_000; i++) {
+            warnings.apply(new BudgetThresholdCrossedEvent("ledger-1", "cmd-" + i, Instant.EPOCH, "daily-" + i,
+                    new Scope(ScopeLevel.GROUP, "team-1"), BudgetPeriod.DAILY, MAR_1, 90, 90, 100));
+        }
+        warnings.apply(crossed(BudgetPeriod.MONTHLY, MAR_1, 90));
+
+        warnings.forgetPastWindows(MAR_2);
+
+        assertThat(warnings.crossings()).isEqualTo(1);
+        assertThat(warnings.warned("budget-1", MAR_20)).as("the month's crossing still counts").isTrue();
+    }
 }

@@ -108,4 +108,16 @@ class RateLimiterTest {
             }
         }).doesNotThrowAnyException();
     }
+
+    @Test
+    void the_windows_of_past_minutes_leave_memory_with_the_next_minutes_first_request() {
+        for (int i = 0; i < 100_000; i++) {
+            limiter.acquire("member-" + i, 10, null, 1, T0 + i % MINUTE);
+        }
+        assertThat(limiter.windows()).isEqualTo(100_000);
+
+        limiter.acquire("member-7", 10, null, 1, T0 + MINUTE);
+
+        assertThat(limiter.windows()).isEqualTo(1);
+    }
 }

@@ -68,6 +68,23 @@ class OutputLimitTest {
         assertThat(OutputLimit.of(body("{\"n\": 128}"), null, 1024).choices()).isEqualTo(128);
     }
 
+    /** Jackson will not read a number past 64 bits as a long: such a value was a 500, not a 400. */
+    @Test
+    void numbers_past_any_integer_are_refused_naming_the_field() {
+        String huge = "1" + "0".repeat(40);
+        for (String field : new String[] {"max_tokens", "max_completion_tokens", "n", "best_of"}) {
+            for (String value : new String[] {huge, "-" + huge}) {
+                assertThatThrownBy(() -> OutputLimit.of(body("{\"" + field + "\": " + value + "}"), null, 1024))
+                        .as(field + " " + value).isInstanceOfSatisfying(GatewayException.class, e -> {
+                            assertThat(e.code()).isEqualTo("invalid_value");
+                            assertThat(e.param()).isEqualTo(field);
+                        });
+            }
+        }
+        assertThat(BodyFields.integerIn(JSON.readTree(huge), 1, Long.MAX_VALUE)).isFalse();
+        assertThat(BodyFields.integerIn(JSON.readTree(String.valueOf(Long.MAX_VALUE)), 1, Long.MAX_VALUE)).isTrue();
+    }
+
     @Test
     void n_above_one_on_an_anthropic_model_is_refused() {
         OutputLimit limit = OutputLimit.of(body("{\"n\": 2}"), null, 1024);

@@ -224,4 +224,72 @@ class GovernanceViewTest {
         assertThat(view.credential("org-2", "anthropic")).isEmpty();
         assertThat(view.credential(ORG, "anthropic")).isPresent();
     }
+
+    @Test
+    void revoked_keys_leave_memory_however_many_the_topic_holds() {
+        for (int i = 0; i < 100_000; i++) {
+            apply(key("cpk_revoked-" + i, "alice", KeyStatus.ACTIVE));
+            apply(key("cpk_revoked-" + i, "alice", KeyStatus.REVOKED));
+        }
+
+        assertThat(view.size()).isZero();
+        assertThat(view.indexEntries()).isZero();
+        assertThat(view.key(sha256Hex("cpk_revoked-7"))).isEmpty();
+    }
+
+    @Test
+    void a_key_is_forgotten_by_the_sweep_after_its_expiry_and_comes_back_with_a_new_one() {
+        Instant expiry = Instant.parse("2025-05-01T00:00:00Z");
+        apply(key("cpk_short", "alice", KeyStatus.ACTIVE, expiry));
+        apply(key("cpk_forever", "alice", KeyStatus.ACTIVE, null));
+
+        view.forgetKeysExpiredBefore(expiry);
+        assertThat(view.key(sha256Hex("cpk_short"))).as("not yet past").isPresent();
+        view.forgetKeysExpiredBefore(expiry.plusSeconds(1));
+
+        assertThat(view.key(sha256Hex("cpk_short"))).isEmpty();
+        assertThat(view.key(sha256Hex("cpk_forever"))).isPresent();
+        assertThat(view.size()).isEqualTo(1);
+        apply(key("cpk_short", "alice", KeyStatus.ACTIVE, expiry.plusSeconds(3600)));
+        assertThat(view.key(sha256Hex("cpk_short"))).isPresent();
+    }
+
+    @Test
+    void revoked_credentials_leave_memory_and_each_organisation_is_looked_up_alone() {
+        for (int i = 0; i < 1_000; i++) {
+            apply(new CredentialState("cred-" + i, "org-" + i, "openai", "prod", "sealed", "abcd", KeyStatus.ACTIVE,
+                    Instant.EPOCH));
+        }
+        for (int i = 0; i < 1_000; i++) {
+            apply(new CredentialState("cred-" + i, "org-" + i, "openai", "prod", "sealed", "abcd", KeyStatus.REVOKED,
+                    Instant.EPOCH.plusSeconds(1)));
+        }
+
+        assertThat(view.size()).isZero();
+        assertThat(view.indexEntries()).as("no organisation's empty entry stays").isZero();
+        apply(credential("cred-a", "openai", KeyStatus.ACTIVE, Instant.EPOCH));
+        assertThat(view.credential(ORG, "openai")).isPresent();
+        assertThat(view.credential("org-7", "openai")).isEmpty();
+    }
+
+    @Test
+    void an_index_entry_goes_with_its_last_record() {
+        MemberState alice = user("alice", "team-1", MemberStatus.ACTIVE);
+        PolicyState policy = policy(TEAM_1);
+        BudgetState budget = new BudgetState("budget-1", ORG, TEAM_1, BudgetPeriod.DAILY, 100, List.of(80), false,
+                Instant.EPOCH);
+        ProjectMemberState admitted = new ProjectMemberState("project-1", ORG,
+                new Scope(ScopeLevel.MEMBER, "alice"), Instant.EPOCH);
+        for (GovernanceState state : List.of(alice, policy, budget, admitted)) {
+            apply(state);
+        }
+        assertThat(view.indexEntries()).isPositive();
+
+        for (GovernanceState state : List.of(alice, policy, budget, admitted)) {
+            view.apply(state.stateKey(), null);
+        }
+
+        assertThat(view.size()).isZero();
+        assertThat(view.indexEntries()).isZero();
+    }
 }

@@ -161,7 +161,24 @@ public final class GatewayStack {
     }
 
     private ServiceProcess startGateway(String name, List<String> extraArgs) {
-        List<String> args = new ArrayList<>(extraArgs);
+        List<String> args = gatewayArgs(name);
+        args.addAll(extraArgs);
+        return ServiceProcess.start(name, jar("tally.gateway.jar"), args, gatewayJvm, ServiceProcess.freePort());
+    }
+
+    /**
+     * One more gateway in this JVM, configured as the stack's replicas are, on a free port: for tests that need the
+     * application context itself (the attack suite reads its handler mappings). The caller closes it.
+     */
+    public org.springframework.context.ConfigurableApplicationContext startInProcessGateway(String name) {
+        List<String> args = gatewayArgs(name);
+        args.add("--server.port=0");
+        return new org.springframework.boot.builder.SpringApplicationBuilder(
+                dev.tally.gateway.GatewayServiceApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private List<String> gatewayArgs(String name) {
+        List<String> args = new ArrayList<>();
         args.add("--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers());
         args.add("--tally.gateway.ledger-url=http://localhost:" + ledgerPort);
         args.add("--tally.gateway.ledger-admin-key=" + PLATFORM_KEY);
@@ -208,7 +225,7 @@ public final class GatewayStack {
             throw new UncheckedIOException(e);
         }
         args.add("--logging.level.org.apache.kafka=WARN");
-        return ServiceProcess.start(name, jar("tally.gateway.jar"), args, gatewayJvm, ServiceProcess.freePort());
+        return args;
     }
 
     /**

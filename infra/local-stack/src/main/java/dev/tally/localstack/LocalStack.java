@@ -163,7 +163,7 @@ public final class LocalStack implements AutoCloseable {
             long begin = System.nanoTime();
             Postgres started = options.externalPostgres() == null
                     ? Postgres.startEmbedded(options.dataDirectory().resolve("postgres"), options.postgresPort(),
-                            logs.resolve("postgres.log"), options.postgresSettings())
+                            logs.resolve("postgres.log"), options.postgresSettings(), secrets.postgresPassword())
                     : Postgres.external(options.externalPostgres(), options.dbUser(), options.dbPassword());
             progress.ok(started.isEmbedded() ? "PostgreSQL" : "PostgreSQL (external)", started.address(),
                     since(begin));

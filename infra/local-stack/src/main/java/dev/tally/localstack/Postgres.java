@@ -18,6 +18,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * PostgreSQL for the services: the embedded binaries (zonky) running a server process over a data directory that
  * survives restarts, or an external server. Either way the services' databases are created when missing.
+ *
+ * <p>The embedded server checks every connection's password with scram-sha-256, local and TCP alike: its superuser's
+ * password is generated into the data folder's secrets file ({@link Secrets#postgresPassword()}), so another user of
+ * the machine cannot connect as superuser the way trust authentication let anyone.
  */
 final class Postgres {
 
@@ -38,11 +42,21 @@ final class Postgres {
         this.embedded = embedded;
     }
 
-    static Postgres startEmbedded(Path dataDirectory, int port, Path logFile, Map<String, String> settings) {
+    static Postgres startEmbedded(Path dataDirectory, int port, Path logFile, Map<String, String> settings,
+            String password) {
+        Path passwordFile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".initdb-password");
         try {
             Files.createDirectories(dataDirectory);
             Files.createDirectories(logFile.getParent());
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            // zonky runs initdb with "-A trust" and passes its "locale" settings on as --name=value after that, so
+            // these two make the cluster scram-sha-256 from its first moment, with the superuser's password read from
+            // a file (0600, deleted below) rather than a command line. initdb runs only on an empty data directory.
+            OwnerOnly.write(passwordFile, password + "\n");
+            builder.setLocaleConfig("auth", "scram-sha-256");
+            builder.setLocaleConfig("pwfile", passwordFile.toString());
+            // zonky's own readiness check connects as the superuser: with the password.
+            builder.setConnectConfig("password", password);
             // Applied after the builder's defaults, so they win (e.g. synchronous_commit=on for a benchmark).
             settings.forEach(builder::setServerConfig);
             EmbeddedPostgres server = builder
@@ -56,12 +70,47 @@ final class Postgres {
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            Postgres postgres = new Postgres("localhost", port, "postgres", "postgres", server);
+            Postgres postgres = new Postgres("localhost", port, "postgres", password, server);
+            postgres.leaveTrust(dataDirectory);
             postgres.createDatabases();
             return postgres;
         } catch (IOException e) {
             throw new StackException("PostgreSQL did not start: " + e.getMessage()
                     + "\n" + ManagedProcess.logTail(logFile, 20), e);
+        } finally {
+            try {
+                Files.deleteIfExists(passwordFile);
+            } catch (IOException e) {
+                // Owner-only, in the owner-only data folder; the next start overwrites it.
+            }
+        }
+    }
+
+    /**
+     * A data folder made before the server checked passwords was initialised with trust: the superuser gets the
+     * password and {@code pg_hba.conf} scram-sha-256 instead, and the server reloads it. Connecting still works
+     * during this (trust takes any password), and no connection is let in without one afterwards.
+     */
+    private void leaveTrust(Path dataDirectory) {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        try {
+            List<String> lines = Files.readAllLines(hba);
+            List<String> scram = lines.stream().map(line -> line.strip().startsWith("#") ? line
+                    : line.replaceAll("\\btrust\\b", "scram-sha-256")).toList();
+            if (scram.equals(lines)) {
+                return;
+            }
+            try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
+                    Statement statement = connection.createStatement()) {
+                // The password is URL-safe base64 (Secrets): no quote can end the literal.
+                statement.execute("set password_encryption = 'scram-sha-256'");
+                statement.execute("alter role " + user + " password '" + password + "'");
+                Files.write(hba, scram);
+                statement.execute("select pg_reload_conf()");
+            }
+        } catch (IOException | SQLException e) {
+            throw new StackException("could not move PostgreSQL in " + dataDirectory
+                    + " from trust to password authentication: " + e.getMessage(), e);
         }
     }
 

@@ -23,7 +23,8 @@ final class ReadyBanner {
         row(text, "dashboard", stack.analyticsUrl() + "/   (sign in with an org admin key; API: docs/analytics.md)");
         row(text, "Kafka", stack.kafkaBootstrapServers() + kafkaSecurity(stack));
         row(text, "PostgreSQL", stack.jdbcUrl("tally_ledger").replace("/tally_ledger", "/")
-                + "   (tally_ledger, tally_governance, tally_analytics, tally_notification; user " + stack.databaseUser() + ")");
+                + "   (tally_ledger, tally_governance, tally_analytics, tally_notification; user "
+                + stack.databaseUser() + postgresPassword(stack) + ")");
         row(text, "data and logs", display(stack.dataDirectory()) + "   (logs/<service>.log)");
         text.append('\n');
         // Not the key itself: terminal scrollback and captured output travel further than a file only the user reads.
@@ -59,6 +60,12 @@ final class ReadyBanner {
 
     private static void row(StringBuilder text, String label, String value) {
         text.append(String.format(Locale.ROOT, "  %-16s %s%n", label, value));
+    }
+
+    /** Where the embedded server's password is, never the password; an external server's is the user's own. */
+    private static String postgresPassword(LocalStack stack) {
+        return stack.options().externalPostgres() != null ? ""
+                : ", postgres_password in " + display(stack.dataDirectory().resolve("secrets.properties"));
     }
 
     /** How to log in to the stack's broker; where the password is, never the password. */

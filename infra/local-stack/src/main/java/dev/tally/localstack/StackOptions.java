@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param externalKafka       bootstrap servers of a Kafka to use instead of starting a broker; null = start one
  * @param externalPostgres    {@code host:port} of a PostgreSQL to use instead of starting one; null = start one
  * @param dbUser              database user of an external server (the embedded one's is always {@code postgres})
+ * @param dbPassword          its password; null for the embedded server, whose password is in the secrets file
  * @param wipe                delete the data directory before starting
  * @param createDemo          create (or reuse) the demo organisation once the services are healthy
  * @param serviceJvmOptions   JVM options of every service process
@@ -298,9 +299,10 @@ public record StackOptions(Path projectRoot, Path dataDirectory, List<Integer> g
                         + "Kafka set TALLY_KAFKA_SECURITY_PROTOCOL and the other TALLY_KAFKA_* variables "
                         + "(docs/security.md)");
             }
-            // The embedded server knows only its superuser; an external one gets the services' documented default.
+            // The embedded server knows only its superuser, whose password is generated into the data folder's
+            // secrets file (Secrets); an external one gets the services' documented default.
             String user = externalPostgres == null ? "postgres" : dbUser != null ? dbUser : "tally";
-            String password = externalPostgres == null ? "postgres" : dbPassword != null ? dbPassword : "tally";
+            String password = externalPostgres == null ? null : dbPassword != null ? dbPassword : "tally";
             return new StackOptions(projectRoot, dataDirectory, gatewayPorts, ledgerPort, governancePort,
                     analyticsPort, notificationPort, kafkaPort, kafkaControllerPort, postgresPort, externalKafka, externalPostgres, user, password, wipe,
                     createDemo, serviceJvmOptions, serviceArguments, postgresSettings, kafkaSasl, kafkaTls,

@@ -79,4 +79,22 @@ class SecretsTest {
 
         assertThat(Secrets.loadOrCreate(file)).isEqualTo(Secrets.loadOrCreate(file));
     }
+
+    @Test
+    void the_postgres_password_is_random_kept_and_added_to_a_file_from_before_it() throws Exception {
+        Secrets first = Secrets.loadOrCreate(directory.resolve("a/secrets.properties"));
+        Secrets second = Secrets.loadOrCreate(directory.resolve("b/secrets.properties"));
+        assertThat(first.postgresPassword()).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(second.postgresPassword())
+                .isNotEqualTo(first.kafkaPassword());
+        assertThat(Secrets.loadOrCreate(directory.resolve("a/secrets.properties"))).isEqualTo(first);
+
+        Path older = directory.resolve("c/secrets.properties");
+        Files.createDirectories(older.getParent());
+        Files.writeString(older, "admin_key=tadm_existing-admin-key-0000000\ncredential_key=" + first.credentialKey()
+                + "\nchannel_key=" + first.channelKey() + "\nkafka_password=" + first.kafkaPassword() + "\n");
+        Secrets upgraded = Secrets.loadOrCreate(older);
+        assertThat(upgraded.kafkaPassword()).isEqualTo(first.kafkaPassword());
+        assertThat(upgraded.postgresPassword()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(Files.readString(older)).contains("postgres_password=" + upgraded.postgresPassword());
+    }
 }

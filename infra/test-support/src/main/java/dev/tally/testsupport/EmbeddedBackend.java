@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,9 +52,10 @@ final class EmbeddedBackend implements InfrastructureBackend {
 
     private static final String HOST = "localhost";
     private static final String SUPERUSER = "postgres";
-    // initdb runs with trust authentication, so any password works; a non-empty one keeps
-    // drivers that insist on a password happy.
-    private static final String PASSWORD = "postgres";
+    // The server checks passwords (scram-sha-256), so another user of the machine cannot connect
+    // as superuser while tests run; a new one for every test JVM, handed to the services through
+    // PostgresDatabase like every other coordinate.
+    private static final String PASSWORD = randomPassword();
 
     private final EmbeddedKafkaKraftBroker kafka;
     private final EmbeddedPostgres postgres;
@@ -97,8 +101,19 @@ final class EmbeddedBackend implements InfrastructureBackend {
     }
 
     private static EmbeddedPostgres startPostgres() {
+        Path passwordFile = null;
         try {
+            passwordFile = Files.createTempFile("tally-test-postgres", ".password",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(passwordFile, PASSWORD + "\n");
             return EmbeddedPostgres.builder()
+                    // zonky runs initdb with "-A trust" and passes its "locale" settings on as
+                    // --name=value after it: these make the cluster check passwords from the start, the
+                    // superuser's read from a 0600 file rather than a command line.
+                    .setLocaleConfig("auth", "scram-sha-256")
+                    .setLocaleConfig("pwfile", passwordFile.toString())
+                    // zonky's readiness check connects as the superuser.
+                    .setConnectConfig("password", PASSWORD)
                     // Our shutdown hook stops it after Kafka; a second hook would race ours.
                     .setRegisterShutdownHook(false)
                     // Durability is worthless for throwaway test data and costs seconds per suite.
@@ -107,7 +122,25 @@ final class EmbeddedBackend implements InfrastructureBackend {
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+        } finally {
+            deleteQuietly(passwordFile);
         }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            System.err.println("[tally-test-infra] could not delete " + file + ": " + e);
+        }
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static Executor daemonExecutor() {

@@ -39,6 +39,29 @@ class TallyInfrastructureTest {
     }
 
     @Test
+    void postgres_lets_no_connection_in_without_the_generated_password() throws Exception {
+        PostgresDatabase database = infra.newDatabase("auth");
+        List<String> methods = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rules = statement.executeQuery("select distinct auth_method from pg_hba_file_rules")) {
+            while (rules.next()) {
+                methods.add(rules.getString(1));
+            }
+        }
+        assertThat(methods).as("pg_hba.conf, local and TCP").containsOnly("scram-sha-256");
+        assertThat(database.password()).isNotEqualTo("postgres").hasSizeGreaterThanOrEqualTo(32);
+
+        for (String password : new String[] {"postgres", "wrong", null}) {
+            PostgresDatabase guess = new PostgresDatabase(database.name(), database.host(), database.port(),
+                    database.username(), password);
+            assertThatThrownBy(() -> guess.dataSource().getConnection().close()).as("password %s", password)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining(password == null ? "no password was provided" : "password authentication");
+        }
+    }
+
+    @Test
     void record_produced_to_a_created_topic_is_consumed_back() throws Exception {
         String topic = uniqueTopic("roundtrip");
         infra.createTopics(3, topic);

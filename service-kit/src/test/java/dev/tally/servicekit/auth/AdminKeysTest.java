@@ -105,4 +105,25 @@ class AdminKeysTest {
 
         assertThat(keys.authenticate("tadm_orphan")).isEmpty();
     }
+
+    @Test
+    void revoked_and_expired_keys_leave_memory_and_unknown_keys_add_nothing() {
+        for (int i = 0; i < 100_000; i++) {
+            publish(state("tadm_revoked-" + i, "org-1", AdminRole.ORG_ADMIN, KeyStatus.ACTIVE));
+            publish(state("tadm_revoked-" + i, "org-1", AdminRole.ORG_ADMIN, KeyStatus.REVOKED));
+        }
+        Instant now = Instant.now();
+        publish(new AdminKeyState(KeyHash.of("tadm_gone"), "ak-gone", "org-1", AdminRole.ORG_ADMIN, KeyStatus.ACTIVE,
+                now.minusSeconds(60), now.minusSeconds(1)));
+        publish(state("tadm_owner", "org-1", AdminRole.ORG_OWNER, KeyStatus.ACTIVE));
+        assertThat(keys.size()).isEqualTo(2);
+
+        assertThat(keys.authenticate("tadm_gone")).isEmpty();
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(keys.authenticate("tadm_unknown-" + i)).isEmpty();
+        }
+
+        assertThat(keys.size()).isEqualTo(1);
+        assertThat(keys.authenticate("tadm_owner")).isPresent();
+    }
 }
