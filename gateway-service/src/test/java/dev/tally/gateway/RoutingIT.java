@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.tally.gateway.lease.LeaseSettings;
 import dev.tally.gateway.support.GatewayStack;
 import dev.tally.gateway.support.LedgerReads;
 import dev.tally.gateway.support.RawHttp;
@@ -278,7 +279,9 @@ class RoutingIT {
                 .isGreaterThanOrEqualTo(charged).isGreaterThan(50);
         JsonNode charge = ledger.charge(agent.orgId(), (String) platform.get("request_id"));
         assertThat(charge.path("charged_credits").asLong()).isEqualTo(credits);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        // The agent's lease goes back once idle for three of its longest recent gaps between requests, at most
+        // max-idle (30 s): this class's tests space its requests seconds apart.
+        await().atMost(LeaseSettings.DEFAULTS.maxIdle().plusSeconds(15)).untilAsserted(() ->
                 assertThat(ledger.openReservations(agent.orgId())).isZero());
     }
 
