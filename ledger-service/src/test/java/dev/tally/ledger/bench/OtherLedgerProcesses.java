@@ -1,5 +1,7 @@
 package dev.tally.ledger.bench;
 
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +26,7 @@ final class OtherLedgerProcesses implements AutoCloseable {
     private long startTicks;
 
     /** Starts {@code count} processes with these Spring properties and waits until each is ready (its log says so). */
-    static OtherLedgerProcesses start(int count, Map<String, Object> properties) throws IOException,
-            InterruptedException {
+    static OtherLedgerProcesses start(int count, Map<String, Object> properties) throws IOException {
         OtherLedgerProcesses others = new OtherLedgerProcesses();
         if (count == 0) {
             return others;
@@ -48,18 +49,14 @@ final class OtherLedgerProcesses implements AutoCloseable {
         return others;
     }
 
-    private static void awaitReady(Process process, Path log) throws IOException, InterruptedException {
-        long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < until) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("ledger-service process ended at start; see " + log);
-            }
-            if (Files.readString(log).contains("Started LedgerServiceApplication")) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("ledger-service process not ready within 3 minutes; see " + log);
+    private static void awaitReady(Process process, Path log) {
+        Awaitility.await("ledger-service process ready; see " + log).atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("ledger-service process ended at start; see " + log);
+                    }
+                    return Files.readString(log).contains("Started LedgerServiceApplication");
+                });
     }
 
     void startCpu() {

@@ -1,5 +1,7 @@
 package dev.tally.testsupport.attack;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gateway's counterpart of {@link RouteAttack}: every route the gateway serves, read from its handler mappings
@@ -301,18 +304,22 @@ public final class GatewayRouteAttack {
 
     private Answer send(Route route, String path, String key, String contentType, String body,
             Map<String, String> headers) {
-        Answer answer = sendOnce(route, path, key, contentType, body, headers);
-        // A 503 with Retry-After (the ledger slow to answer the quota view) is an answer to retry, as a client does.
-        for (int retry = 0; retry < 3 && answer.status() == 503 && answer.retryAfter() != null; retry++) {
-            try {
-                Thread.sleep(1_000L * Math.max(1, Math.min(5, Integer.parseInt(answer.retryAfter()))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            answer = sendOnce(route, path, key, contentType, body, headers);
+        Answer first = sendOnce(route, path, key, contentType, body, headers);
+        if (first.status() != 503 || first.retryAfter() == null) {
+            return first;
         }
-        return answer;
+        // A 503 with Retry-After (the ledger slow to answer the quota view) is an answer to retry, as a client does:
+        // asked again every Retry-After seconds (1 to 5) until it is something else, three more times at most.
+        Duration every = Duration.ofSeconds(Math.max(1, Math.min(5, Integer.parseInt(first.retryAfter()))));
+        AtomicReference<Answer> last = new AtomicReference<>(first);
+        try {
+            Awaitility.await().pollDelay(every).pollInterval(every).atMost(every.multipliedBy(3).plusMillis(500))
+                    .until(() -> last.updateAndGet(previous -> sendOnce(route, path, key, contentType, body,
+                            headers)).status() != 503);
+        } catch (ConditionTimeoutException stillUnavailable) {
+            // The last 503 is the answer the suite judges.
+        }
+        return last.get();
     }
 
     private Answer sendOnce(Route route, String path, String key, String contentType, String body,
